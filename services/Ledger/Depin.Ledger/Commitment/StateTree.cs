@@ -1,0 +1,147 @@
+using Depin.Ledger.Accounts;
+using Depin.Ledger.Execution;
+
+namespace Depin.Ledger.Commitment;
+
+/// <summary>
+/// A binary Merkle tree over account slots (capacity a power of two). Leaf = SHA-256(0x00 ‖ id ‖ state), or the
+/// zero hash for an empty account; inner nodes are <see cref="Hash256.Node"/>. Updated incrementally per block.
+/// </summary>
+public sealed class StateTree
+{
+    private const int ParallelThreshold = 2048;
+
+    private Hash256[][] _levels = [new Hash256[1]];
+
+    public Hash256 Root => _levels[^1][0];
+
+    public int Capacity => _levels[0].Length;
+
+    public static Hash256 LeafHash(AccountId id, in AccountState state)
+    {
+        if (state.IsEmpty)
+        {
+            return Hash256.Zero;
+        }
+
+        Span<byte> buffer = stackalloc byte[1 + AccountId.Size + AccountState.EncodedSize];
+        buffer[0] = 0;
+        id.WriteTo(buffer[1..]);
+        state.WriteTo(buffer[(1 + AccountId.Size)..]);
+        return Hash256.Compute(buffer);
+    }
+
+    /// <summary>Recomputes the root after the given slots changed (sorted ascending).</summary>
+    public Hash256 Update(AccountStore store, int[] dirtySlots)
+    {
+        if (store.Count > Capacity)
+        {
+            Rebuild(store);
+            return Root;
+        }
+
+        var leaves = _levels[0];
+        Each(dirtySlots.Length, i =>
+        {
+            var slot = dirtySlots[i];
+            leaves[slot] = LeafHash(store.IdAt(slot), store.StateAt(slot));
+        });
+
+        var current = dirtySlots;
+        for (var level = 1; level < _levels.Length; level++)
+        {
+            var parents = Parents(current);
+            var below = _levels[level - 1];
+            var nodes = _levels[level];
+            Each(parents.Length, i =>
+            {
+                var p = parents[i];
+                nodes[p] = Hash256.Node(below[2 * p], below[2 * p + 1]);
+            });
+            current = parents;
+        }
+
+        return Root;
+    }
+
+    /// <summary>Recomputes every node; used at start-up and when the tree grows.</summary>
+    public void Rebuild(AccountStore store)
+    {
+        var capacity = 1;
+        while (capacity < store.Count)
+        {
+            capacity *= 2;
+        }
+
+        var levels = new List<Hash256[]>();
+        var leaves = new Hash256[capacity];
+        Each(store.Count, slot => leaves[slot] = LeafHash(store.IdAt(slot), store.StateAt(slot)));
+        levels.Add(leaves);
+        while (levels[^1].Length > 1)
+        {
+            var below = levels[^1];
+            var nodes = new Hash256[below.Length / 2];
+            Each(nodes.Length, p => nodes[p] = Hash256.Node(below[2 * p], below[2 * p + 1]));
+            levels.Add(nodes);
+        }
+
+        _levels = [.. levels];
+    }
+
+    /// <summary>The sibling path from a slot's leaf to the root.</summary>
+    public Hash256[] Siblings(int slot)
+    {
+        var siblings = new Hash256[_levels.Length - 1];
+        var index = slot;
+        for (var level = 0; level < siblings.Length; level++)
+        {
+            siblings[level] = _levels[level][index ^ 1];
+            index >>= 1;
+        }
+
+        return siblings;
+    }
+
+    private static int[] Parents(int[] children)
+    {
+        var parents = new int[children.Length];
+        var count = 0;
+        var last = -1;
+        foreach (var child in children)
+        {
+            var parent = child >> 1;
+            if (parent != last)
+            {
+                parents[count++] = parent;
+                last = parent;
+            }
+        }
+
+        Array.Resize(ref parents, count);
+        return parents;
+    }
+
+    private static void Each(int count, Action<int> body)
+    {
+        if (count < ParallelThreshold)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        var chunks = Environment.ProcessorCount * 4;
+        Parallel.For(0, chunks, c =>
+        {
+            var start = (int)((long)count * c / chunks);
+            var end = (int)((long)count * (c + 1) / chunks);
+            for (var i = start; i < end; i++)
+            {
+                body(i);
+            }
+        });
+    }
+}

@@ -1,0 +1,129 @@
+using Depin.Ledger.Accounts;
+
+namespace Depin.Ledger.Execution;
+
+/// <summary>
+/// Committed account state, addressed by dense slots in order of first appearance (deterministic for a
+/// given sequence of blocks). Tracks which slots changed since the last commitment. Single writer.
+/// </summary>
+public sealed class AccountStore
+{
+    private readonly Dictionary<AccountId, int> _index;
+    private AccountId[] _ids;
+    private AccountState[] _states;
+    private bool[] _dirty;
+    private int[] _dirtyList;
+    private int _dirtyCount;
+
+    public AccountStore(int capacity = 1024)
+    {
+        capacity = Math.Max(capacity, 16);
+        _index = new Dictionary<AccountId, int>(capacity);
+        _ids = new AccountId[capacity];
+        _states = new AccountState[capacity];
+        _dirty = new bool[capacity];
+        _dirtyList = new int[capacity];
+    }
+
+    public int Count { get; private set; }
+
+    public int Capacity => _ids.Length;
+
+    /// <summary>Safe to call from many threads while no slot is being added.</summary>
+    public bool TryGetSlot(AccountId id, out int slot) => _index.TryGetValue(id, out slot);
+
+    public int GetOrAddSlot(AccountId id)
+    {
+        if (_index.TryGetValue(id, out var slot))
+        {
+            return slot;
+        }
+
+        slot = Count;
+        if (slot == _ids.Length)
+        {
+            Grow();
+        }
+
+        _ids[slot] = id;
+        _index.Add(id, slot);
+        Count = slot + 1;
+        return slot;
+    }
+
+    public ref AccountState StateAt(int slot) => ref _states[slot];
+
+    public AccountId IdAt(int slot) => _ids[slot];
+
+    public AccountState Get(AccountId id) => _index.TryGetValue(id, out var slot) ? _states[slot] : default;
+
+    public bool TryGet(AccountId id, out AccountState state, out int slot)
+    {
+        if (_index.TryGetValue(id, out slot))
+        {
+            state = _states[slot];
+            return true;
+        }
+
+        state = default;
+        return false;
+    }
+
+    public void MarkDirty(int slot)
+    {
+        if (!_dirty[slot])
+        {
+            _dirty[slot] = true;
+            _dirtyList[_dirtyCount++] = slot;
+        }
+    }
+
+    /// <summary>The slots changed since the last call, sorted; clears the set.</summary>
+    public int[] TakeDirty()
+    {
+        var result = _dirtyList.AsSpan(0, _dirtyCount).ToArray();
+        foreach (var slot in result)
+        {
+            _dirty[slot] = false;
+        }
+
+        _dirtyCount = 0;
+        Array.Sort(result);
+        return result;
+    }
+
+    /// <summary>Sum of balances, stakes and unbonding stakes over all accounts (for conservation checks).</summary>
+    public Int128 TotalHoldings()
+    {
+        Int128 total = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            total += _states[i].Balance;
+            total += _states[i].Staked;
+            total += _states[i].Unbonding;
+        }
+
+        return total;
+    }
+
+    public AccountStore Clone()
+    {
+        var copy = new AccountStore(Capacity);
+        for (var i = 0; i < Count; i++)
+        {
+            copy.GetOrAddSlot(_ids[i]);
+            copy._states[i] = _states[i];
+        }
+
+        return copy;
+    }
+
+    private void Grow()
+    {
+        var capacity = _ids.Length * 2;
+        Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _states, capacity);
+        Array.Resize(ref _dirty, capacity);
+        Array.Resize(ref _dirtyList, capacity);
+    }
+}

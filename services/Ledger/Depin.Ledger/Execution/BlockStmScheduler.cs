@@ -1,0 +1,334 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Depin.Ledger.Execution;
+
+/// <summary>
+/// The Block-STM collaborative scheduler (Gelashvili et al., 2022): execution and validation tasks are handed
+/// out in transaction order from two shared indices that are lowered when a re-execution or re-validation is needed;
+/// a transaction that reads an estimate waits on its blocker through a dependency list.
+/// </summary>
+internal sealed class BlockStmScheduler
+{
+    public const int ReadyToExecute = 0;
+    public const int Executing = 1;
+    public const int Executed = 2;
+    public const int Aborting = 3;
+
+    private int[] _status = [];
+    private int[] _locks = [];
+    private List<int>?[] _dependents = [];
+    private Counters _counters;
+    private int _size;
+
+    public bool Done => Volatile.Read(ref _counters.Done) != 0;
+
+    /// <summary>One task handed to a worker.</summary>
+    public readonly record struct WorkItem(TaskKind Kind, int Tx, int Incarnation)
+    {
+        public static WorkItem None => default;
+    }
+
+    public enum TaskKind
+    {
+        None,
+        Execute,
+        Validate,
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 320)]
+    private struct Counters
+    {
+        [FieldOffset(64)]
+        public int ExecutionIndex;
+
+        [FieldOffset(128)]
+        public int ValidationIndex;
+
+        [FieldOffset(192)]
+        public int DecreaseCount;
+
+        [FieldOffset(256)]
+        public int ActiveTasks;
+
+        [FieldOffset(260)]
+        public int Done;
+    }
+
+    public void Reset(int size)
+    {
+        if (_status.Length < size)
+        {
+            var capacity = Math.Max(size, _status.Length * 2);
+            _status = new int[capacity];
+            _locks = new int[capacity];
+            _dependents = new List<int>?[capacity];
+        }
+        else
+        {
+            Array.Clear(_status, 0, size);
+        }
+
+        _size = size;
+        _counters = default;
+        if (size == 0)
+        {
+            _counters.Done = 1;
+        }
+    }
+
+    public WorkItem NextTask()
+    {
+        if (Volatile.Read(ref _counters.ValidationIndex) < Volatile.Read(ref _counters.ExecutionIndex))
+        {
+            var version = NextVersionToValidate();
+            if (version.Kind != TaskKind.None)
+            {
+                return version;
+            }
+        }
+        else
+        {
+            var version = NextVersionToExecute();
+            if (version.Kind != TaskKind.None)
+            {
+                return version;
+            }
+        }
+
+        return WorkItem.None;
+    }
+
+    /// <summary>Registers <paramref name="tx"/> as waiting for <paramref name="blocking"/>; false when the blocker already finished (retry at once).</summary>
+    public bool AddDependency(int tx, int blocking)
+    {
+        Lock(blocking);
+        try
+        {
+            if ((_status[blocking] & 3) == Executed)
+            {
+                return false;
+            }
+
+            Lock(tx);
+            _status[tx] = (_status[tx] & ~3) | Aborting;
+            Unlock(tx);
+            (_dependents[blocking] ??= new List<int>(4)).Add(tx);
+        }
+        finally
+        {
+            Unlock(blocking);
+        }
+
+        Interlocked.Decrement(ref _counters.ActiveTasks);
+        return true;
+    }
+
+    public WorkItem FinishExecution(int tx, int incarnation, bool wroteNewLocation)
+    {
+        List<int>? dependents;
+        Lock(tx);
+        _status[tx] = (incarnation << 2) | Executed;
+        dependents = _dependents[tx];
+        _dependents[tx] = null;
+        Unlock(tx);
+
+        if (dependents is { Count: > 0 })
+        {
+            var min = int.MaxValue;
+            foreach (var dependent in dependents)
+            {
+                SetReady(dependent);
+                min = Math.Min(min, dependent);
+            }
+
+            DecreaseExecutionIndex(min);
+        }
+
+        if (Volatile.Read(ref _counters.ValidationIndex) > tx)
+        {
+            if (!wroteNewLocation)
+            {
+                return new WorkItem(TaskKind.Validate, tx, incarnation);
+            }
+
+            DecreaseValidationIndex(tx);
+        }
+
+        Interlocked.Decrement(ref _counters.ActiveTasks);
+        return WorkItem.None;
+    }
+
+    public bool TryValidationAbort(int tx, int incarnation)
+    {
+        Lock(tx);
+        try
+        {
+            if (_status[tx] == ((incarnation << 2) | Executed))
+            {
+                _status[tx] = (incarnation << 2) | Aborting;
+                return true;
+            }
+
+            return false;
+        }
+        finally
+        {
+            Unlock(tx);
+        }
+    }
+
+    public WorkItem FinishValidation(int tx, bool aborted)
+    {
+        if (aborted)
+        {
+            SetReady(tx);
+            DecreaseValidationIndex(tx + 1);
+            if (Volatile.Read(ref _counters.ExecutionIndex) > tx)
+            {
+                var version = TryIncarnate(tx);
+                if (version.Kind != TaskKind.None)
+                {
+                    return version;
+                }
+            }
+        }
+
+        Interlocked.Decrement(ref _counters.ActiveTasks);
+        return WorkItem.None;
+    }
+
+    private WorkItem NextVersionToExecute()
+    {
+        if (Volatile.Read(ref _counters.ExecutionIndex) >= _size)
+        {
+            CheckDone();
+            return WorkItem.None;
+        }
+
+        Interlocked.Increment(ref _counters.ActiveTasks);
+        var index = Interlocked.Increment(ref _counters.ExecutionIndex) - 1;
+        var version = TryIncarnate(index);
+        if (version.Kind == TaskKind.None)
+        {
+            Interlocked.Decrement(ref _counters.ActiveTasks);
+        }
+
+        return version;
+    }
+
+    private WorkItem NextVersionToValidate()
+    {
+        if (Volatile.Read(ref _counters.ValidationIndex) >= _size)
+        {
+            CheckDone();
+            return WorkItem.None;
+        }
+
+        Interlocked.Increment(ref _counters.ActiveTasks);
+        var index = Interlocked.Increment(ref _counters.ValidationIndex) - 1;
+        if (index < _size)
+        {
+            var status = Volatile.Read(ref _status[index]);
+            if ((status & 3) == Executed)
+            {
+                return new WorkItem(TaskKind.Validate, index, status >> 2);
+            }
+        }
+
+        Interlocked.Decrement(ref _counters.ActiveTasks);
+        return WorkItem.None;
+    }
+
+    /// <summary>Claims a ready transaction for execution. Unlike the paper's pseudo-code it leaves the active-task count to the caller, so a failed claim inside <see cref="FinishValidation"/> is not counted twice.</summary>
+    private WorkItem TryIncarnate(int tx)
+    {
+        if (tx < _size)
+        {
+            Lock(tx);
+            var status = _status[tx];
+            if ((status & 3) == ReadyToExecute)
+            {
+                _status[tx] = (status & ~3) | Executing;
+                Unlock(tx);
+                return new WorkItem(TaskKind.Execute, tx, status >> 2);
+            }
+
+            Unlock(tx);
+        }
+
+        return WorkItem.None;
+    }
+
+    private void SetReady(int tx)
+    {
+        Lock(tx);
+        var incarnation = _status[tx] >> 2;
+        _status[tx] = ((incarnation + 1) << 2) | ReadyToExecute;
+        Unlock(tx);
+    }
+
+    private void CheckDone()
+    {
+        var observed = Volatile.Read(ref _counters.DecreaseCount);
+        if (Math.Min(Volatile.Read(ref _counters.ExecutionIndex), Volatile.Read(ref _counters.ValidationIndex)) >= _size &&
+            Volatile.Read(ref _counters.ActiveTasks) == 0 &&
+            observed == Volatile.Read(ref _counters.DecreaseCount))
+        {
+            Volatile.Write(ref _counters.Done, 1);
+        }
+    }
+
+    private void DecreaseExecutionIndex(int target)
+    {
+        InterlockedMin(ref _counters.ExecutionIndex, target);
+        Interlocked.Increment(ref _counters.DecreaseCount);
+    }
+
+    private void DecreaseValidationIndex(int target)
+    {
+        InterlockedMin(ref _counters.ValidationIndex, target);
+        Interlocked.Increment(ref _counters.DecreaseCount);
+    }
+
+    private static void InterlockedMin(ref int location, int value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value < current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Lock(int tx)
+    {
+        if (Interlocked.CompareExchange(ref _locks[tx], 1, 0) != 0)
+        {
+            LockSlow(tx);
+        }
+    }
+
+    private void LockSlow(int tx)
+    {
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _locks[tx]) != 0 || Interlocked.CompareExchange(ref _locks[tx], 1, 0) != 0)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>
+    /// A full fence, not just a release: the paper assumes sequentially consistent atomics, and e.g.
+    /// <see cref="FinishExecution"/> must publish "executed" before it reads the validation index
+    /// (otherwise a concurrent validator can skip the transaction while this thread misses the skip).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Unlock(int tx) => Interlocked.Exchange(ref _locks[tx], 0);
+}

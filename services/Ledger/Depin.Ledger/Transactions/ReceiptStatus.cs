@@ -1,0 +1,21 @@
+namespace Depin.Ledger.Transactions;
+
+/// <summary>A transaction's outcome. Every failure changes nothing.</summary>
+public enum ReceiptStatus : byte
+{
+    Success = 0,
+    InsufficientFunds = 1,
+    InsufficientStake = 2,
+    Overflow = 3,
+    InvalidAccount = 4,
+    DuplicateAccount = 5,
+    EscrowAlreadyExists = 6,
+    EscrowNotLocked = 7,
+    EscrowOwnerMismatch = 8,
+    AmountExceedsEscrow = 9,
+    FeeExceedsAmount = 10,
+    NothingUnbonding = 11,
+    UnbondingNotMatured = 12,
+    InvalidAmount = 13,
+    UnknownProgram = 14,
+}

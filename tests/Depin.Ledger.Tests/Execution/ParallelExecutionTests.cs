@@ -1,0 +1,101 @@
+using Depin.Ledger.Commitment;
+using Depin.Ledger.Execution;
+using Depin.Ledger.Transactions;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Depin.Ledger.Tests.Execution;
+
+public sealed class ParallelExecutionTests
+{
+    private static readonly ExecutionSettings Settings = new(UnbondingBlocks: 2);
+
+    [Property(MaxTest = 60)]
+    public Property Parallel_execution_equals_sequential_for_random_blocks() =>
+        Prop.ForAll(
+            (from accounts in Gen.Choose(1, 300)
+             from blockSize in Gen.Choose(1, 5_000)
+             from workers in Gen.Choose(1, 6)
+             from seed in Gen.Choose(0, int.MaxValue)
+             select (accounts, blockSize, workers, seed)).ToArbitrary(),
+            c => SameOutcome(c.accounts, c.blockSize, c.workers, c.seed, blocks: 3));
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(2, 2)]
+    [InlineData(2, 8)]
+    [InlineData(10, 2)]
+    [InlineData(1_000, 3)]
+    [InlineData(100_000, 2)]
+    public void Parallel_execution_equals_sequential_at_every_contention_level(int accounts, int workers) =>
+        Assert.True(SameOutcome(accounts, 20_000, workers, seed: accounts * 31 + workers, blocks: 2));
+
+    [Fact]
+    public void Money_is_conserved_except_for_deposits_and_withdrawals()
+    {
+        var random = new Random(7);
+        var store = new AccountStore();
+        var output = new BlockOutput();
+        using var executor = new ParallelExecutor(Settings, 2);
+        var jobs = new List<TxId>();
+        executor.Execute(store, RandomBlocks.Genesis(50, 1_000_000), 1, output);
+        for (var height = 2; height < 12; height++)
+        {
+            var before = store.TotalHoldings();
+            var block = RandomBlocks.Block(random, 3_000, 50, jobs);
+            executor.Execute(store, block, height, output);
+            Int128 minted = 0;
+            for (var i = 0; i < block.Length; i++)
+            {
+                if (output.Statuses[i] != ReceiptStatus.Success)
+                {
+                    continue;
+                }
+
+                minted += block[i].Program switch
+                {
+                    ProgramKind.Deposit => block[i].Amount,
+                    ProgramKind.Withdraw => -block[i].Amount,
+                    _ => 0,
+                };
+            }
+
+            Assert.Equal(before + minted, store.TotalHoldings());
+        }
+    }
+
+    private static bool SameOutcome(int accounts, int blockSize, int workers, int seed, int blocks)
+    {
+        var sequentialStore = new AccountStore();
+        var parallelStore = new AccountStore();
+        var sequential = new SequentialExecutor(Settings);
+        using var parallel = new ParallelExecutor(Settings, workers);
+        var sequentialOutput = new BlockOutput();
+        var parallelOutput = new BlockOutput();
+        var sequentialTree = new StateTree();
+        var parallelTree = new StateTree();
+
+        var genesis = RandomBlocks.Genesis(accounts, 5_000);
+        sequential.Execute(sequentialStore, genesis, 1, sequentialOutput);
+        parallel.Execute(parallelStore, genesis, 1, parallelOutput);
+
+        var random = new Random(seed);
+        var jobs = new List<TxId>();
+        for (var height = 2; height < 2 + blocks; height++)
+        {
+            var block = RandomBlocks.Block(random, blockSize, accounts, jobs);
+            sequential.Execute(sequentialStore, block, height, sequentialOutput);
+            parallel.Execute(parallelStore, block, height, parallelOutput);
+            if (!sequentialOutput.Statuses.AsSpan(0, blockSize).SequenceEqual(parallelOutput.Statuses.AsSpan(0, blockSize)) ||
+                sequentialOutput.ReceiptsRoot() != parallelOutput.ReceiptsRoot() ||
+                sequentialTree.Update(sequentialStore, sequentialStore.TakeDirty()) != parallelTree.Update(parallelStore, parallelStore.TakeDirty()) ||
+                sequentialStore.Count != parallelStore.Count)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

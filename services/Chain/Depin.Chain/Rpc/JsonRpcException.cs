@@ -9,7 +9,7 @@ public sealed class JsonRpcException : Exception
         Method = method;
         Code = code;
         NodeMessage = message;
-        Data = data;
+        ErrorData = data;
         if (data is not null && Hex.TryDecode(data, out byte[]? bytes))
         {
             RevertData = bytes;
@@ -24,7 +24,8 @@ public sealed class JsonRpcException : Exception
     /// <summary>The node's own message, e.g. "execution reverted: MerkleDistributor: already claimed".</summary>
     public string NodeMessage { get; }
 
-    public new string? Data { get; }
+    /// <summary>The error's data field as the node sent it (revert data is 0x-hex).</summary>
+    public string? ErrorData { get; }
 
     public byte[]? RevertData { get; }
 

@@ -53,7 +53,21 @@ public static class ChainTools
 
     private static string FindTool(string name, string variable)
     {
-        string? configured = Environment.GetEnvironmentVariable(variable);
+        string? chainDir = null;
+        try
+        {
+            chainDir = FindChainDirectory();
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
+        return FindTool(name, variable, Environment.GetEnvironmentVariable(variable), chainDir, Environment.GetEnvironmentVariable("PATH"));
+    }
+
+    /// <summary>The search itself, with its inputs explicit: the override, infra/chain/node_modules, then PATH.</summary>
+    internal static string FindTool(string name, string variable, string? configured, string? chainDir, string? searchPath)
+    {
         if (!string.IsNullOrEmpty(configured))
         {
             return File.Exists(configured)
@@ -63,9 +77,8 @@ public static class ChainTools
 
         string executable = OperatingSystem.IsWindows() ? name + ".exe" : name;
         var tried = new List<string>();
-        try
+        if (chainDir is not null)
         {
-            string chainDir = FindChainDirectory();
             string candidate = Path.Combine(chainDir, "node_modules", "@foundry-rs", $"{name}-{PlatformSuffix()}", "bin", executable);
             tried.Add(candidate);
             if (File.Exists(candidate))
@@ -73,11 +86,8 @@ public static class ChainTools
                 return candidate;
             }
         }
-        catch (DirectoryNotFoundException)
-        {
-        }
 
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (string dir in (searchPath ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             string candidate = Path.Combine(dir, executable);
             if (File.Exists(candidate))

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Depin.Kernels.MatMul;
+using Depin.Kernels.ProofOfWork;
 
 namespace Depin.Kernels;
 
@@ -17,6 +18,7 @@ public sealed class KernelRegistry
     public static KernelRegistry CreateDefault() => new(
     [
         new MatMulKernel(),
+        new PowKernel(),
     ]);
 
     public IReadOnlyCollection<string> Kinds => _kernels.Keys;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Depin.Kernels.MatMul;
+using Depin.Kernels.MonteCarlo;
 using Depin.Kernels.ProofOfWork;
 
 namespace Depin.Kernels;
@@ -19,6 +20,7 @@ public sealed class KernelRegistry
     [
         new MatMulKernel(),
         new PowKernel(),
+        new MonteCarloKernel(),
     ]);
 
     public IReadOnlyCollection<string> Kinds => _kernels.Keys;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Depin.Kernels.Mandelbrot;
 using Depin.Kernels.MatMul;
 using Depin.Kernels.MonteCarlo;
 using Depin.Kernels.ProofOfWork;
@@ -21,6 +22,7 @@ public sealed class KernelRegistry
         new MatMulKernel(),
         new PowKernel(),
         new MonteCarloKernel(),
+        new MandelbrotKernel(),
     ]);
 
     public IReadOnlyCollection<string> Kinds => _kernels.Keys;

@@ -37,4 +37,16 @@ public sealed class KernelRegistryTests(CpuDeviceFixture fixture)
         Assert.Contains(fixture.Devices.Devices, d => d.Kind == DeviceKind.Cpu);
         Assert.True(device.MeasureGflops() >= 1);
     }
+
+    [Fact]
+    public async Task Concurrent_jobs_on_one_lane_are_serialized_and_correct()
+    {
+        var kernel = KernelRegistry.CreateDefault().Get("mandelbrot");
+        var parameters = Json.Parse("""{"width":33,"height":9,"maxIterations":50}""");
+        var expected = kernel.RunReference(parameters, default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => kernel.Run(fixture.Device, parameters, default))));
+
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
 }

@@ -58,6 +58,32 @@ public sealed class MatMulKernelTests(CpuDeviceFixture fixture)
     }
 
     [Fact]
+    public void Freivalds_accepts_a_long_product_summed_in_another_order()
+    {
+        var shape = new MatMulShape(9, 7, 1025);
+        var a = MatMulInput.Generate(shape.ElementsA, 3, 0);
+        var b = MatMulInput.Generate(shape.ElementsB, 3, 1);
+        var c = new float[shape.ElementsC];
+        for (var i = 0; i < shape.M; i++)
+        {
+            for (var j = 0; j < shape.N; j++)
+            {
+                var acc = 0.0f;
+                for (var k = shape.K - 1; k >= 0; k--)
+                {
+                    acc += a[i * shape.K + k] * b[k * shape.N + j];
+                }
+
+                c[i * shape.N + j] = acc;
+            }
+        }
+
+        var outcome = new FreivaldsVerifier().Verify(a, b, c, shape, new System.Random(5));
+
+        Assert.True(outcome.Ok, outcome.Reason);
+    }
+
+    [Fact]
     public void Freivalds_catches_one_perturbed_element()
     {
         var result = _kernel.RunReference(OddShape, default);

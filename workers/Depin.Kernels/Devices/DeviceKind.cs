@@ -1,0 +1,8 @@
+namespace Depin.Kernels;
+
+/// <summary>The ILGPU backend behind a compute device.</summary>
+public enum DeviceKind
+{
+    Cpu,
+    Cuda,
+}

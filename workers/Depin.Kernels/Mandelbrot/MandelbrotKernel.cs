@@ -1,0 +1,28 @@
+namespace Depin.Kernels.Mandelbrot;
+
+/// <summary>
+/// <c>mandelbrot</c>: render a tile's escape-time counts in float64 and colour them. No input bytes.
+/// Result: a PNG with the counts embedded (<see cref="MandelbrotResult"/>). Verified by <see cref="MandelbrotVerifier"/>.
+/// </summary>
+public sealed class MandelbrotKernel(MandelbrotVerifier? verifier = null) : Kernel<MandelbrotParameters>
+{
+    public const string KindName = "mandelbrot";
+
+    private readonly MandelbrotVerifier _verifier = verifier ?? new MandelbrotVerifier();
+
+    public override string Kind => KindName;
+
+    /// <summary>width · height · maxIterations (the worst case; interior points cost it all).</summary>
+    public override long WorkUnits(MandelbrotParameters parameters) => (long)parameters.Width * parameters.Height * parameters.MaxIterations;
+
+    public override long MinMemoryBytes(MandelbrotParameters parameters) => (long)parameters.Width * parameters.Height * sizeof(int);
+
+    public override byte[] Run(ComputeDevice device, MandelbrotParameters parameters, ReadOnlySpan<byte> input) =>
+        MandelbrotResult.Encode(parameters, device.Execute(MandelbrotAccelerated.Create, runner => runner.Render(parameters)));
+
+    public override byte[] RunReference(MandelbrotParameters parameters, ReadOnlySpan<byte> input) =>
+        MandelbrotResult.Encode(parameters, MandelbrotReference.Render(parameters));
+
+    public override VerificationOutcome Verify(MandelbrotParameters parameters, ReadOnlySpan<byte> input, ReadOnlySpan<byte> result, System.Random random) =>
+        _verifier.Verify(parameters, result, random);
+}

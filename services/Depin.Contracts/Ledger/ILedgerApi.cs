@@ -1,0 +1,25 @@
+using Refit;
+
+namespace Depin.Contracts.Ledger;
+
+/// <summary>The ledger's REST API as a Refit client (register with AddRefitGeneratedClient / RestService.ForGenerated).</summary>
+public interface ILedgerApi
+{
+    [Post("/api/ledger/transactions")]
+    Task<SubmitTransactionsResponse> SubmitAsync([Body] SubmitTransactionsRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/transactions/{id}")]
+    Task<ReceiptDto> GetReceiptAsync(string id, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/accounts/{address}")]
+    Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/accounts/{address}/proof")]
+    Task<AccountProofDto> GetProofAsync(string address, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/blocks/{height}")]
+    Task<BlockDto> GetBlockAsync(long height, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/blocks/latest")]
+    Task<BlockDto> GetLatestBlockAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,67 @@
+namespace Depin.Contracts.Rewards;
+
+/// <summary>Pub/sub topics published by the rewards service.</summary>
+public static class RewardsTopics
+{
+    public const string EpochClosed = "rewards.epoch-closed";
+}
+
+/// <summary>Published once an epoch's rewards are credited on the ledger and its payout root is anchored (when a chain is configured). Amounts in micro-credits.</summary>
+public sealed record EpochClosedEvent(
+    long Epoch,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    long Emission,
+    long Distributed,
+    int ProviderCount,
+    string? MerkleRoot,
+    string? AnchorTransaction);
+
+/// <summary>Body of POST /api/wallets/challenges.</summary>
+public sealed record WalletChallengeRequest(string? Address);
+
+/// <summary>A message for the wallet to sign with personal_sign (EIP-191); valid once, until <paramref name="ExpiresAt"/>.</summary>
+public sealed record WalletChallengeDto(string Address, string Message, string Nonce, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>Body of POST /api/wallets/verify: the challenge text as issued and the 65-byte signature as hex.</summary>
+public sealed record WalletVerifyRequest(string? Address, string? Message, string? Signature);
+
+/// <summary>A successful wallet proof.</summary>
+public sealed record WalletVerifiedDto(string Address, string Nonce, DateTimeOffset VerifiedAt);
+
+/// <summary>One epoch: its window, emission and how far its close has progressed (open, computed, credited, anchored, published).</summary>
+public sealed record EpochDto(
+    long Epoch,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    string Status,
+    long Emission,
+    long AvailabilityPool,
+    long WorkPool,
+    long Distributed,
+    long Unallocated,
+    int ProviderCount,
+    string? MerkleRoot,
+    string? AnchorTransaction,
+    DateTimeOffset? ClosedAt);
+
+/// <summary>A page of epochs, newest first.</summary>
+public sealed record EpochListDto(IReadOnlyList<EpochDto> Epochs, long? NextBefore);
+
+/// <summary>A provider's reward in one epoch (micro-credits).</summary>
+public sealed record ProviderEpochRewardDto(long Epoch, long Availability, long Work, long Total);
+
+/// <summary>A provider's rewards: lifetime total and per-epoch history, newest first.</summary>
+public sealed record ProviderRewardsDto(string Address, long Total, IReadOnlyList<ProviderEpochRewardDto> Epochs);
+
+/// <summary>Everything a wallet needs to call MerkleDistributor.claim(epoch, account, amount, proof).</summary>
+public sealed record ClaimProofDto(
+    long Epoch,
+    string Account,
+    string Amount,
+    IReadOnlyList<string> Proof,
+    string Root,
+    string Leaf,
+    string? Distributor,
+    long? ChainId,
+    bool Anchored);

@@ -161,7 +161,6 @@ public sealed partial class EpochCloser(
             batch.Add(new LedgerTransactionDto(
                 RewardCreditIds.For(record.Epoch, reward.Account, attempt).ToString(),
                 "reward-credit",
-                From: LedgerAccounts.RewardPool,
                 To: reward.Account.ToLowerHex(),
                 Amount: reward.Total));
             if (batch.Count == batchSize || i == pending.Count - 1)

@@ -1,0 +1,16 @@
+using Depin.Ledger;
+using Depin.Rewards;
+using Depin.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddLedger();
+builder.AddRewards();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapRewardsApi();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory.</summary>
+public partial class Program;

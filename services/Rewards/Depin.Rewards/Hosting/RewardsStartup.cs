@@ -1,0 +1,60 @@
+using Depin.Rewards.Epochs;
+using Hangfire;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Depin.Rewards.Hosting;
+
+/// <summary>On start: reports the configuration (chain on or off) and registers the recurring close job.</summary>
+public sealed partial class RewardsStartup(
+    IOptions<RewardsOptions> options,
+    EpochClock clock,
+    IServiceProvider services,
+    ILogger<RewardsStartup> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        RewardsOptions o = options.Value;
+        LogEpochs(clock.Genesis, clock.Length, o.InitialEmissionPerEpoch, o.HalvingIntervalEpochs, o.AvailabilityBasisPoints);
+        if (!o.Chain.IsConfigured)
+        {
+            LogNoChain();
+        }
+        else
+        {
+            LogChain(o.Chain.RpcUrl!, o.Chain.DistributorAddress ?? "(none)", o.Chain.StateAnchorAddress ?? "(none)");
+        }
+
+        if (string.IsNullOrEmpty(o.AdminApiKey))
+        {
+            LogNoAdminKey();
+        }
+
+        if (o.RunScheduler && services.GetService(typeof(IRecurringJobManager)) is IRecurringJobManager jobs)
+        {
+            string cron = o.CloseCron ?? EpochCloseJob.CronFor(o.EpochLength);
+            jobs.AddOrUpdate<EpochCloseJob>(EpochCloseJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), cron);
+            LogScheduled(cron);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rewards epochs: genesis {Genesis}, length {Length}, emission {Emission} micro-credits/epoch halving every {Halving} epochs, availability share {AvailabilityBps} bp")]
+    private partial void LogEpochs(DateTimeOffset genesis, TimeSpan length, long emission, long halving, int availabilityBps);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No chain configured (Rewards:Chain:RpcUrl / SignerPrivateKey): payout roots are computed and served but not set on chain, and the ledger state is not anchored")]
+    private partial void LogNoChain();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chain {RpcUrl}: distributor {Distributor}, state anchor {StateAnchor}")]
+    private partial void LogChain(string rpcUrl, string distributor, string stateAnchor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Rewards:AdminApiKey configured: /hangfire and admin endpoints refuse every request")]
+    private partial void LogNoAdminKey();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch close job scheduled with cron {Cron}")]
+    private partial void LogScheduled(string cron);
+}

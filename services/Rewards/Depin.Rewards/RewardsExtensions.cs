@@ -1,0 +1,136 @@
+using Depin.Contracts.Events;
+using Depin.Ledger.Node;
+using Depin.Rewards.Anchoring;
+using Depin.Rewards.Api;
+using Depin.Rewards.Epochs;
+using Depin.Rewards.Hosting;
+using Depin.Rewards.Storage;
+using Depin.Rewards.Wallets;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Depin.Rewards;
+
+/// <summary>Composition of the rewards service: <c>builder.AddRewards()</c> and <c>app.MapRewardsApi()</c>.</summary>
+public static class RewardsExtensions
+{
+    /// <summary>Connection string name: when set, epochs and Hangfire live in PostgreSQL; otherwise in memory.</summary>
+    public const string ConnectionStringName = "Rewards";
+
+    /// <summary>
+    /// Registers the epoch engine, store, closer and its Hangfire job, wallet challenges, chain publishing and ledger
+    /// anchoring. Needs an <see cref="Depin.Contracts.Ledger.ILedgerClient"/> (e.g. from <c>AddLedger()</c>). Replace
+    /// <see cref="IEpochActivitySource"/> (default: <see cref="EpochActivityRecorder"/>) or <see cref="ILedgerHeadSource"/> by registering your own.
+    /// </summary>
+    public static TBuilder AddRewards<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection services = builder.Services;
+        services.AddOptions<RewardsOptions>()
+            .Bind(builder.Configuration.GetSection(RewardsOptions.SectionName))
+            .Validate(o => o.EpochLength > TimeSpan.Zero, "Rewards:EpochLength must be positive.")
+            .Validate(o => o.HalvingIntervalEpochs > 0, "Rewards:HalvingIntervalEpochs must be positive.")
+            .Validate(o => o.InitialEmissionPerEpoch >= 0, "Rewards:InitialEmissionPerEpoch must not be negative.")
+            .Validate(o => o.AvailabilityBasisPoints is >= 0 and <= 10_000, "Rewards:AvailabilityBasisPoints must be within 0..10000.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            services.TryAddSingleton<IEpochStore, InMemoryEpochStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IEpochStore>(_ => new PostgresEpochStore(connectionString));
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            RewardsOptions o = sp.GetRequiredService<IOptions<RewardsOptions>>().Value;
+            DateTimeOffset genesis = o.Genesis ?? sp.GetRequiredService<IEpochStore>()
+                .GetOrInitializeGenesisAsync(EpochClock.AlignDown(sp.GetRequiredService<TimeProvider>().GetUtcNow(), o.EpochLength))
+                .GetAwaiter().GetResult();
+            return new EpochClock(genesis, o.EpochLength);
+        });
+
+        services.TryAddSingleton<EpochActivityRecorder>();
+        services.TryAddSingleton<IEpochActivitySource>(sp => sp.GetRequiredService<EpochActivityRecorder>());
+        services.TryAddSingleton<InProcessEpochEventPublisher>();
+        services.TryAddSingleton<IEpochEventPublisher>(sp => sp.GetRequiredService<InProcessEpochEventPublisher>());
+        services.TryAddSingleton<PayoutTreeCache>();
+        services.TryAddSingleton<EpochCloser>();
+        services.TryAddTransient<EpochCloseJob>();
+
+        services.TryAddSingleton(sp => new RewardsChain(sp.GetRequiredService<IOptions<RewardsOptions>>().Value.Chain));
+        services.TryAddSingleton<IPayoutRootPublisher, ChainPayoutRootPublisher>();
+        services.TryAddSingleton<IStateAnchorSink, ChainStateAnchorSink>();
+        services.TryAddSingleton<BlockCommittedHeadSource>();
+        // In the all-in-one host the ledger node is in process: follow it directly; otherwise BlockCommittedEvents feed the head.
+        services.TryAddSingleton<ILedgerHeadSource>(sp => sp.GetService<LedgerNode>() is { } node
+            ? new LedgerNodeHeadSource(node)
+            : sp.GetRequiredService<BlockCommittedHeadSource>());
+        services.TryAddSingleton<LedgerAnchorService>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerAnchorService>());
+
+        services.TryAddSingleton<WalletChallenges>();
+        services.TryAddSingleton<IWalletChallenges>(sp => sp.GetRequiredService<WalletChallenges>());
+        services.TryAddSingleton<IWalletVerifier>(sp => sp.GetRequiredService<WalletChallenges>());
+
+        RewardsOptions configured = builder.Configuration.GetSection(RewardsOptions.SectionName).Get<RewardsOptions>() ?? new RewardsOptions();
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                config.UseInMemoryStorage();
+            }
+            else
+            {
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions { SchemaName = "rewards_hangfire" });
+            }
+        });
+        if (configured.RunScheduler)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.ServerName = "rewards";
+                o.WorkerCount = 2;
+                o.SchedulePollingInterval = TimeSpan.FromTicks(Math.Clamp(configured.EpochLength.Ticks / 3, TimeSpan.TicksPerSecond, TimeSpan.FromSeconds(15).Ticks));
+            });
+        }
+
+        services.AddHostedService<RewardsStartup>();
+        return builder;
+    }
+
+    /// <summary>Maps /api/wallets, /api/rewards, the ledger block-committed subscription and the admin-only Hangfire dashboard at /hangfire.</summary>
+    public static IEndpointRouteBuilder MapRewardsApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapWalletsApi();
+        app.MapEpochRewardsApi();
+        app.MapPost("/events/rewards/block-committed", (BlockCommittedEvent block, BlockCommittedHeadSource heads) =>
+        {
+            heads.Observe(block);
+            return TypedResults.Ok();
+        }).WithTopic(PubSub.Name, Topics.BlockCommitted).ExcludeFromDescription();
+
+        IOptions<RewardsOptions> options = app.ServiceProvider.GetRequiredService<IOptions<RewardsOptions>>();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdminApiKeyDashboardFilter(() => options.Value.AdminApiKey)],
+            DashboardTitle = "Depin Rewards jobs",
+        });
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Numerics;
+using Depin.Chain;
+
+namespace Depin.Rewards.IntegrationTests.Support;
+
+/// <summary>One anvil node with the contracts compiled (npm ci / node compile.js in infra/chain when missing); killed at the end.</summary>
+public sealed class AnvilFixture : IAsyncLifetime
+{
+    private AnvilNode? _node;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public Uri Endpoint => (_node ?? throw new InvalidOperationException("anvil is not started.")).Endpoint;
+
+    /// <summary>anvil account 0: deploys and owns the contracts; the rewards service signs with it.</summary>
+    public EthKey Owner { get; } = EthKey.FromHex(AnvilNode.DefaultPrivateKeys[0]);
+
+    public JsonRpcChainClient ClientFor(EthKey key) => new(new EthJsonRpcClient(Http, Endpoint), key);
+
+    public async Task InitializeAsync()
+    {
+        string chainDir = ChainTools.FindChainDirectory();
+        if (!Directory.Exists(Path.Combine(chainDir, "node_modules")))
+        {
+            ProcessRunner.Run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], chainDir);
+        }
+
+        if (!ContractArtifacts.AllPresent(chainDir))
+        {
+            ProcessRunner.Run("node", ["compile.js"], chainDir);
+        }
+
+        _node = await AnvilNode.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_node is not null)
+        {
+            await _node.DisposeAsync();
+        }
+
+        Http.Dispose();
+    }
+
+    /// <summary>A fresh key funded with 10 ETH, so it can pay for its own claim.</summary>
+    public async Task<EthKey> FundedKeyAsync()
+    {
+        EthKey key = EthKey.Generate();
+        await ClientFor(Owner).SendTransactionAsync(key.Address, ReadOnlyMemory<byte>.Empty, BigInteger.Pow(10, 19));
+        return key;
+    }
+
+    /// <summary>Token, distributor (a minter of the token) and state anchor, owned by <see cref="Owner"/>.</summary>
+    public async Task<(RewardTokenContract Token, MerkleDistributorContract Distributor, StateAnchorContract Anchor)> DeployAsync()
+    {
+        JsonRpcChainClient owner = ClientFor(Owner);
+        RewardTokenContract token = await RewardTokenContract.DeployAsync(owner, "Depin Reward", "DPR");
+        MerkleDistributorContract distributor = await MerkleDistributorContract.DeployAsync(owner, token.Address);
+        await token.SetMinterAsync(distributor.Address, true);
+        StateAnchorContract anchor = await StateAnchorContract.DeployAsync(owner);
+        return (token, distributor, anchor);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AnvilCollection : ICollectionFixture<AnvilFixture>
+{
+    public const string Name = "anvil";
+}

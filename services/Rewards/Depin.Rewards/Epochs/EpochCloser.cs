@@ -41,6 +41,9 @@ public sealed partial class EpochCloser(
     /// <summary>Upper bound of epochs closed by one run (catch-up after downtime continues at the next run).</summary>
     public const int MaxEpochsPerRun = 1_000;
 
+    /// <summary>Credit batches submitted to the ledger before waiting for the oldest.</summary>
+    public const int MaxBatchesInFlight = 4;
+
     private static readonly ActivitySource Tracing = new("Depin.Rewards");
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -154,35 +157,56 @@ public sealed partial class EpochCloser(
         int batchSize = Math.Max(1, options.Value.CreditBatchSize);
         int failed = 0;
         string? firstStatus = null;
-        var batch = new List<LedgerTransactionDto>(Math.Min(batchSize, pending.Count));
-        for (int i = 0; i < pending.Count; i++)
-        {
-            ProviderReward reward = pending[i];
-            batch.Add(new LedgerTransactionDto(
-                RewardCreditIds.For(record.Epoch, reward.Account, attempt).ToString(),
-                "reward-credit",
-                To: reward.Account.ToLowerHex(),
-                Amount: reward.Total));
-            if (batch.Count == batchSize || i == pending.Count - 1)
-            {
-                IReadOnlyList<ReceiptDto> receipts = await ledger.SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
-                foreach (ReceiptDto receipt in receipts)
-                {
-                    if (!receipt.Succeeded)
-                    {
-                        failed++;
-                        firstStatus ??= receipt.Status;
-                    }
-                }
 
-                batch.Clear();
+        // A few batches in flight let the ledger group-commit one while the next is being prepared; order does not matter.
+        var inFlight = new Queue<Task<IReadOnlyList<ReceiptDto>>>();
+        for (int start = 0; start < pending.Count; start += batchSize)
+        {
+            if (inFlight.Count == MaxBatchesInFlight)
+            {
+                Tally(await inFlight.Dequeue().ConfigureAwait(false), ref failed, ref firstStatus);
             }
+
+            inFlight.Enqueue(ledger.SubmitAsync(CreditBatch(record.Epoch, attempt, pending, start, Math.Min(pending.Count, start + batchSize)), cancellationToken));
+        }
+
+        while (inFlight.Count > 0)
+        {
+            Tally(await inFlight.Dequeue().ConfigureAwait(false), ref failed, ref firstStatus);
         }
 
         if (failed > 0)
         {
             await store.IncrementCreditAttemptAsync(record.Epoch, attempt, cancellationToken).ConfigureAwait(false);
             throw new RewardCreditException(record.Epoch, failed, firstStatus!);
+        }
+    }
+
+    private static LedgerTransactionDto[] CreditBatch(long epoch, int attempt, IReadOnlyList<ProviderReward> rewards, int from, int to)
+    {
+        var batch = new LedgerTransactionDto[to - from];
+        for (int i = from; i < to; i++)
+        {
+            ProviderReward reward = rewards[i];
+            batch[i - from] = new LedgerTransactionDto(
+                RewardCreditIds.For(epoch, reward.Account, attempt).ToString(),
+                "reward-credit",
+                To: reward.Account.ToLowerHex(),
+                Amount: reward.Total);
+        }
+
+        return batch;
+    }
+
+    private static void Tally(IReadOnlyList<ReceiptDto> receipts, ref int failed, ref string? firstStatus)
+    {
+        foreach (ReceiptDto receipt in receipts)
+        {
+            if (!receipt.Succeeded)
+            {
+                failed++;
+                firstStatus ??= receipt.Status;
+            }
         }
     }
 

@@ -2,17 +2,20 @@ using Depin.AppHost;
 using Depin.Dashboard;
 using Depin.Ledger;
 using Depin.Ledger.Api;
+using Depin.Rewards;
 using Depin.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddLedger();
+builder.AddRewards();
 builder.AddDashboard();
 builder.AddAllInOne(args);
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapLedgerApi();
+app.MapRewardsApi();
 app.MapDashboard();
 app.Run();
 

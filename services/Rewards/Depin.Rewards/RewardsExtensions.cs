@@ -6,6 +6,7 @@ using Depin.Rewards.Epochs;
 using Depin.Rewards.Hosting;
 using Depin.Rewards.Storage;
 using Depin.Rewards.Wallets;
+using Depin.ServiceDefaults.Admin;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
@@ -42,6 +43,8 @@ public static class RewardsExtensions
             .Validate(o => o.InitialEmissionPerEpoch >= 0, "Rewards:InitialEmissionPerEpoch must not be negative.")
             .Validate(o => o.AvailabilityBasisPoints is >= 0 and <= 10_000, "Rewards:AvailabilityBasisPoints must be within 0..10000.")
             .ValidateOnStart();
+        // One admin key for the platform: fall back to the dashboard's when the rewards service has none of its own.
+        services.PostConfigure<RewardsOptions>(o => o.AdminApiKey ??= builder.Configuration["Dashboard:AdminApiKey"]);
         services.TryAddSingleton(TimeProvider.System);
 
         string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
@@ -110,6 +113,7 @@ public static class RewardsExtensions
         }
 
         services.AddHostedService<RewardsStartup>();
+        services.AddSingleton<IDashboardSource, RewardsDashboardSource>();
         return builder;
     }
 

@@ -101,4 +101,27 @@ public sealed class ChainEndToEndTests(AnvilFixture anvil)
         Assert.Equal(node.Height, await anchoring.AnchorIfDueAsync());
         Assert.Equal(2UL, await anchor.AnchorCountAsync());
     }
+
+    [Fact]
+    public async Task Setting_a_payout_root_again_after_a_crash_is_a_no_op_and_a_different_root_is_refused()
+    {
+        var (_, distributor, anchor) = await anvil.DeployAsync();
+        using var chain = new RewardsChain(new ChainSettings
+        {
+            RpcUrl = anvil.Endpoint.ToString(),
+            SignerPrivateKey = anvil.Owner.ToHex(),
+            DistributorAddress = distributor.Address.ToString(),
+            StateAnchorAddress = anchor.Address.ToString(),
+        });
+        var publisher = new ChainPayoutRootPublisher(chain);
+        Hash32 root = Keccak256.Hash("epoch 5"u8);
+
+        string? first = await publisher.PublishAsync(5, root);
+        string? again = await publisher.PublishAsync(5, root);
+
+        Assert.NotNull(first);
+        Assert.Null(again);
+        Assert.Equal(root, await distributor.RootOfAsync(5));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync(5, Keccak256.Hash("other"u8)));
+    }
 }

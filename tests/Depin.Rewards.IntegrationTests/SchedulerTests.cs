@@ -8,8 +8,11 @@ using Npgsql;
 
 namespace Depin.Rewards.IntegrationTests;
 
-/// <summary>The Hangfire recurring job closes epochs by itself, with Hangfire and the epoch store in PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
+/// <summary>
+/// The Hangfire recurring job closes epochs by itself, with Hangfire and the epoch store in PostgreSQL. Hangfire keeps its
+/// storage in a process-wide static, so this runs in a non-parallel collection.
+/// </summary>
+[Collection(SchedulerCollection.Name)]
 public sealed class SchedulerTests(PostgresFixture postgres)
 {
     [Fact]

@@ -69,7 +69,16 @@ public static class RewardsExtensions
         services.TryAddSingleton<EpochActivityRecorder>();
         services.TryAddSingleton<IEpochActivitySource>(sp => sp.GetRequiredService<EpochActivityRecorder>());
         services.TryAddSingleton<InProcessEpochEventPublisher>();
-        services.TryAddSingleton<IEpochEventPublisher>(sp => sp.GetRequiredService<InProcessEpochEventPublisher>());
+        if (builder.Configuration.GetValue<bool>($"{RewardsOptions.SectionName}:{nameof(RewardsOptions.PublishToDapr)}"))
+        {
+            services.AddDaprClient();
+            services.TryAddSingleton<IEpochEventPublisher, DaprEpochEventPublisher>();
+        }
+        else
+        {
+            services.TryAddSingleton<IEpochEventPublisher>(sp => sp.GetRequiredService<InProcessEpochEventPublisher>());
+        }
+
         services.TryAddSingleton<PayoutTreeCache>();
         services.TryAddSingleton<EpochCloser>();
         services.TryAddTransient<EpochCloseJob>();

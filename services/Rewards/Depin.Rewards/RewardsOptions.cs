@@ -38,6 +38,9 @@ public sealed class RewardsOptions
     /// <summary>Whether to register the Hangfire server and the recurring close job. Default true (tests may drive the closer directly).</summary>
     public bool RunScheduler { get; set; } = true;
 
+    /// <summary>Also publish epoch-closed events to Dapr pub/sub (needs a sidecar). Default false: in-process subscribers only.</summary>
+    public bool PublishToDapr { get; set; }
+
     public ChainSettings Chain { get; set; } = new();
 
     /// <summary>Ledger state anchoring on chain.</summary>

@@ -65,3 +65,10 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "postgres";
 }
+
+/// <summary>Hosts whose Hangfire server must own the process-wide JobStorage.Current: run alone, after the parallel collections.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SchedulerCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "scheduler";
+}

@@ -20,7 +20,7 @@ using Microsoft.Extensions.Options;
 int[] sizes = args.Length > 0 ? [.. args.Select(int.Parse)] : [1_000, 100_000, 1_000_000];
 Console.WriteLine($"Depin.Rewards.Bench  cores={Environment.ProcessorCount}  {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}  server GC={System.Runtime.GCSettings.IsServerGC}");
 Console.WriteLine();
-Console.WriteLine($"{"providers",10} {"compute",9} {"tree",9} {"close total",12} {"(credit+store)",15} {"ledger tx/s",12} {"peak heap",10} {"allocated",10} {"peak WS",9}  check");
+Console.WriteLine($"{"providers",10} {"compute",9} {"tree",9} {"credit txs",11} {"close total",12} {"(credit+store)",15} {"ledger tx/s",12} {"peak heap",10} {"allocated",10} {"peak WS",9}  check");
 
 await Bench.RunAsync(1_000, print: false);
 foreach (int n in sizes)
@@ -47,6 +47,13 @@ namespace Depin.Rewards.Bench
             watch.Restart();
             PayoutMerkleTree tree = PayoutTrees.Build(0, allocation.Rewards);
             TimeSpan treeTime = watch.Elapsed;
+            watch.Restart();
+            for (int start = 0; start < allocation.Rewards.Count; start += 10_000)
+            {
+                EpochCloser.CreditBatch(0, 0, allocation.Rewards, start, Math.Min(allocation.Rewards.Count, start + 10_000));
+            }
+
+            TimeSpan prepare = watch.Elapsed;
 
             string dataDirectory = Directory.CreateTempSubdirectory("depin-rewards-bench-").FullName;
             try
@@ -78,7 +85,7 @@ namespace Depin.Rewards.Bench
                     TimeSpan creditAndStore = total - compute - treeTime;
                     if (print)
                     {
-                        Console.WriteLine($"{providers,10:N0} {Ms(compute),9} {Ms(treeTime),9} {Ms(total),12} {Ms(creditAndStore),15} {allocation.Rewards.Count / creditAndStore.TotalSeconds,12:N0} {Mb(peak),10} {Mb(allocated),10} {Mb(Process.GetCurrentProcess().PeakWorkingSet64),9}  {(ok ? "ok" : "MISMATCH")}");
+                        Console.WriteLine($"{providers,10:N0} {Ms(compute),9} {Ms(treeTime),9} {Ms(prepare),11} {Ms(total),12} {Ms(creditAndStore),15} {allocation.Rewards.Count / creditAndStore.TotalSeconds,12:N0} {Mb(peak),10} {Mb(allocated),10} {Mb(Process.GetCurrentProcess().PeakWorkingSet64),9}  {(ok ? "ok" : "MISMATCH")}");
                     }
                 }
                 finally

@@ -182,7 +182,7 @@ public sealed partial class EpochCloser(
         }
     }
 
-    private static LedgerTransactionDto[] CreditBatch(long epoch, int attempt, IReadOnlyList<ProviderReward> rewards, int from, int to)
+    internal static LedgerTransactionDto[] CreditBatch(long epoch, int attempt, IReadOnlyList<ProviderReward> rewards, int from, int to)
     {
         var batch = new LedgerTransactionDto[to - from];
         for (int i = from; i < to; i++)

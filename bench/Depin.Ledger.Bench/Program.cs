@@ -1,59 +1,78 @@
-using Depin.Ledger.Accounts;
-using Depin.Ledger.Execution;
+using System.Diagnostics;
+using Depin.Ledger.Bench;
 using Depin.Ledger.Transactions;
 
-var settings = new ExecutionSettings(2);
-for (var seed = 0; seed < 2000; seed++)
+if (args.Length > 0 && args[0] == "loadgen")
 {
-    var accounts = 2;
-    var s1 = new AccountStore();
-    var s2 = new AccountStore();
-    using var ex = new ParallelExecutor(settings, int.Parse(args[2]));
-    var seq = new SequentialExecutor(settings);
-    var o1 = new BlockOutput();
-    var o2 = new BlockOutput();
-    var gen = new Transaction[accounts];
-    for (var i = 0; i < accounts; i++)
-    {
-        gen[i] = Transaction.Deposit(TxId.New(), AccountId.FromNumber((ulong)i + 1), 100);
-    }
+    return await RestBench.LoadGeneratorAsync(args[1], int.Parse(args[2]), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4]), int.Parse(args[5]));
+}
 
-    seq.Execute(s1, gen, 1, o1);
-    ex.Execute(s2, gen, 1, o2);
-    var rnd = new Random(seed);
-    var jobs = new List<TxId>();
-    var size = int.Parse(args[0]);
-    var block = Depin.Ledger.Tests.RandomBlocks.Block(rnd, size, accounts, jobs);
-    if (args.Length > 3) { for (var q = 0; q < block.Length; q++) { block[q] = Transaction.Transfer(TxId.New(), AccountId.FromNumber((ulong)rnd.Next(accounts) + 1), AccountId.FromNumber((ulong)rnd.Next(accounts) + 1), rnd.Next(100)); } }
-    seq.Execute(s1, block, 2, o1);
-    ex.Execute(s2, block, 2, o2);
-    if (args.Length > 1)
-    {
-        block = Depin.Ledger.Tests.RandomBlocks.Block(rnd, size, accounts, jobs);
-        seq.Execute(s1, block, 3, o1);
-        ex.Execute(s2, block, 3, o2);
-    }
-    var same = o1.Statuses.AsSpan(0, block.Length).SequenceEqual(o2.Statuses.AsSpan(0, block.Length));
-    for (var i = 0; i < s1.Count; i++)
-    {
-        same &= s1.StateAt(i) == s2.StateAt(i);
-    }
+var quick = args.Contains("--quick");
+var cores = Environment.ProcessorCount;
+const int BlockSize = 10_000;
+var blocks = quick ? 4 : 8;
+Console.WriteLine($"Depin ledger benchmark: {cores} cores, blocks of {BlockSize:N0}, {blocks - 1} timed blocks per run (best of 2), .NET {Environment.Version}");
+Console.WriteLine();
 
-    if (!same)
+var columns = new List<string> { "workload", "sequential" };
+columns.AddRange(Enumerable.Range(1, cores).Select(t => $"parallel x{t}"));
+columns.AddRange(Enumerable.Range(1, cores).Select(t => $"par{t}/seq"));
+columns.Add("same root");
+var table = new ResultTable([.. columns]);
+double transfers10K = 0;
+foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
+{
+    var random = new Random(accounts);
+    var workload = Enumerable.Range(0, blocks).Select(_ => Workloads.Transfers(random, BlockSize, accounts)).ToArray();
+    var result = ExecutorBench.Run($"p2p {accounts:N0} accounts", Workloads.Genesis(accounts, 1_000_000_000), workload, cores);
+    AddRow(result);
+    if (accounts == 10_000)
     {
-        Console.WriteLine($"seed {seed} differs");
-        for (var i = 0; i < block.Length; i++)
-        {
-            Console.WriteLine($"{i}: {block[i].Program} {block[i].From.ToString()[^2..]}->{block[i].To.ToString()[^2..]} {block[i].Amount} seq={o1.Statuses[i]} par={o2.Statuses[i]}");
-        }
-
-        for (var i = 0; i < s1.Count; i++)
-        {
-            Console.WriteLine($"slot {i}: seq {s1.StateAt(i).Balance}/{s1.StateAt(i).Staked}/{s1.StateAt(i).Unbonding} par {s2.StateAt(i).Balance}/{s2.StateAt(i).Staked}/{s2.StateAt(i).Unbonding}");
-        }
-
-        break;
+        transfers10K = Math.Max(result.Sequential, result.Parallel.Max());
     }
 }
 
-Console.WriteLine("done");
+{
+    var random = new Random(42);
+    var open = new Queue<(TxId, int)>();
+    var workload = Enumerable.Range(0, blocks).Select(_ => Workloads.MarketplaceMix(random, BlockSize, 10_000, 1_000, open)).ToArray();
+    AddRow(ExecutorBench.Run("marketplace mix (hot treasury)", Workloads.Genesis(11_000, 1_000_000_000), workload, cores));
+}
+
+Console.WriteLine("In-memory execution, transactions per second (state root compared with the sequential run):");
+table.Print(Console.Out);
+
+var durable = new ResultTable("end to end", "transactions/s", "ratio");
+var (durableTps, durableBlocks) = await DurableBench.RunAsync(10_000, quick ? 100 : 300, 1_000, 64);
+durable.Add($"ledger: submit → block → fsync → ack ({durableBlocks} blocks)", ResultTable.Tps(durableTps), "1.00");
+if (PostgresBaseline.Available)
+{
+    await using var postgres = await PostgresBaseline.StartAsync();
+    await postgres.SeedAsync(10_000, 1_000_000_000);
+    var pg = await postgres.TransfersAsync(10_000, connections: 16, seconds: quick ? 3 : 6);
+    durable.Add("PostgreSQL 15: one SQL transaction per transfer, 16 connections", ResultTable.Tps(pg), $"ledger/PostgreSQL = {durableTps / pg:F1}x");
+}
+else
+{
+    durable.Add("PostgreSQL baseline", "skipped: /usr/lib/postgresql/15/bin/initdb not found (apt-get install postgresql)", "-");
+}
+
+var rest = await RestBench.RunAsync(10_000, quick ? 4 : 8, 1_000, 16);
+var restParts = rest.Split(' ');
+durable.Add($"REST ingestion (load generator in a separate process, batches of 1,000; rejected {restParts.ElementAtOrDefault(1)})", ResultTable.Tps(double.Parse(restParts[0])), $"REST/in-process = {double.Parse(restParts[0]) / durableTps:F2}");
+Console.WriteLine("Durable, 10,000 accounts, p2p transfers:");
+durable.Print(Console.Out);
+
+Console.WriteLine($"Memory: {MemoryBench.BytesPerAccount(1_000_000):F0} bytes per account (1,000,000 accounts: slot table, index, Merkle tree)");
+Console.WriteLine($"Peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+Console.WriteLine($"Best in-memory figure for 10,000-account transfers: {ResultTable.Tps(transfers10K)}");
+return 0;
+
+void AddRow(ExecutorBench.Result result)
+{
+    var row = new List<string> { result.Workload, ResultTable.Tps(result.Sequential) };
+    row.AddRange(result.Parallel.Select(ResultTable.Tps));
+    row.AddRange(result.Parallel.Select(p => $"{p / result.Sequential:F2}"));
+    row.Add(result.Identical ? "yes" : "NO");
+    table.Add([.. row]);
+}

@@ -106,6 +106,24 @@ public sealed class AccountStore
         return total;
     }
 
+    /// <summary>Copies the slot table (for a snapshot); call while no block is executing.</summary>
+    public (AccountId[] Ids, AccountState[] States) Export() => (_ids.AsSpan(0, Count).ToArray(), _states.AsSpan(0, Count).ToArray());
+
+    /// <summary>Loads a slot table into an empty store.</summary>
+    public void Import(ReadOnlySpan<AccountId> ids, ReadOnlySpan<AccountState> states)
+    {
+        if (Count != 0)
+        {
+            throw new InvalidOperationException("Import needs an empty store.");
+        }
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var slot = GetOrAddSlot(ids[i]);
+            _states[slot] = states[i];
+        }
+    }
+
     public AccountStore Clone()
     {
         var copy = new AccountStore(Capacity);

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Depin.Contracts.Ledger;
+
+namespace Depin.Ledger.Bench;
+
+/// <summary>REST ingestion: the real ledger host in one process, this program's load generator mode in another.</summary>
+internal static class RestBench
+{
+    public static async Task<string> RunAsync(int accounts, double seconds, int batchSize, int concurrency)
+    {
+        var directory = Directory.CreateTempSubdirectory("depin-bench-rest-").FullName;
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        using var host = Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-ledger.dll"), "--urls", url],
+            ("Ledger__DataDirectory", directory), ("Ledger__MaxBlockSize", "50000"), ("Logging__LogLevel__Default", "Warning"));
+        try
+        {
+            await WaitHealthy(url);
+            using var load = Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-ledger-bench.dll"), "loadgen", url,
+                accounts.ToString(), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), batchSize.ToString(), concurrency.ToString()]);
+            var output = await load.StandardOutput.ReadToEndAsync();
+            await load.WaitForExitAsync();
+            return output.Trim();
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The load generator process: funds the accounts, then posts transfer batches from many connections.</summary>
+    public static async Task<int> LoadGeneratorAsync(string url, int accounts, double seconds, int batchSize, int concurrency)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        var genesis = Enumerable.Range(0, accounts)
+            .Select(i => new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: Workloads.Account(i).ToString(), Amount: 1_000_000_000))
+            .Chunk(batchSize);
+        foreach (var chunk in genesis)
+        {
+            (await http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest(chunk))).EnsureSuccessStatusCode();
+        }
+
+        var addresses = Enumerable.Range(0, accounts).Select(i => Workloads.Account(i).ToString()).ToArray();
+        var count = 0L;
+        var rejected = 0L;
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var batch = new LedgerTransactionDto[batchSize];
+                for (var i = 0; i < batchSize; i++)
+                {
+                    var from = random.Next(accounts);
+                    var to = (from + 1 + random.Next(accounts - 1)) % accounts;
+                    batch[i] = new LedgerTransactionDto(Guid.NewGuid().ToString(), "transfer", addresses[from], addresses[to], 1 + random.Next(100));
+                }
+
+                using var response = await http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest(batch));
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Add(ref count, batchSize);
+                }
+                else
+                {
+                    Interlocked.Add(ref rejected, batchSize);
+                }
+            }
+        }));
+        var tps = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"{tps:F0} {rejected}");
+        return 0;
+    }
+
+    private static Process Start(string file, string[] arguments, params (string Key, string Value)[] environment)
+    {
+        var info = new ProcessStartInfo(file, arguments) { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static async Task WaitHealthy(string url)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"{url}/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the ledger host did not start");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

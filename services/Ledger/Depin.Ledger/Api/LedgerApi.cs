@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Depin.Contracts.Ledger;
+using Depin.Ledger.Accounts;
+using Depin.Ledger.Node;
+using Depin.Ledger.Transactions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Depin.Ledger.Api;
+
+/// <summary>REST endpoints under /api/ledger.</summary>
+public static class LedgerApi
+{
+    public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/ledger").WithTags("Ledger");
+        group.MapPost("/transactions", SubmitAsync).WithName("SubmitTransactions")
+            .WithSummary("Submit a batch of transactions; answers with durable receipts once committed.")
+            .Accepts<SubmitTransactionsRequest>("application/json");
+        group.MapGet("/transactions/{id}", GetReceipt).WithName("GetReceipt").WithSummary("A transaction's receipt.");
+        group.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("An account at the latest height.");
+        group.MapGet("/accounts/{address}/proof", GetProof).WithName("GetAccountProof").WithSummary("A Merkle inclusion proof of an account against the latest state root.");
+        group.MapGet("/blocks/latest", GetLatestBlock).WithName("GetLatestBlock").WithSummary("The latest committed block.");
+        group.MapGet("/blocks/{height}", GetBlock).WithName("GetBlock").WithSummary("A committed block with its receipts.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<SubmitTransactionsResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+        HttpContext context, LedgerNode node, CancellationToken cancellationToken)
+    {
+        var key = node.Options.GatewayApiKey;
+        if (!string.IsNullOrEmpty(key) && context.Request.Headers["X-Api-Key"] != key)
+        {
+            return TypedResults.Problem("Submitting transactions requires the gateway API key in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        }
+
+        SubmitTransactionsRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, LedgerJsonContext.Default.SubmitTransactionsRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) ? "body" : ex.Path.TrimStart('$', '.');
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [InvalidJsonReason(ex)] }, title: "The request body is not valid JSON for a transaction batch.");
+        }
+
+        var transactions = TransactionMapping.TryMapBatch(request?.Transactions, node.Options.MaxBatchSize, out var errors);
+        if (transactions is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The batch was rejected; none of it was applied.");
+        }
+
+        try
+        {
+            var receipts = await node.SubmitAsync(transactions, cancellationToken);
+            var dtos = new ReceiptDto[receipts.Length];
+            for (var i = 0; i < receipts.Length; i++)
+            {
+                dtos[i] = receipts[i].ToDto();
+            }
+
+            return TypedResults.Ok(new SubmitTransactionsResponse(dtos));
+        }
+        catch (LedgerBusyException ex)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many pending transactions");
+        }
+    }
+
+    private static string InvalidJsonReason(JsonException ex) =>
+        ex.InnerException is FormatException or OverflowException || ex.Message.Contains("Int64", StringComparison.Ordinal)
+            ? "must be an integer within the 64-bit range (micro-credits)"
+            : "malformed JSON or a value of the wrong type";
+
+    private static Results<Ok<ReceiptDto>, NotFound<ProblemDetailsLite>, ValidationProblem> GetReceipt(string id, LedgerNode node)
+    {
+        if (!TxId.TryParse(id, out var txId))
+        {
+            return Invalid("id", "must be a UUID");
+        }
+
+        var receipt = node.GetReceipt(txId);
+        return receipt is null ? NotFound($"No committed transaction has id {id}.") : TypedResults.Ok(receipt.Value.ToDto());
+    }
+
+    private static Results<Ok<AccountDto>, ValidationProblem> GetAccount(string address, LedgerNode node)
+    {
+        if (!AccountId.TryParse(address, out var id))
+        {
+            return Invalid("address", "must be 0x followed by 40 hex digits");
+        }
+
+        var (state, _, height) = node.GetAccount(id);
+        return TypedResults.Ok(state.ToDto(id, height));
+    }
+
+    private static Results<Ok<AccountProofDto>, NotFound<ProblemDetailsLite>, ValidationProblem> GetProof(string address, LedgerNode node)
+    {
+        if (!AccountId.TryParse(address, out var id))
+        {
+            return Invalid("address", "must be 0x followed by 40 hex digits");
+        }
+
+        var proof = node.GetProof(id);
+        return proof is null ? NotFound($"Account {address} holds nothing at height {node.Height}; there is nothing to prove.") : TypedResults.Ok(proof.ToDto());
+    }
+
+    private static Results<Ok<BlockDto>, NotFound<ProblemDetailsLite>, ValidationProblem> GetBlock(string height, LedgerNode node)
+    {
+        if (!long.TryParse(height, out var value) || value < 1)
+        {
+            return Invalid("height", "must be a positive integer");
+        }
+
+        var block = node.GetBlock(value);
+        return block is null ? NotFound($"No block at height {value}; the latest is {node.Height}.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
+    }
+
+    private static Results<Ok<BlockDto>, NotFound<ProblemDetailsLite>> GetLatestBlock(LedgerNode node)
+    {
+        var block = node.GetBlock(node.Height);
+        return block is null ? NotFound("No block has been committed yet.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
+    }
+
+    private static ValidationProblem Invalid(string field, string reason) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
+
+    private static NotFound<ProblemDetailsLite> NotFound(string detail) =>
+        TypedResults.NotFound(new ProblemDetailsLite("Not found", 404, detail));
+}
+
+/// <summary>An RFC 7807 body for 404s returned through typed results.</summary>
+public sealed record ProblemDetailsLite(string Title, int Status, string Detail)
+{
+    public string Type => "https://tools.ietf.org/html/rfc9110#section-15.5.5";
+}

@@ -1,0 +1,28 @@
+using Depin.Contracts.Ledger;
+using Depin.Ledger.Accounts;
+using Depin.Ledger.Node;
+using Depin.Ledger.Transactions;
+
+namespace Depin.Ledger.Api;
+
+/// <summary>The in-process <see cref="ILedgerClient"/>: same validation as REST, straight into the node.</summary>
+public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient
+{
+    public async Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default)
+    {
+        var mapped = TransactionMapping.TryMapBatch(transactions, node.Options.MaxBatchSize, out var errors)
+            ?? throw new ArgumentException("Invalid ledger transactions: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), nameof(transactions));
+        var receipts = await node.SubmitAsync(mapped, cancellationToken).ConfigureAwait(false);
+        return receipts.Select(r => r.ToDto()).ToArray();
+    }
+
+    public Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default)
+    {
+        var id = AccountId.Parse(address);
+        var (state, _, height) = node.GetAccount(id);
+        return Task.FromResult(state.ToDto(id, height));
+    }
+
+    public Task<ReceiptDto?> GetReceiptAsync(string id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(TxId.TryParse(id, out var txId) ? node.GetReceipt(txId)?.ToDto() : null);
+}

@@ -1,0 +1,488 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Depin.Ledger.Accounts;
+using Depin.Ledger.Commitment;
+using Depin.Ledger.Execution;
+using Depin.Ledger.Storage;
+using Depin.Ledger.Transactions;
+using Microsoft.Extensions.Logging;
+
+namespace Depin.Ledger.Node;
+
+/// <summary>
+/// The durable ledger: group-commits submitted transactions into blocks, executes them (Block-STM), appends each block
+/// to the write-ahead log with fsync, and only then acknowledges. Recovers from the newest snapshot plus the log.
+/// </summary>
+public sealed partial class LedgerNode : IDisposable
+{
+    private static readonly Meter Meter = new("Depin.Ledger");
+    private static readonly Counter<long> CommittedTransactions = Meter.CreateCounter<long>("depin.ledger.transactions", "{transaction}");
+    private static readonly Histogram<double> BlockDuration = Meter.CreateHistogram<double>("depin.ledger.block.duration", "ms");
+
+    private readonly LedgerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly AccountStore _store = new();
+    private readonly StateTree _tree = new();
+    private readonly SequentialExecutor _sequential;
+    private readonly ParallelExecutor? _parallel;
+    private readonly BlockOutput _output = new();
+    private readonly BlockLog _log;
+    private readonly SnapshotStore _snapshots;
+    private readonly Dictionary<TxId, long> _index = [];
+    private readonly List<CommittedBlock> _blocks = [];
+    private readonly ReaderWriterLockSlim _stateLock = new();
+    private readonly Channel<Submission> _queue = Channel.CreateUnbounded<Submission>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+    private Task _snapshotWrite = Task.CompletedTask;
+    private Submission? _carry;
+    private int _pending;
+    private Exception? _fault;
+
+    public LedgerNode(LedgerOptions options, ILogger<LedgerNode> logger, TimeProvider? time = null)
+    {
+        if (options.MaxBatchSize > options.MaxBlockSize)
+        {
+            throw new ArgumentException("MaxBatchSize must not exceed MaxBlockSize.", nameof(options));
+        }
+
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        var settings = new ExecutionSettings(options.UnbondingBlocks);
+        _sequential = new SequentialExecutor(settings);
+        _parallel = options.ExecutionThreads > 1 ? new ParallelExecutor(settings, options.ExecutionThreads) : null;
+        _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger);
+        _snapshots = new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"));
+    }
+
+    /// <summary>Raised on the commit thread after a block is durable.</summary>
+    public event Action<CommittedBlock>? BlockCommitted;
+
+    public LedgerOptions Options => _options;
+
+    /// <summary>Height of the latest durable block (0 before the first).</summary>
+    public long Height { get; private set; }
+
+    public Hash256 LatestHash { get; private set; }
+
+    public Hash256 StateRoot => _tree.Root;
+
+    /// <summary>Transactions accepted but not yet committed.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public bool IsFaulted => _fault is not null;
+
+    /// <summary>Recovers state from disk and starts the commit loop.</summary>
+    public void Start()
+    {
+        var started = Stopwatch.GetTimestamp();
+        Recover();
+        LogRecovered(Height, _store.Count, _index.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _loop = Task.Factory.StartNew(CommitLoop, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    /// <summary>Queues a batch and completes once every transaction has a durable receipt (or had one already).</summary>
+    public Task<Receipt[]> SubmitAsync(Transaction[] transactions, CancellationToken cancellationToken = default)
+    {
+        if (_fault is not null)
+        {
+            throw new InvalidOperationException("The ledger stopped after a storage failure; restart it.", _fault);
+        }
+
+        if (transactions.Length == 0)
+        {
+            return Task.FromResult(Array.Empty<Receipt>());
+        }
+
+        var pending = Interlocked.Add(ref _pending, transactions.Length);
+        if (pending > _options.MaxPendingTransactions)
+        {
+            Interlocked.Add(ref _pending, -transactions.Length);
+            throw new LedgerBusyException(pending - transactions.Length);
+        }
+
+        var submission = new Submission(transactions);
+        if (!_queue.Writer.TryWrite(submission))
+        {
+            Interlocked.Add(ref _pending, -transactions.Length);
+            throw new InvalidOperationException("The ledger is stopping.");
+        }
+
+        return submission.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public (AccountState State, bool Exists, long Height) GetAccount(AccountId id)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            var exists = _store.TryGet(id, out var state, out _);
+            return (state, exists && !state.IsEmpty, Height);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    public Receipt? GetReceipt(TxId id)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            return _index.TryGetValue(id, out var packed) ? ReceiptAt(id, packed) : null;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    public CommittedBlock? GetBlock(long height)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            return height >= 1 && height <= _blocks.Count ? _blocks[(int)height - 1] : null;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>The transactions of a committed block, read back from the log.</summary>
+    public StoredBlock ReadBlock(CommittedBlock block) => _log.Read(block.Location);
+
+    /// <summary>An inclusion proof of the account against the latest state root; null when the account does not exist.</summary>
+    public AccountProof? GetProof(AccountId id)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            if (!_store.TryGet(id, out var state, out var slot) || state.IsEmpty)
+            {
+                return null;
+            }
+
+            return new AccountProof(Height, _tree.Root, id, state, slot, _tree.Siblings(slot));
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Stops accepting work, commits what is queued, and waits for the last snapshot write.</summary>
+    public async Task StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        await _snapshotWrite.ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _stopping.Cancel();
+        try
+        {
+            _loop?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _snapshotWrite.Wait(TimeSpan.FromSeconds(30));
+        _parallel?.Dispose();
+        _log.Dispose();
+        _stateLock.Dispose();
+        _stopping.Dispose();
+    }
+
+    private Receipt ReceiptAt(TxId id, long packed)
+    {
+        var height = packed >> 24;
+        var index = (int)(packed & 0xFFFFFF);
+        return new Receipt(id, height, index, _blocks[(int)height - 1].Statuses[index]);
+    }
+
+    private IBlockExecutor ExecutorFor(int size) =>
+        _parallel is not null && size >= _options.ParallelThreshold ? _parallel : _sequential;
+
+    private void Recover()
+    {
+        var snapshot = _snapshots.LoadLatest();
+        if (snapshot is not null)
+        {
+            _store.Import(snapshot.Ids.AsSpan(0, snapshot.Count), snapshot.States.AsSpan(0, snapshot.Count));
+            _tree.Rebuild(_store);
+            if (_tree.Root != snapshot.StateRoot)
+            {
+                throw new LedgerCorruptionException(Path.Combine(_options.DataDirectory, "snapshots"), 0, $"snapshot at height {snapshot.Height} does not match its state root");
+            }
+
+            _store.TakeDirty();
+        }
+
+        var snapshotHeight = snapshot?.Height ?? 0;
+        _log.Open(block =>
+        {
+            var header = block.Header;
+            var path = Path.Combine(_options.DataDirectory, "blocks", BlockLog.SegmentName(block.Location.Segment));
+            if (header.Height != Height + 1 || header.PreviousHash != LatestHash)
+            {
+                throw new LedgerCorruptionException(path, block.Location.Offset, $"block {header.Height} does not follow block {Height}");
+            }
+
+            if (header.Height > snapshotHeight)
+            {
+                var executor = ExecutorFor(block.Transactions.Length);
+                executor.Execute(_store, block.Transactions, header.Height, _output);
+                var root = _tree.Update(_store, _store.TakeDirty());
+                if (root != header.StateRoot || _output.ReceiptsRoot() != header.ReceiptsRoot ||
+                    !_output.Statuses.AsSpan(0, block.Transactions.Length).SequenceEqual(block.Statuses))
+                {
+                    throw new LedgerCorruptionException(path, block.Location.Offset, $"replaying block {header.Height} does not reproduce its stored roots");
+                }
+            }
+
+            var hash = header.Hash;
+            if (header.Height == snapshotHeight && hash != snapshot!.BlockHash)
+            {
+                throw new LedgerCorruptionException(path, block.Location.Offset, $"block {header.Height} does not match the snapshot taken at that height");
+            }
+
+            Index(block.Transactions, header.Height);
+            _blocks.Add(new CommittedBlock(header, hash, block.Location, block.Statuses));
+            Height = header.Height;
+            LatestHash = hash;
+        });
+
+        if (snapshotHeight > Height)
+        {
+            throw new LedgerCorruptionException(Path.Combine(_options.DataDirectory, "blocks"), 0, $"the log ends at block {Height} but a snapshot exists at block {snapshotHeight}");
+        }
+    }
+
+    private void Index(ReadOnlySpan<Transaction> transactions, long height)
+    {
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            _index[transactions[i].Id] = (height << 24) | (long)i;
+        }
+    }
+
+    private async Task CommitLoop()
+    {
+        var block = new List<Transaction>(_options.MaxBlockSize);
+        var origins = new List<(Submission Submission, int Index)>(_options.MaxBlockSize);
+        var duplicates = new List<(Submission Submission, int Index, int Position)>();
+        var inBlock = new Dictionary<TxId, int>(_options.MaxBlockSize);
+        var reader = _queue.Reader;
+        try
+        {
+            while (true)
+            {
+                var first = _carry;
+                _carry = null;
+                if (first is null)
+                {
+                    if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (!reader.TryRead(out first))
+                    {
+                        continue;
+                    }
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var size = first.Transactions.Length;
+                var batch = new List<Submission> { first };
+                var deadline = started + (long)(_options.BlockIntervalMilliseconds * Stopwatch.Frequency / 1000.0);
+                while (size < _options.MaxBlockSize)
+                {
+                    if (reader.TryRead(out var next))
+                    {
+                        if (size + next.Transactions.Length > _options.MaxBlockSize)
+                        {
+                            _carry = next;
+                            break;
+                        }
+
+                        batch.Add(next);
+                        size += next.Transactions.Length;
+                        continue;
+                    }
+
+                    var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                    if (remaining <= TimeSpan.Zero || !await WaitForMore(reader, remaining).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+
+                try
+                {
+                    CommitBlock(batch, block, origins, duplicates, inBlock);
+                }
+                catch (Exception ex)
+                {
+                    foreach (var failed in batch)
+                    {
+                        failed.Completion.TrySetException(ex);
+                    }
+
+                    _carry?.Completion.TrySetException(ex);
+                    throw;
+                }
+
+                BlockDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _fault = ex;
+            LogStorageFailure(ex);
+            _queue.Writer.TryComplete();
+            while (reader.TryRead(out var orphan))
+            {
+                orphan.Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    private async ValueTask<bool> WaitForMore(ChannelReader<Submission> reader, TimeSpan remaining)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(remaining);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private void CommitBlock(
+        List<Submission> batch,
+        List<Transaction> block,
+        List<(Submission Submission, int Index)> origins,
+        List<(Submission Submission, int Index, int Position)> duplicates,
+        Dictionary<TxId, int> inBlock)
+    {
+        block.Clear();
+        origins.Clear();
+        duplicates.Clear();
+        inBlock.Clear();
+        var accepted = 0;
+        foreach (var submission in batch)
+        {
+            accepted += submission.Transactions.Length;
+            for (var i = 0; i < submission.Transactions.Length; i++)
+            {
+                var id = submission.Transactions[i].Id;
+                if (_index.TryGetValue(id, out var packed))
+                {
+                    submission.Resolve(i, ReceiptAt(id, packed));
+                }
+                else if (inBlock.TryGetValue(id, out var position))
+                {
+                    duplicates.Add((submission, i, position));
+                }
+                else
+                {
+                    inBlock[id] = block.Count;
+                    block.Add(submission.Transactions[i]);
+                    origins.Add((submission, i));
+                }
+            }
+        }
+
+        if (block.Count > 0)
+        {
+            var height = Height + 1;
+            var transactions = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(block);
+            CommittedBlock committed;
+            _stateLock.EnterWriteLock();
+            try
+            {
+                ExecutorFor(block.Count).Execute(_store, block.ToArray(), height, _output);
+                var stateRoot = _tree.Update(_store, _store.TakeDirty());
+                var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), _time.GetUtcNow().ToUnixTimeMilliseconds(), block.Count);
+                var statuses = _output.Statuses.AsSpan(0, block.Count).ToArray();
+                var location = _log.Append(header, transactions, statuses);
+                committed = new CommittedBlock(header, header.Hash, location, statuses);
+                Index(transactions, height);
+                _blocks.Add(committed);
+                Height = height;
+                LatestHash = committed.Hash;
+                if (height % _options.SnapshotIntervalBlocks == 0 && _snapshotWrite.IsCompleted)
+                {
+                    var (ids, states) = _store.Export();
+                    var snapshot = new Snapshot(height, committed.Hash, stateRoot, ids, states, ids.Length);
+                    _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot));
+                }
+            }
+            finally
+            {
+                _stateLock.ExitWriteLock();
+            }
+
+            for (var i = 0; i < origins.Count; i++)
+            {
+                origins[i].Submission.Resolve(origins[i].Index, new Receipt(block[i].Id, height, i, committed.Statuses[i]));
+            }
+
+            foreach (var (submission, index, position) in duplicates)
+            {
+                submission.Resolve(index, new Receipt(block[position].Id, height, position, committed.Statuses[position]));
+            }
+
+            CommittedTransactions.Add(block.Count);
+            BlockCommitted?.Invoke(committed);
+        }
+
+        Interlocked.Add(ref _pending, -accepted);
+    }
+
+    private void WriteSnapshot(Snapshot snapshot)
+    {
+        try
+        {
+            _snapshots.Write(snapshot);
+            LogSnapshot(snapshot.Height, snapshot.Count);
+        }
+        catch (Exception ex)
+        {
+            LogSnapshotFailed(snapshot.Height, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ledger recovered at height {Height}: {Accounts} accounts, {Transactions} transactions indexed, in {Milliseconds:F0} ms")]
+    private partial void LogRecovered(long height, int accounts, int transactions, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger storage failed; the node stops accepting transactions")]
+    private partial void LogStorageFailure(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot written at height {Height} ({Accounts} accounts)")]
+    private partial void LogSnapshot(long height, int accounts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Snapshot at height {Height} failed")]
+    private partial void LogSnapshotFailed(long height, Exception exception);
+}

@@ -1,0 +1,37 @@
+namespace Depin.Ledger.Node;
+
+/// <summary>Ledger settings, bound from the "Ledger" configuration section.</summary>
+public sealed class LedgerOptions
+{
+    public const string Section = "Ledger";
+
+    /// <summary>Where blocks and snapshots live. Default ".data/ledger" under the working directory.</summary>
+    public string DataDirectory { get; set; } = Path.Combine(".data", "ledger");
+
+    /// <summary>Most transactions in one block. Default 20,000.</summary>
+    public int MaxBlockSize { get; set; } = 20_000;
+
+    /// <summary>Group-commit window: how long a block waits for more transactions after the first, in milliseconds. Default 2 ms.</summary>
+    public int BlockIntervalMilliseconds { get; set; } = 2;
+
+    /// <summary>Most transactions in one submitted batch (at most <see cref="MaxBlockSize"/>). Default 10,000.</summary>
+    public int MaxBatchSize { get; set; } = 10_000;
+
+    /// <summary>Queued, not yet committed transactions above which submissions get 429. Default 1,000,000.</summary>
+    public int MaxPendingTransactions { get; set; } = 1_000_000;
+
+    /// <summary>Block-STM workers. Default: the number of cores.</summary>
+    public int ExecutionThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Blocks smaller than this run on the sequential executor (same result, less overhead). Default 256.</summary>
+    public int ParallelThreshold { get; set; } = 256;
+
+    /// <summary>A snapshot is written every this many blocks. Default 1,000.</summary>
+    public int SnapshotIntervalBlocks { get; set; } = 1_000;
+
+    /// <summary>Blocks between unstake and the stake becoming withdrawable. Default 100.</summary>
+    public long UnbondingBlocks { get; set; } = 100;
+
+    /// <summary>When set, submitting transactions over REST requires this value in the X-Api-Key header. Default: not set (open, for local use).</summary>
+    public string? GatewayApiKey { get; set; }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Depin.Contracts.Ledger;
+
+namespace Depin.Ledger.IntegrationTests;
+
+public sealed class LedgerRestTests : IAsyncLifetime
+{
+    private const string Alice = "0xa11ce00000000000000000000000000000000001";
+    private const string Bob = "0xb0b0000000000000000000000000000000000002";
+    private readonly TempDirectory _data = new();
+    private LedgerProcess _ledger = null!;
+
+    public async Task InitializeAsync() => _ledger = await LedgerProcess.StartAsync(_data.Path, new Dictionary<string, string> { ["Ledger__MaxBatchSize"] = "100" });
+
+    public async Task DisposeAsync()
+    {
+        await _ledger.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private static string Id() => Guid.NewGuid().ToString();
+
+    [Fact]
+    public async Task A_batch_is_committed_and_readable_as_receipts_accounts_blocks_and_proofs()
+    {
+        var deposit = Id();
+        var response = await _ledger.SubmitAsync(
+            new LedgerTransactionDto(deposit, "deposit", To: Alice, Amount: 1_000),
+            new LedgerTransactionDto(Id(), "transfer", From: Alice, To: Bob, Amount: 400),
+            new LedgerTransactionDto(Id(), "transfer", From: Bob, To: Alice, Amount: 401));
+
+        Assert.Equal(["success", "success", "insufficient-funds"], response.Receipts.Select(r => r.Status));
+        var height = response.Receipts[0].Height;
+
+        var bob = await _ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{Bob}");
+        Assert.Equal(400, bob!.Balance);
+
+        var receipt = await _ledger.Http.GetFromJsonAsync<ReceiptDto>($"/api/ledger/transactions/{deposit}");
+        Assert.Equal(response.Receipts[0], receipt);
+
+        var block = await _ledger.Http.GetFromJsonAsync<BlockDto>($"/api/ledger/blocks/{height}");
+        Assert.Equal(3, block!.TransactionCount);
+        Assert.Equal(response.Receipts, block.Receipts);
+
+        var proof = await _ledger.Http.GetFromJsonAsync<AccountProofDto>($"/api/ledger/accounts/{Bob}/proof");
+        Assert.Equal(400, proof!.Account.Balance);
+        Assert.Equal(block.StateRoot, proof.StateRoot);
+    }
+
+    [Fact]
+    public async Task Resubmitting_an_id_over_rest_returns_the_original_receipt()
+    {
+        var id = Id();
+        var first = await _ledger.SubmitAsync(new LedgerTransactionDto(id, "deposit", To: Alice, Amount: 5));
+        var second = await _ledger.SubmitAsync(new LedgerTransactionDto(id, "deposit", To: Alice, Amount: 5));
+        Assert.Equal(first.Receipts, second.Receipts);
+    }
+
+    [Theory]
+    [InlineData("""{"transactions":[{"id":"not-a-uuid","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":1}]}""", "transactions[0].id")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"mint","to":"0xa11ce00000000000000000000000000000000001","amount":1}]}""", "transactions[0].program")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":0}]}""", "transactions[0].amount")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":-7}]}""", "transactions[0].amount")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":9223372036854775808}]}""", "transactions[0].amount")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xabc","amount":1}]}""", "transactions[0].to")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"transfer","from":"0x0000000000000000000000000000000000000001","to":"0xa11ce00000000000000000000000000000000001","amount":1}]}""", "transactions[0].from")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"escrow-release","from":"0xa11ce00000000000000000000000000000000001","to":"0xb0b0000000000000000000000000000000000002","amount":5,"fee":6,"job":"1f8fad5b-d9cb-469f-a165-70867728950e"}]}""", "transactions[0].fee")]
+    [InlineData("""{"transactions":[]}""", "transactions")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":1},{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":1}]}""", "transactions[1].id")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b""", "transactions[0].id")]
+    public async Task Bad_input_gets_a_problem_naming_the_field_and_applies_nothing(string body, string field)
+    {
+        var before = await _ledger.Http.GetFromJsonAsync<BlockDto>("/api/ledger/blocks/latest").ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
+        using var response = await _ledger.Http.PostAsync("/api/ledger/transactions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for {field}: {problem.RootElement}");
+
+        using var latest = await _ledger.Http.GetAsync("/api/ledger/blocks/latest");
+        var after = latest.IsSuccessStatusCode ? await latest.Content.ReadFromJsonAsync<BlockDto>() : null;
+        Assert.Equal(before?.Height, after?.Height);
+    }
+
+    [Fact]
+    public async Task An_oversized_batch_is_refused()
+    {
+        var transactions = Enumerable.Range(0, 101).Select(_ => new LedgerTransactionDto(Id(), "deposit", To: Alice, Amount: 1)).ToArray();
+        using var response = await _ledger.Http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest(transactions));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 100", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/ledger/accounts/0x12", HttpStatusCode.BadRequest)]
+    [InlineData("/api/ledger/transactions/nope", HttpStatusCode.BadRequest)]
+    [InlineData("/api/ledger/transactions/0f8fad5b-d9cb-469f-a165-000000000000", HttpStatusCode.NotFound)]
+    [InlineData("/api/ledger/blocks/0", HttpStatusCode.BadRequest)]
+    [InlineData("/api/ledger/blocks/999999", HttpStatusCode.NotFound)]
+    [InlineData("/api/ledger/accounts/0xf00d000000000000000000000000000000000003/proof", HttpStatusCode.NotFound)]
+    public async Task Bad_reads_get_problem_details(string path, HttpStatusCode expected)
+    {
+        using var response = await _ledger.Http.GetAsync(path);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Contains("\"status\":" + (int)expected, await response.Content.ReadAsStringAsync());
+    }
+}

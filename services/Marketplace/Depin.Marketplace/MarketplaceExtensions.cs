@@ -109,7 +109,10 @@ public static class MarketplaceExtensions
     {
         if (endpoints is WebApplication app)
         {
+            // Explicit, so that they run after UseServiceDefaults' status code pages: 401/403 become problem details too.
             app.UseRateLimiter();
+            app.UseAuthentication();
+            app.UseAuthorization();
             app.UseEventing();
         }
 

@@ -98,7 +98,7 @@ public static class JobsApi
                 statusCode: StatusCodes.Status402PaymentRequired,
                 title: "Job rejected",
                 detail: $"The escrow of {escrow} micro-credits could not be locked: {view.FailureReason}. Nothing was locked.",
-                extensions: new Dictionary<string, object?> { ["jobId"] = view.JobId, ["status"] = view.Status, ["escrow"] = escrow });
+                extensions: new Dictionary<string, object?> { ["jobId"] = view.JobId, ["jobStatus"] = view.Status, ["escrow"] = escrow });
         }
 
         return existing ? TypedResults.Ok(view) : TypedResults.Created($"/api/jobs/{view.JobId}", view);

@@ -41,6 +41,10 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
 
 Console.WriteLine("In-memory execution, transactions per second (state root compared with the sequential run):");
 table.Print(Console.Out);
+if (args.Contains("--executor-only"))
+{
+    return 0;
+}
 
 var durable = new ResultTable("end to end", "transactions/s", "ratio");
 var (durableTps, durableBlocks) = await DurableBench.RunAsync(10_000, quick ? 100 : 300, 1_000, 64);

@@ -1,6 +1,7 @@
 using Depin.Contracts.Ledger;
 using Depin.Ledger.Api;
 using Depin.Ledger.Node;
+using Depin.ServiceDefaults.Admin;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,7 @@ public static class LedgerServiceExtensions
             sp.GetService<TimeProvider>()));
         builder.Services.AddSingleton<ILedgerClient, LocalLedgerClient>();
         builder.Services.AddHostedService<LedgerHostedService>();
+        builder.Services.AddSingleton<IDashboardSource, LedgerDashboardSource>();
         builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
         return builder;
     }

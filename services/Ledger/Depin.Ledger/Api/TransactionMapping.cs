@@ -28,21 +28,20 @@ public static class TransactionMapping
         var seen = new Dictionary<TxId, int>(dtos.Count);
         for (var i = 0; i < dtos.Count; i++)
         {
-            var prefix = $"transactions[{i}]";
             if (dtos[i] is null)
             {
-                errors[prefix] = ["a transaction object is required"];
+                errors[$"transactions[{i}]"] = ["a transaction object is required"];
                 continue;
             }
 
-            if (!TryMap(dtos[i], prefix, errors, out result[i]))
+            if (!TryMap(dtos[i], i, errors, out result[i]))
             {
                 continue;
             }
 
             if (seen.TryGetValue(result[i].Id, out var first))
             {
-                errors[$"{prefix}.id"] = [$"duplicate id: the same id is used by transactions[{first}]"];
+                errors[$"transactions[{i}].id"] = [$"duplicate id: the same id is used by transactions[{first}]"];
             }
             else
             {
@@ -53,8 +52,10 @@ public static class TransactionMapping
         return errors.Count == 0 ? result : null;
     }
 
-    public static bool TryMap(LedgerTransactionDto dto, string prefix, Dictionary<string, string[]> errors, out Transaction transaction)
+    /// <summary>Maps one transaction; error keys are "transactions[index].field".</summary>
+    public static bool TryMap(LedgerTransactionDto dto, int index, Dictionary<string, string[]> errors, out Transaction transaction)
     {
+        var prefix = new Prefix(index);
         transaction = default;
         var before = errors.Count;
         if (!TxId.TryParse(dto.Id, out var id))
@@ -69,9 +70,9 @@ public static class TransactionMapping
         }
 
         var needs = Requirements(program);
-        var from = Address(dto.From, needs.From, $"{prefix}.from", errors);
-        var to = Address(dto.To, needs.To, $"{prefix}.to", errors);
-        var amount = Amount(dto.Amount, needs.Amount, $"{prefix}.amount", errors);
+        var from = Address(dto.From, needs.From, prefix, "from", errors);
+        var to = Address(dto.To, needs.To, prefix, "to", errors);
+        var amount = Amount(dto.Amount, needs.Amount, prefix, errors);
         var fee = 0L;
         if (needs.Fee)
         {
@@ -110,9 +111,15 @@ public static class TransactionMapping
                 errors[needs.From ? $"{prefix}.from" : $"{prefix}.to"] = ["this program does not accept a system or escrow account here"];
                 return false;
             default:
-                errors[prefix] = [$"invalid transaction: {shape.Name()}"];
+                errors[prefix.ToString()] = [$"invalid transaction: {shape.Name()}"];
                 return false;
         }
+    }
+
+    /// <summary>Builds error keys only when there is an error: the success path allocates no strings.</summary>
+    private readonly record struct Prefix(int Index)
+    {
+        public override string ToString() => $"transactions[{Index}]";
     }
 
     private static (bool From, bool To, bool Amount, bool Fee, bool Job) Requirements(ProgramKind program) => program switch
@@ -129,7 +136,7 @@ public static class TransactionMapping
         _ => (false, false, false, false, false),
     };
 
-    private static AccountId Address(string? text, bool required, string field, Dictionary<string, string[]> errors)
+    private static AccountId Address(string? text, bool required, Prefix prefix, string name, Dictionary<string, string[]> errors)
     {
         if (!required)
         {
@@ -138,13 +145,13 @@ public static class TransactionMapping
 
         if (!AccountId.TryParse(text, out var id) || id.IsZero)
         {
-            errors[field] = ["must be a 20-byte address: 0x followed by 40 hex digits"];
+            errors[$"{prefix}.{name}"] = ["must be a 20-byte address: 0x followed by 40 hex digits"];
         }
 
         return id;
     }
 
-    private static long Amount(long? amount, bool required, string field, Dictionary<string, string[]> errors)
+    private static long Amount(long? amount, bool required, Prefix prefix, Dictionary<string, string[]> errors)
     {
         if (!required)
         {
@@ -153,7 +160,7 @@ public static class TransactionMapping
 
         if (amount is null or <= 0)
         {
-            errors[field] = ["must be a positive integer number of micro-credits"];
+            errors[$"{prefix}.amount"] = ["must be a positive integer number of micro-credits"];
             return 0;
         }
 

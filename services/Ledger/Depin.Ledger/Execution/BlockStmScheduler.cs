@@ -77,27 +77,52 @@ internal sealed class BlockStmScheduler
         }
     }
 
-    public WorkItem NextTask()
+    /// <summary>
+    /// The next task. Indices are claimed from the shared execution / validation index in runs of
+    /// <see cref="ClaimSize"/> and handed out one by one from <paramref name="claim"/>: fewer atomic operations on the
+    /// shared counters, and neighbouring transactions stay on one core (no false sharing of their per-transaction
+    /// words). A claimed index behaves exactly like a fetched one in the paper that its thread gets to a little later.
+    /// </summary>
+    public WorkItem NextTask(ref Claim claim)
     {
-        if (Volatile.Read(ref _counters.ValidationIndex) < Volatile.Read(ref _counters.ExecutionIndex))
+        while (true)
         {
-            var version = NextVersionToValidate();
-            if (version.Kind != TaskKind.None)
+            while (claim.Next < claim.End)
             {
-                return version;
-            }
-        }
-        else
-        {
-            var version = NextVersionToExecute();
-            if (version.Kind != TaskKind.None)
-            {
-                return version;
-            }
-        }
+                var index = claim.Next++;
+                var version = claim.Kind == TaskKind.Execute ? TryIncarnate(index) : ValidationVersion(index);
+                if (version.Kind != TaskKind.None)
+                {
+                    return version;
+                }
 
-        return WorkItem.None;
+                Interlocked.Decrement(ref _counters.ActiveTasks);
+            }
+
+            var validate = Volatile.Read(ref _counters.ValidationIndex) < Volatile.Read(ref _counters.ExecutionIndex);
+            ref var shared = ref validate ? ref _counters.ValidationIndex : ref _counters.ExecutionIndex;
+            if (Volatile.Read(ref shared) >= _size)
+            {
+                CheckDone();
+                return WorkItem.None;
+            }
+
+            Interlocked.Add(ref _counters.ActiveTasks, ClaimSize);
+            var start = Interlocked.Add(ref shared, ClaimSize) - ClaimSize;
+            claim = new Claim(validate ? TaskKind.Validate : TaskKind.Execute, start, start + ClaimSize);
+        }
     }
+
+    /// <summary>Indices this thread has claimed but not yet turned into tasks.</summary>
+    public struct Claim(TaskKind kind, int next, int end)
+    {
+        public TaskKind Kind = kind;
+        public int Next = next;
+        public int End = end;
+    }
+
+    /// <summary>How many consecutive indices a thread claims at once.</summary>
+    public const int ClaimSize = 8;
 
     /// <summary>Registers <paramref name="tx"/> as waiting for <paramref name="blocking"/>; false when the blocker already finished (retry at once).</summary>
     public bool AddDependency(int tx, int blocking)
@@ -198,35 +223,8 @@ internal sealed class BlockStmScheduler
         return WorkItem.None;
     }
 
-    private WorkItem NextVersionToExecute()
+    private WorkItem ValidationVersion(int index)
     {
-        if (Volatile.Read(ref _counters.ExecutionIndex) >= _size)
-        {
-            CheckDone();
-            return WorkItem.None;
-        }
-
-        Interlocked.Increment(ref _counters.ActiveTasks);
-        var index = Interlocked.Increment(ref _counters.ExecutionIndex) - 1;
-        var version = TryIncarnate(index);
-        if (version.Kind == TaskKind.None)
-        {
-            Interlocked.Decrement(ref _counters.ActiveTasks);
-        }
-
-        return version;
-    }
-
-    private WorkItem NextVersionToValidate()
-    {
-        if (Volatile.Read(ref _counters.ValidationIndex) >= _size)
-        {
-            CheckDone();
-            return WorkItem.None;
-        }
-
-        Interlocked.Increment(ref _counters.ActiveTasks);
-        var index = Interlocked.Increment(ref _counters.ValidationIndex) - 1;
         if (index < _size)
         {
             var status = Volatile.Read(ref _status[index]);
@@ -236,7 +234,6 @@ internal sealed class BlockStmScheduler
             }
         }
 
-        Interlocked.Decrement(ref _counters.ActiveTasks);
         return WorkItem.None;
     }
 

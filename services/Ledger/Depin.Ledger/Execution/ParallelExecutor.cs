@@ -217,6 +217,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
     {
         Span<AccountState> accounts = stackalloc AccountState[MaxAccounts];
         var task = BlockStmScheduler.WorkItem.None;
+        var claim = default(BlockStmScheduler.Claim);
         while (!_scheduler.Done)
         {
             task = task.Kind switch
@@ -228,7 +229,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
 
             if (task.Kind == BlockStmScheduler.TaskKind.None)
             {
-                task = _scheduler.NextTask();
+                task = _scheduler.NextTask(ref claim);
             }
         }
     }

@@ -116,6 +116,11 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                if (!_kill.IsCancellationRequested)
+                {
+                    await TryReleaseAsync(workerId, lease.JobId);
+                }
+
                 return;
             }
             catch (ApiException ex)
@@ -134,7 +139,7 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
     {
         if (options.BeforeRun is { } hook)
         {
-            await hook(lease, _kill.Token);
+            await hook(lease, stop);
         }
 
         byte[] result;
@@ -199,18 +204,29 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
 
     private async Task ReleaseAllAsync(string workerId)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        foreach (var lease in _active.Values)
+        foreach (var jobId in _active.Keys)
         {
-            try
-            {
-                await api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "worker shutting down"), timeout.Token);
-                LogReleased(lease.JobId);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or ApiException or OperationCanceledException)
-            {
-                LogHeartbeatFailed(ex.Message);
-            }
+            await TryReleaseAsync(workerId, jobId);
+        }
+    }
+
+    /// <summary>Gives a lease back once: whoever takes it out of the active set (shutdown or its lane) releases it.</summary>
+    private async Task TryReleaseAsync(string workerId, string jobId)
+    {
+        if (!_active.TryRemove(jobId, out var lease))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "worker shutting down"), timeout.Token);
+            LogReleased(lease.JobId);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ApiException or OperationCanceledException)
+        {
+            LogHeartbeatFailed(ex.Message);
         }
     }
 

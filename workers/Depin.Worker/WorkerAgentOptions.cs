@@ -40,7 +40,7 @@ public sealed class WorkerAgentOptions
     /// <summary>Skips the GFLOP/s measurement and reports this score instead (tests). Default: measure.</summary>
     public int? BenchmarkScore { get; set; }
 
-    /// <summary>Test hook run after a lease is granted and before the kernel runs; its token is cancelled by <see cref="WorkerAgent.Kill"/>.</summary>
+    /// <summary>Test hook run after a lease is granted and before the kernel runs; its token is cancelled when the agent stops or is killed.</summary>
     public Func<LeaseView, CancellationToken, Task>? BeforeRun { get; set; }
 
     /// <summary>Test hook that may alter a result before upload (to simulate a dishonest or faulty worker).</summary>

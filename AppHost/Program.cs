@@ -2,18 +2,23 @@ using Depin.AppHost;
 using Depin.Dashboard;
 using Depin.Ledger;
 using Depin.Ledger.Api;
+using Depin.Marketplace;
 using Depin.ServiceDefaults;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddLedger();
+builder.AddMarketplace(silo => silo.AddDashboard());
 builder.AddDashboard();
 builder.AddAllInOne(args);
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapLedgerApi();
+app.MapMarketplaceApi();
 app.MapDashboard();
+app.MapOrleansDashboard(routePrefix: "/orleans");
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory.</summary>

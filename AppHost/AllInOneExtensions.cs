@@ -14,6 +14,9 @@ internal static class AllInOneExtensions
         }
 
         builder.Services.AddHostedService<Banner>();
+        builder.Services.AddOptions<LocalWorkerPoolOptions>().Bind(builder.Configuration.GetSection("Pool"));
+        builder.Services.AddHostedService<LocalWorkerPool>();
+        builder.Services.AddHostedService<Demo>();
         builder.Configuration["Demo"] ??= args.Contains("--demo") ? "true" : "false";
         return builder;
     }
@@ -32,12 +35,16 @@ internal static class AllInOneExtensions
                       REST API docs (Scalar):  {Url}/scalar
                       OpenAPI document:        {Url}/openapi/v1.json
                       Admin dashboard:         {Url}/dashboard   (admin key: Dashboard:AdminApiKey, default dev-admin-key)
+                      Orleans dashboard:       {Url}/orleans/
                       Health:                  {Url}/health
                       Ledger:                  {Url}/api/ledger/blocks/latest
                       Telemetry:               {Otlp}
-                    Try: curl -X POST {Url}/api/ledger/transactions -H 'content-type: application/json' -d '{{"transactions":[{{"id":"'$(cat /proc/sys/kernel/random/uuid)'","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":1000000}}]}}'
+                    Try it:  dotnet run --project web/Depin.Cli -- customer register alice --url {Url}
+                             dotnet run --project web/Depin.Cli -- fund 1000000000
+                             dotnet run --project web/Depin.Cli -- job submit pow -p challenge=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff -p difficultyBits=12 --max-price 5000 --watch
+                    Or start with --demo to see sample jobs flow.
                     """,
-                    url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
+                    url, url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
             });
             return Task.CompletedTask;
         }

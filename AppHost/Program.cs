@@ -2,12 +2,15 @@ using Depin.AppHost;
 using Depin.Dashboard;
 using Depin.Ledger;
 using Depin.Ledger.Api;
+using Depin.Marketplace;
 using Depin.Rewards;
 using Depin.ServiceDefaults;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddLedger();
+builder.AddMarketplace(silo => silo.AddDashboard());
 builder.AddRewards();
 builder.AddDashboard();
 builder.AddAllInOne(args);
@@ -15,8 +18,10 @@ builder.AddAllInOne(args);
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapLedgerApi();
+app.MapMarketplaceApi();
 app.MapRewardsApi();
 app.MapDashboard();
+app.MapOrleansDashboard(routePrefix: "/orleans");
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory.</summary>

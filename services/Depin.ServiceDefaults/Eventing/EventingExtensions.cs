@@ -1,0 +1,76 @@
+using Dapr;
+using Depin.Contracts.Events;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Depin.ServiceDefaults.Eventing;
+
+/// <summary>Registers <see cref="IEventPublisher"/> and maps topic subscribers for both Dapr and the in-process bus.</summary>
+public static class EventingExtensions
+{
+    private const string MappedKey = "Depin.Eventing.Mapped";
+
+    /// <summary>True when a Dapr sidecar is configured (DAPR_HTTP_PORT or DAPR_GRPC_PORT set).</summary>
+    public static bool HasDaprSidecar(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["DAPR_HTTP_PORT"]) || !string.IsNullOrWhiteSpace(configuration["DAPR_GRPC_PORT"]);
+
+    /// <summary>Dapr publishing when a sidecar is configured, the <see cref="InProcessEventBus"/> otherwise. Safe to call twice.</summary>
+    public static TBuilder AddEventing<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(IEventPublisher)))
+        {
+            return builder;
+        }
+
+        if (HasDaprSidecar(builder.Configuration))
+        {
+            builder.Services.AddDaprClient();
+            builder.Services.TryAddSingleton<IEventPublisher, DaprEventPublisher>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<InProcessEventBus>();
+            builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<InProcessEventBus>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessEventBus>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Cloud events middleware and the Dapr subscribe endpoint; does nothing the second time.</summary>
+    public static WebApplication UseEventing(this WebApplication app)
+    {
+        if (((IApplicationBuilder)app).Properties.ContainsKey(MappedKey))
+        {
+            return app;
+        }
+
+        ((IApplicationBuilder)app).Properties[MappedKey] = true;
+        app.UseCloudEvents();
+        app.MapSubscribeHandler();
+        return app;
+    }
+
+    /// <summary>
+    /// Subscribes <paramref name="handler"/> to <paramref name="topic"/>: a Dapr subscription at <paramref name="route"/>
+    /// (POST, cloud event body) and, when the in-process bus is in use, an in-process subscription.
+    /// </summary>
+    public static RouteHandlerBuilder MapTopic<TEvent>(this IEndpointRouteBuilder endpoints, string topic, string route, TopicHandler<TEvent> handler)
+        where TEvent : class
+    {
+        endpoints.ServiceProvider.GetService<InProcessEventBus>()?.Subscribe(topic, handler);
+        return endpoints.MapPost(route, async (TEvent @event, HttpContext context) =>
+            {
+                await handler(@event, context.RequestServices, context.RequestAborted);
+                return TypedResults.Ok();
+            })
+            .WithTopic(PubSub.Name, topic)
+            .ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Depin.Marketplace.Auth;
+
+/// <summary>Authenticates the X-Api-Key header: the configured admin key, or a customer/provider key looked up by its hash.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IGrainFactory grains,
+    IOptions<MarketplaceOptions> marketplace)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(ApiKeys.Header, out var values) || values.Count != 1 || string.IsNullOrWhiteSpace(values[0]))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var key = values[0]!;
+        if (key.Length > 256)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        var admin = marketplace.Value.AdminApiKey;
+        if (!string.IsNullOrEmpty(admin) &&
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(admin)))
+        {
+            return Success(new ApiKeyOwner(ApiKeys.AdminRole, "admin"));
+        }
+
+        var owner = await grains.GetGrain<IApiKeyGrain>(ApiKeys.Hash(key)).Get();
+        return owner is null ? AuthenticateResult.Fail("Invalid API key.") : Success(owner);
+    }
+
+    private AuthenticateResult Success(ApiKeyOwner owner)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, owner.PrincipalId), new Claim(ClaimTypes.Role, owner.Role)],
+            Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+}

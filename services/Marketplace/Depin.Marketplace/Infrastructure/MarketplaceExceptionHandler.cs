@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Depin.Kernels;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Depin.Marketplace.Infrastructure;
+
+/// <summary>
+/// Turns exceptions into problem details without internals: bad requests (unreadable JSON, wrong types) are 400,
+/// unavailable back ends 503, anything else a plain 500 with the trace id.
+/// </summary>
+public sealed partial class MarketplaceExceptionHandler(IProblemDetailsService problems, ILogger<MarketplaceExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", Describe(bad)),
+            JsonException => (StatusCodes.Status400BadRequest, "Bad request", "The request body is not valid JSON for this endpoint."),
+            KernelParameterException kp => (StatusCodes.Status400BadRequest, "Invalid parameters", string.Join("; ", kp.Errors)),
+            TimeoutException or Orleans.Runtime.OrleansException or HttpRequestException =>
+                (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "A back end did not answer; retry later."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),
+        };
+        if (status >= 500)
+        {
+            LogUnhandled(httpContext.Request.Path, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.InnerException is JsonException json
+            ? $"The request body is not valid JSON for this endpoint{(json.Path is null ? "" : " (at " + json.Path + ")")}."
+            : bad.Message;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
+    private partial void LogUnhandled(string path, Exception exception);
+}

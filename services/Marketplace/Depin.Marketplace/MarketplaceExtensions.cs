@@ -1,0 +1,127 @@
+using System.Threading.RateLimiting;
+using Depin.Contracts.Events;
+using Depin.Contracts.Ledger;
+using Depin.Kernels;
+using Depin.Marketplace.Auth;
+using Depin.Marketplace.Customers;
+using Depin.Marketplace.Infrastructure;
+using Depin.Marketplace.Jobs;
+using Depin.Marketplace.Providers;
+using Depin.Marketplace.Settlement;
+using Depin.Marketplace.Workers;
+using Depin.ServiceDefaults.Eventing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Refit;
+
+namespace Depin.Marketplace;
+
+/// <summary>Composition of the marketplace: <see cref="AddMarketplace"/> on the builder, <see cref="MapMarketplaceApi"/> on the app.</summary>
+public static class MarketplaceExtensions
+{
+    /// <summary>Name of the Orleans grain storage provider used by every marketplace grain.</summary>
+    public const string StorageName = "marketplace";
+
+    /// <summary>
+    /// Registers the marketplace: an Orleans silo (localhost clustering on <see cref="MarketplaceOptions.SiloPort"/> /
+    /// <see cref="MarketplaceOptions.GatewayPort"/>, in-memory grain storage named <see cref="StorageName"/> unless
+    /// <paramref name="configureSilo"/> adds a durable one), API-key authentication, per-key rate limiting, problem details,
+    /// eventing, the kernel registry and the result store. It needs an <see cref="ILedgerClient"/>: from <c>AddLedger()</c>
+    /// (in process) or, when <see cref="MarketplaceOptions.LedgerUrl"/> is set, over HTTP.
+    /// </summary>
+    public static TBuilder AddMarketplace<TBuilder>(this TBuilder builder, Action<Orleans.Hosting.ISiloBuilder>? configureSilo = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var section = builder.Configuration.GetSection(MarketplaceOptions.Section);
+        var options = section.Get<MarketplaceOptions>() ?? new MarketplaceOptions();
+        builder.Services.AddOptions<MarketplaceOptions>().Bind(section);
+        builder.AddEventing();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(_ => KernelRegistry.CreateDefault());
+        builder.Services.TryAddSingleton<IJobResultStore, FileJobResultStore>();
+        builder.Services.AddSingleton<ProviderRegistrar>();
+
+        if (!string.IsNullOrWhiteSpace(options.LedgerUrl))
+        {
+            builder.Services.AddRefitGeneratedClient<ILedgerApi>()
+                .ConfigureHttpClient(c => c.BaseAddress = new Uri(options.LedgerUrl));
+            builder.Services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
+        }
+
+        builder.Services.AddAuthentication(ApiKeys.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeys.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeys.CustomerRole, p => p.RequireRole(ApiKeys.CustomerRole))
+            .AddPolicy(ApiKeys.ProviderRole, p => p.RequireRole(ApiKeys.ProviderRole))
+            .AddPolicy(ApiKeys.AdminRole, p => p.RequireRole(ApiKeys.AdminRole));
+        builder.Services.AddExceptionHandler<MarketplaceExceptionHandler>();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var key = context.Request.Headers[ApiKeys.Header].ToString();
+                var partition = key.Length > 0 ? "key:" + ApiKeys.Hash(key) : "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RateLimitPermits,
+                    Window = options.RateLimitWindow,
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"At most {options.RateLimitPermits} requests per {options.RateLimitWindow.TotalSeconds} s per API key.",
+                    },
+                });
+            };
+        });
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.AddMemoryGrainStorage(StorageName);
+            configureSilo?.Invoke(silo);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the REST API (/api/providers, /api/workers, /api/customers, /api/jobs, /api/admin), the settlement subscribers
+    /// (/events/marketplace/*) and, on a <see cref="WebApplication"/>, adds the rate limiter and the Dapr cloud-event middleware.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMarketplaceApi(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints is WebApplication app)
+        {
+            // Explicit, so that they run after UseServiceDefaults' status code pages: 401/403 become problem details too.
+            app.UseRateLimiter();
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.UseEventing();
+        }
+
+        endpoints.MapProvidersApi();
+        endpoints.MapWorkersApi();
+        endpoints.MapCustomersApi();
+        endpoints.MapJobsApi();
+        endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);
+        endpoints.MapTopic<JobEndedEvent>(MarketplaceTopics.JobEnded, "/events/marketplace/job-ended", SettlementHandlers.OnJobEnded);
+        return endpoints;
+    }
+}

@@ -1,0 +1,70 @@
+namespace Depin.Marketplace;
+
+/// <summary>Marketplace settings, bound from the <c>Marketplace</c> configuration section.</summary>
+public sealed class MarketplaceOptions
+{
+    public const string Section = "Marketplace";
+
+    /// <summary>API key of the admin role (header X-Api-Key). Null or empty disables admin endpoints.</summary>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Platform fee in basis points of the job price, paid to the treasury. Default 250 (2.5 %).</summary>
+    public int FeeBasisPoints { get; set; } = 250;
+
+    /// <summary>Lease length; a lease heartbeat extends it by this much. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a job checks its lease and deadline, and retries pending settlement. Default 1 s.</summary>
+    public TimeSpan JobCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A worker that has not sent a heartbeat for this long goes offline and loses its leases. Default 30 s.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a worker grain checks its last heartbeat. Default 5 s.</summary>
+    public TimeSpan HeartbeatCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Failed attempts (expired leases, failed verifications) before a job fails and is refunded. Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Longest lease long-poll. Default 20 s.</summary>
+    public TimeSpan MaxLeaseWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often a waiting lease request looks at the queues again. Default 200 ms.</summary>
+    public TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a verified or ended job waits for its settlement or refund before publishing the event again. Default 10 s.</summary>
+    public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether customers may credit their own account (dev faucet). Default true.</summary>
+    public bool EnableFaucet { get; set; } = true;
+
+    /// <summary>Largest faucet or admin deposit, micro-credits. Default 10¹².</summary>
+    public long MaxDeposit { get; set; } = 1_000_000_000_000;
+
+    /// <summary>Requests per <see cref="RateLimitWindow"/> per API key (or client address without one). Default 600.</summary>
+    public int RateLimitPermits { get; set; } = 600;
+
+    /// <summary>Rate limit window. Default 10 s.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Folder of uploaded results. Default {temp}/depin-marketplace/results.</summary>
+    public string? ResultsDirectory { get; set; }
+
+    /// <summary>Largest result upload, bytes (before base64). Default 64 MiB.</summary>
+    public int MaxResultBytes { get; set; } = 64 << 20;
+
+    /// <summary>Largest job input, bytes (before base64). Default 16 MiB.</summary>
+    public int MaxInputBytes { get; set; } = 16 << 20;
+
+    /// <summary>Highest accepted price per 1,000,000 work units, micro-credits. Default 10¹².</summary>
+    public long MaxPricePerMegaUnit { get; set; } = 1_000_000_000_000;
+
+    /// <summary>Orleans silo port for localhost clustering. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans gateway port for localhost clustering. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Base URL of a standalone ledger service, used when no in-process <c>ILedgerClient</c> is registered.</summary>
+    public string? LedgerUrl { get; set; }
+}

@@ -1,0 +1,40 @@
+using Depin.Contracts.Marketplace;
+using Depin.Marketplace.Auth;
+using Depin.Marketplace.Infrastructure;
+
+namespace Depin.Marketplace.Providers;
+
+/// <summary>
+/// The one place providers are registered: checks the request (a later issue adds the EIP-191 proof that the caller
+/// owns <see cref="RegisterProviderRequest.PayoutAddress"/>, via <see cref="RegisterProviderRequest.Signature"/>),
+/// creates the provider grain and its API key.
+/// </summary>
+public sealed class ProviderRegistrar(IGrainFactory grains)
+{
+    /// <summary>Field errors of a registration request; empty when valid.</summary>
+    public static Dictionary<string, string[]> Validate(RegisterProviderRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+        {
+            errors["name"] = ["must be 1..100 characters"];
+        }
+
+        if (!LedgerIds.IsAddress(request.PayoutAddress))
+        {
+            errors["payoutAddress"] = ["must be 0x followed by 40 hex digits"];
+        }
+
+        return errors;
+    }
+
+    public async Task<ProviderRegistration> RegisterAsync(RegisterProviderRequest request)
+    {
+        var providerId = "prv_" + Guid.NewGuid().ToString("N");
+        var payout = request.PayoutAddress.ToLowerInvariant();
+        await grains.GetGrain<IProviderGrain>(providerId).Register(request.Name.Trim(), payout);
+        var key = ApiKeys.NewKey("dpp");
+        await grains.GetGrain<IApiKeyGrain>(ApiKeys.Hash(key)).Assign(new ApiKeyOwner(ApiKeys.ProviderRole, providerId));
+        return new ProviderRegistration(providerId, key, payout);
+    }
+}

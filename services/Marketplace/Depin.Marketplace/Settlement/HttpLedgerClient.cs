@@ -1,0 +1,26 @@
+using Depin.Contracts.Ledger;
+using Refit;
+
+namespace Depin.Marketplace.Settlement;
+
+/// <summary><see cref="ILedgerClient"/> over the ledger service's REST API, for a marketplace that runs without an in-process ledger.</summary>
+public sealed class HttpLedgerClient(ILedgerApi api) : ILedgerClient
+{
+    public async Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default) =>
+        (await api.SubmitAsync(new SubmitTransactionsRequest(transactions), cancellationToken)).Receipts;
+
+    public Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default) =>
+        api.GetAccountAsync(address, cancellationToken);
+
+    public async Task<ReceiptDto?> GetReceiptAsync(string id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await api.GetReceiptAsync(id, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using Orleans.Concurrency;
+using System.Collections.Immutable;
+using Depin.Marketplace.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Depin.Marketplace.Workers;
+
+/// <summary>A device of a worker.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerDevice(
+    [property: Id(0)] string Name,
+    [property: Id(1)] long MemoryBytes,
+    [property: Id(2)] int ComputeUnits,
+    [property: Id(3)] int BenchmarkScore);
+
+/// <summary>What a provider registers.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerRegistration(
+    [property: Id(0)] string ProviderId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] ImmutableArray<WorkerDevice> Devices,
+    [property: Id(3)] ImmutableArray<string> Kinds,
+    [property: Id(4)] long AskPricePerMegaUnit);
+
+/// <summary>How a lease ended, as the job tells its worker.</summary>
+[GenerateSerializer]
+public enum LeaseOutcome
+{
+    Verified,
+    VerificationFailed,
+    Expired,
+    Released,
+    Cancelled,
+}
+
+/// <summary>A worker's persisted state.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerState(
+    [property: Id(0)] WorkerRegistration? Registration = null,
+    [property: Id(1)] DateTimeOffset LastHeartbeat = default,
+    [property: Id(2)] bool Online = false,
+    [property: Id(3)] ImmutableDictionary<string, long>? Leases = null,
+    [property: Id(4)] int CompletedJobs = 0,
+    [property: Id(5)] int FailedVerifications = 0,
+    [property: Id(6)] int ExpiredLeases = 0)
+{
+    public ImmutableDictionary<string, long> ActiveLeases => Leases ?? ImmutableDictionary<string, long>.Empty;
+}
+
+/// <summary>
+/// A provider's worker: devices, ask, heartbeats and the leases it holds. A timer takes it offline when heartbeats stop
+/// and hands its leases back to their jobs. Key: worker id.
+/// </summary>
+public interface IWorkerGrain : IGrainWithStringKey
+{
+    Task<WorkerState> Register(WorkerRegistration registration);
+
+    Task<WorkerState> Get();
+
+    /// <summary>Records a heartbeat; brings an offline worker back online.</summary>
+    Task<WorkerState> Heartbeat();
+
+    Task LeaseGranted(string jobId, long fencingToken);
+
+    /// <summary>Told by a job when a lease ends; one-way so that a job never waits on its worker.</summary>
+    [OneWay]
+    Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome);
+}
+
+/// <inheritdoc cref="IWorkerGrain"/>
+public sealed partial class WorkerGrain(
+    [PersistentState("worker", MarketplaceExtensions.StorageName)] IPersistentState<WorkerState> state,
+    IOptions<MarketplaceOptions> options,
+    TimeProvider time,
+    ILogger<WorkerGrain> logger)
+    : Grain, IWorkerGrain
+{
+    private IGrainTimer? _timer;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Registration is not null)
+        {
+            StartTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<WorkerState> Register(WorkerRegistration registration)
+    {
+        if (state.State.Registration is null)
+        {
+            state.State = new WorkerState(registration, time.GetUtcNow(), true, ImmutableDictionary<string, long>.Empty);
+            await state.WriteStateAsync();
+            StartTimer();
+        }
+
+        return state.State;
+    }
+
+    public Task<WorkerState> Get() => Task.FromResult(state.State);
+
+    public async Task<WorkerState> Heartbeat()
+    {
+        if (state.State.Registration is null)
+        {
+            return state.State;
+        }
+
+        state.State = state.State with { LastHeartbeat = time.GetUtcNow(), Online = true };
+        await state.WriteStateAsync();
+        return state.State;
+    }
+
+    public async Task LeaseGranted(string jobId, long fencingToken)
+    {
+        state.State = state.State with { Leases = state.State.ActiveLeases.SetItem(jobId, fencingToken) };
+        await state.WriteStateAsync();
+    }
+
+    public async Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome)
+    {
+        var leases = state.State.ActiveLeases;
+        if (leases.TryGetValue(jobId, out var held) && held == fencingToken)
+        {
+            leases = leases.Remove(jobId);
+        }
+
+        state.State = outcome switch
+        {
+            LeaseOutcome.Verified => state.State with { Leases = leases, CompletedJobs = state.State.CompletedJobs + 1 },
+            LeaseOutcome.VerificationFailed => state.State with { Leases = leases, FailedVerifications = state.State.FailedVerifications + 1 },
+            LeaseOutcome.Expired => state.State with { Leases = leases, ExpiredLeases = state.State.ExpiredLeases + 1 },
+            _ => state.State with { Leases = leases },
+        };
+        await state.WriteStateAsync();
+    }
+
+    private void StartTimer()
+    {
+        _timer ??= this.RegisterGrainTimer(
+            CheckHeartbeatAsync,
+            new GrainTimerCreationOptions
+            {
+                DueTime = options.Value.HeartbeatCheckInterval,
+                Period = options.Value.HeartbeatCheckInterval,
+                KeepAlive = true,
+            });
+    }
+
+    private async Task CheckHeartbeatAsync(CancellationToken cancellationToken)
+    {
+        if (!state.State.Online || time.GetUtcNow() - state.State.LastHeartbeat <= options.Value.HeartbeatTimeout)
+        {
+            return;
+        }
+
+        var leases = state.State.ActiveLeases;
+        LogOffline(this.GetPrimaryKeyString(), leases.Count);
+        state.State = state.State with { Online = false };
+        await state.WriteStateAsync(cancellationToken);
+        foreach (var (jobId, token) in leases)
+        {
+            // The job decides: it requeues (or fails) only if this lease is still the current one.
+            await GrainFactory.GetGrain<IJobGrain>(Guid.Parse(jobId)).RecoverLease(this.GetPrimaryKeyString(), token, "worker offline");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId} missed its heartbeats; offline, recovering {Leases} leases")]
+    private partial void LogOffline(string workerId, int leases);
+}

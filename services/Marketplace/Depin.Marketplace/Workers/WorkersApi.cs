@@ -1,0 +1,283 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using System.Text.Json;
+using Depin.Contracts.Marketplace;
+using Depin.Kernels;
+using Depin.Marketplace.Auth;
+using Depin.Marketplace.Infrastructure;
+using Depin.Marketplace.Jobs;
+using Depin.Marketplace.Providers;
+using Depin.Marketplace.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Depin.Marketplace.Workers;
+
+/// <summary>Worker endpoints, called with the provider's API key: register, heartbeat, lease, upload results, release.</summary>
+public static class WorkersApi
+{
+    public static RouteGroupBuilder MapWorkersApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/workers").WithTags("Workers").RequireAuthorization(ApiKeys.ProviderRole);
+        group.MapPost("/", RegisterAsync).WithName("RegisterWorker").WithSummary("Registers a worker with its devices and ask price.");
+        group.MapGet("/{workerId}", GetAsync).WithName("GetWorker").WithSummary("One of the caller's workers.");
+        group.MapPost("/{workerId}/heartbeat", HeartbeatAsync).WithName("WorkerHeartbeat").WithSummary("Keeps the worker online and extends the listed leases.");
+        group.MapPost("/{workerId}/lease", LeaseAsync).WithName("LeaseJob")
+            .WithSummary("Long-polls for the best queued job this device can run; 204 when none arrived in time.");
+        group.MapPost("/{workerId}/jobs/{jobId}/result", SubmitResultAsync).WithName("SubmitResult")
+            .WithSummary("Uploads a result under the lease's fencing token; it is verified before payment.");
+        group.MapPost("/{workerId}/jobs/{jobId}/release", ReleaseAsync).WithName("ReleaseLease").WithSummary("Gives a lease back; the job is requeued.");
+        return group;
+    }
+
+    public static WorkerView ToView(this WorkerState s, string workerId)
+    {
+        var r = s.Registration!;
+        return new WorkerView(
+            workerId,
+            r.ProviderId,
+            r.Name,
+            [.. r.Devices.Select(d => new DeviceInfo(d.Name, d.MemoryBytes, d.ComputeUnits, d.BenchmarkScore))],
+            r.Kinds,
+            r.AskPricePerMegaUnit,
+            s.Online ? "online" : "offline",
+            s.LastHeartbeat,
+            [.. s.ActiveLeases.Keys],
+            s.CompletedJobs,
+            s.FailedVerifications,
+            s.ExpiredLeases);
+    }
+
+    public static async Task<Results<Created<WorkerView>, ValidationProblem>> RegisterAsync(
+        RegisterWorkerRequest request, ClaimsPrincipal user, IGrainFactory grains, KernelRegistry kernels, IOptions<MarketplaceOptions> options)
+    {
+        var errors = new FieldErrors()
+            .Require(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 100, "name", "must be 1..100 characters")
+            .Require(request.AskPricePerMegaUnit is > 0 && request.AskPricePerMegaUnit <= options.Value.MaxPricePerMegaUnit,
+                "askPricePerMegaUnit", $"must be between 1 and {options.Value.MaxPricePerMegaUnit} micro-credits per 1,000,000 work units")
+            .Require(request.Devices is { Count: > 0 and <= 64 }, "devices", "must list 1..64 devices");
+        for (var i = 0; request.Devices is not null && i < request.Devices.Count; i++)
+        {
+            var d = request.Devices[i];
+            if (d is null)
+            {
+                errors.Add($"devices[{i}]", "must be an object");
+                continue;
+            }
+
+            errors.Require(!string.IsNullOrWhiteSpace(d.Name), $"devices[{i}].name", "is required")
+                .Require(d.MemoryBytes > 0, $"devices[{i}].memoryBytes", "must be positive")
+                .Require(d.ComputeUnits > 0, $"devices[{i}].computeUnits", "must be positive")
+                .Require(d.BenchmarkScore >= 0, $"devices[{i}].benchmarkScore", "must not be negative");
+        }
+
+        var kinds = request.Kinds is { Count: > 0 } ? request.Kinds : [.. kernels.Kinds.Order()];
+        foreach (var kind in kinds)
+        {
+            errors.Require(kind is not null && kernels.TryGet(kind, out _), "kinds", $"'{kind}' is not one of {string.Join(", ", kernels.Kinds.Order())}");
+        }
+
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors.Errors);
+        }
+
+        var providerId = user.PrincipalId();
+        var workerId = "wrk_" + Guid.NewGuid().ToString("N");
+        var registration = new WorkerRegistration(
+            providerId,
+            request.Name.Trim(),
+            [.. request.Devices!.Select(d => new WorkerDevice(d.Name.Trim(), d.MemoryBytes, d.ComputeUnits, d.BenchmarkScore))],
+            [.. kinds.Distinct()],
+            request.AskPricePerMegaUnit);
+        var state = await grains.GetGrain<IWorkerGrain>(workerId).Register(registration);
+        await grains.GetGrain<IProviderGrain>(providerId).AddWorker(workerId);
+        return TypedResults.Created($"/api/workers/{workerId}", state.ToView(workerId));
+    }
+
+    public static async Task<Results<Ok<WorkerView>, ProblemHttpResult>> GetAsync(string workerId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var state = await FindOwnWorkerAsync(workerId, user, grains);
+        return state is null ? Problems.NotFound("Worker") : TypedResults.Ok(state.ToView(workerId));
+    }
+
+    public static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult, ValidationProblem>> HeartbeatAsync(
+        string workerId, HeartbeatRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (await FindOwnWorkerAsync(workerId, user, grains) is null)
+        {
+            return Problems.NotFound("Worker");
+        }
+
+        var leases = request.Leases ?? [];
+        if (leases.Count > 256 || leases.Any(l => l is null || !Guid.TryParse(l.JobId, out _)))
+        {
+            return Problems.Invalid("leases", "must be at most 256 entries with job UUIDs");
+        }
+
+        var state = await grains.GetGrain<IWorkerGrain>(workerId).Heartbeat();
+        var extensions = await Task.WhenAll(leases.Select(async l =>
+        {
+            var expires = await grains.GetGrain<IJobGrain>(Guid.Parse(l.JobId)).ExtendLease(workerId, l.FencingToken);
+            return new LeaseExtension(l.JobId, expires is not null, expires);
+        }));
+        return TypedResults.Ok(new HeartbeatResponse(workerId, state.Online ? "online" : "offline", extensions));
+    }
+
+    public static async Task<Results<Ok<LeaseView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseAsync(
+        string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<MarketplaceOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var state = await FindOwnWorkerAsync(workerId, user, grains);
+        if (state is null)
+        {
+            return Problems.NotFound("Worker");
+        }
+
+        var registration = state.Registration!;
+        var errors = new FieldErrors()
+            .Require(request.DeviceIndex >= 0 && request.DeviceIndex < registration.Devices.Length, "deviceIndex", $"must be between 0 and {registration.Devices.Length - 1}")
+            .Require(request.WaitSeconds >= 0 && request.WaitSeconds <= o.MaxLeaseWait.TotalSeconds, "waitSeconds", $"must be between 0 and {o.MaxLeaseWait.TotalSeconds}");
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors.Errors);
+        }
+
+        var worker = grains.GetGrain<IWorkerGrain>(workerId);
+        await worker.Heartbeat();
+        var provider = await grains.GetGrain<IProviderGrain>(registration.ProviderId).Get();
+        var offer = new LeaseOffer(workerId, provider.PayoutAddress, registration.AskPricePerMegaUnit, registration.Devices[request.DeviceIndex].MemoryBytes);
+        var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
+        try
+        {
+            while (true)
+            {
+                if (await TryLeaseAsync(grains, registration.Kinds, offer) is { } grant)
+                {
+                    await worker.LeaseGranted(grant.JobId.ToString("D"), grant.FencingToken);
+                    using var doc = JsonDocument.Parse(grant.ParametersJson);
+                    return TypedResults.Ok(new LeaseView(
+                        grant.JobId.ToString("D"), grant.Kind, doc.RootElement.Clone(), grant.InputBase64,
+                        grant.FencingToken, grant.ExpiresAt, grant.WorkUnits, grant.Price));
+                }
+
+                if (time.GetUtcNow() >= until)
+                {
+                    return TypedResults.NoContent();
+                }
+
+                await Task.Delay(o.LeasePollInterval, time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.NoContent();
+        }
+    }
+
+    public static async Task<Results<Ok<ResultVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultAsync(
+        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, IJobResultStore results,
+        IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
+    {
+        if (await FindOwnWorkerAsync(workerId, user, grains) is null)
+        {
+            return Problems.NotFound("Worker");
+        }
+
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            return Problems.NotFound("Job");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(request.ResultBase64 ?? "");
+        }
+        catch (FormatException)
+        {
+            return Problems.Invalid("resultBase64", "must be base64");
+        }
+
+        var errors = new FieldErrors()
+            .Require(bytes.Length > 0 && bytes.Length <= options.Value.MaxResultBytes, "resultBase64", $"must be 1..{options.Value.MaxResultBytes} bytes")
+            .Require(request.FencingToken > 0, "fencingToken", "must be positive");
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors.Errors);
+        }
+
+        if (!string.Equals(ResultDigest.Sha256Hex(bytes), request.Digest, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Invalid("digest", "does not match the SHA-256 of the result");
+        }
+
+        var job = grains.GetGrain<IJobGrain>(id);
+        var current = await job.Get();
+        if (!current.Exists)
+        {
+            return Problems.NotFound("Job");
+        }
+
+        await results.SaveAsync(id, request.FencingToken, workerId, bytes, cancellationToken);
+        var outcome = await job.Complete(workerId, request.FencingToken, request.Digest.ToLowerInvariant());
+        return outcome.Outcome switch
+        {
+            CompletionStatus.Accepted => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, true, null)),
+            CompletionStatus.Rejected => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, false, outcome.Reason)),
+            CompletionStatus.Stale => Problems.Conflict(outcome.Reason ?? "stale lease"),
+            CompletionStatus.NotHolder => Problems.Forbidden(outcome.Reason ?? "this worker does not hold the job"),
+            _ => Problems.NotFound("Job"),
+        };
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> ReleaseAsync(
+        string workerId, string jobId, ReleaseLeaseRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (await FindOwnWorkerAsync(workerId, user, grains) is null)
+        {
+            return Problems.NotFound("Worker");
+        }
+
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            return Problems.NotFound("Job");
+        }
+
+        var reason = request.Reason is { Length: > 500 } r ? r[..500] : request.Reason;
+        return await grains.GetGrain<IJobGrain>(id).Release(workerId, request.FencingToken, reason)
+            ? TypedResults.NoContent()
+            : Problems.Conflict("The lease is not current.");
+    }
+
+    /// <summary>Asks each queue of the worker's kinds, best bid first (oldest first among equals), until one grants a lease.</summary>
+    private static async Task<LeaseGrant?> TryLeaseAsync(IGrainFactory grains, ImmutableArray<string> kinds, LeaseOffer offer)
+    {
+        var peeks = await Task.WhenAll(kinds.Select(async k => (Kind: k, Entry: await grains.GetGrain<IJobQueueGrain>(k).Peek(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes))));
+        foreach (var (kind, _) in peeks.Where(p => p.Entry is not null)
+                     .OrderByDescending(p => p.Entry!.MaxPricePerMegaUnit).ThenBy(p => p.Entry!.CreatedAt))
+        {
+            if (await grains.GetGrain<IJobQueueGrain>(kind).TryLease(offer) is { } grant)
+            {
+                return grant;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<WorkerState?> FindOwnWorkerAsync(string workerId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(workerId) || workerId.Length > 100)
+        {
+            return null;
+        }
+
+        var state = await grains.GetGrain<IWorkerGrain>(workerId).Get();
+        return state.Registration?.ProviderId == user.PrincipalId() ? state : null;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Depin.Contracts.Marketplace;
+using Refit;
+
+namespace Depin.Marketplace.IntegrationTests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class CustomerTests(MarketplaceFixture fx)
+{
+    private const long MaxPrice = 2_000_000;
+
+    [Fact]
+    public async Task Cancelled_job_is_refunded_in_full()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice));
+        Assert.Equal(10_000 - job.Escrow, await fx.BalanceAsync(reg.LedgerAddress));
+
+        var cancelled = await customer.CancelJobAsync(job.JobId);
+        var refunded = await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+
+        Assert.Equal(JobStatuses.Cancelled, cancelled.Status);
+        Assert.Equal([JobStatuses.Submitted, JobStatuses.Funded, JobStatuses.Queued, JobStatuses.Cancelled, JobStatuses.Refunded],
+            refunded.History.Select(h => h.Status));
+        Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
+        Assert.Equal(JobStatuses.Refunded, (await customer.CancelJobAsync(job.JobId)).Status);
+    }
+
+    [Fact]
+    public async Task Insufficient_funds_rejects_the_job_and_locks_nothing()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(100);
+
+        var ex = await Assert.ThrowsAnyAsync<ApiException>(() =>
+            customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice)));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, ex.StatusCode);
+        var problem = await ex.GetContentAsAsync<Dictionary<string, System.Text.Json.JsonElement>>();
+        var jobId = problem!["jobId"].GetString()!;
+        var job = await customer.GetJobAsync(jobId);
+        Assert.Equal(JobStatuses.Rejected, job.Status);
+        Assert.Equal("insufficient-funds", job.FailureReason);
+        Assert.Equal(100, await fx.BalanceAsync(reg.LedgerAddress));
+        Assert.Equal(100, (await customer.GetCustomerAsync()).Balance);
+    }
+
+    [Fact]
+    public async Task Duplicate_submission_with_the_same_idempotency_key_creates_one_job()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var request = new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice, IdempotencyKey: "same-key");
+
+        var first = await customer.SubmitJobAsync(request);
+        var second = await customer.SubmitJobAsync(request);
+
+        Assert.Equal(first.JobId, second.JobId);
+        Assert.Single((await customer.ListJobsAsync()).Jobs);
+        Assert.Equal(10_000 - first.Escrow, await fx.BalanceAsync(reg.LedgerAddress));
+        await customer.CancelJobAsync(first.JobId);
+        await MarketplaceFixture.WaitForStatusAsync(customer, first.JobId, JobStatuses.Refunded);
+    }
+
+    [Fact]
+    public async Task Customer_never_sees_another_customers_jobs()
+    {
+        var (owner, _) = await fx.NewCustomerAsync(10_000);
+        var (stranger, _) = await fx.NewCustomerAsync(10_000);
+        var (provider, _) = await fx.NewProviderAsync();
+        var job = await owner.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice));
+
+        var read = await Assert.ThrowsAnyAsync<ApiException>(() => stranger.GetJobAsync(job.JobId));
+        var cancel = await Assert.ThrowsAnyAsync<ApiException>(() => stranger.CancelJobAsync(job.JobId));
+        using var result = await stranger.GetResultAsync(job.JobId);
+        var asProvider = await Assert.ThrowsAnyAsync<ApiException>(() => provider.GetJobAsync(job.JobId));
+
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, result.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asProvider.StatusCode);
+        Assert.Empty((await stranger.ListJobsAsync()).Jobs);
+        Assert.Equal(JobStatuses.Queued, (await owner.GetJobAsync(job.JobId)).Status);
+        await owner.CancelJobAsync(job.JobId);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using Depin.Contracts.Marketplace;
+using Depin.Kernels;
+using Refit;
+
+namespace Depin.Marketplace.IntegrationTests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class LeaseTests(MarketplaceFixture fx)
+{
+    private const long Ask = 1_000_000;
+    private const long MaxPrice = 2_000_000;
+
+    [Fact]
+    public async Task Killed_worker_loses_its_lease_and_another_worker_is_paid_once()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var (_, crashed) = await fx.NewProviderAsync();
+        var (_, healthy) = await fx.NewProviderAsync();
+        var leased = new TaskCompletionSource<LeaseView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = fx.StartAgent(crashed.ApiKey, Ask, o => o.BeforeRun = async (lease, killed) =>
+        {
+            leased.TrySetResult(lease);
+            await Task.Delay(Timeout.Infinite, killed);
+        });
+
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice));
+        var lease = await leased.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(job.JobId, lease.JobId);
+        first.Agent.Kill();
+        await first.Run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var second = fx.StartAgent(healthy.ApiKey, Ask);
+        var settled = await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled);
+
+        Assert.Equal(2, settled.Attempts);
+        Assert.Contains(settled.History, h => h.Status == JobStatuses.Queued && h.Detail?.Contains("lease lost", StringComparison.Ordinal) == true);
+        Assert.Equal(1, settled.History.Count(h => h.Status == JobStatuses.Settled));
+        const long price = 1_024;
+        const long fee = price * MarketplaceFixture.FeeBasisPoints / 10_000;
+        Assert.Equal(0, await fx.BalanceAsync(crashed.PayoutAddress));
+        Assert.Equal(price - fee, await fx.BalanceAsync(healthy.PayoutAddress));
+        Assert.Equal(10_000 - price, await fx.BalanceAsync(reg.LedgerAddress));
+    }
+
+    [Fact]
+    public async Task Stale_result_after_lease_expiry_is_rejected_with_409()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var (provider, _) = await fx.NewProviderAsync();
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("manual", [new DeviceInfo("cpu", 1L << 30, 4, 1)], Ask, ["matmul"]));
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), MaxPrice));
+        var lease = (await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 5))).Content!;
+        Assert.Equal(job.JobId, lease.JobId);
+
+        // No heartbeats: the 2 s lease expires and the job goes back to the queue.
+        await MarketplaceFixture.WaitForAsync(() => customer.GetJobAsync(job.JobId),
+            j => j.Status == JobStatuses.Queued && j.Attempts == 1, what: "the lease to expire");
+        var result = KernelRegistry.CreateDefault().Get("matmul").RunReference(lease.Parameters, []);
+        var ex = await Assert.ThrowsAnyAsync<ApiException>(() => provider.SubmitResultAsync(worker.WorkerId, job.JobId,
+            new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result))));
+        Assert.Equal(HttpStatusCode.Conflict, ex.StatusCode);
+        Assert.Equal(1, (await provider.GetWorkerAsync(worker.WorkerId)).ExpiredLeases);
+
+        await customer.CancelJobAsync(job.JobId);
+        await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+        Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
+    }
+
+    [Fact]
+    public async Task Wrong_matmul_result_is_caught_by_Freivalds_and_never_paid()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var (provider, prov) = await fx.NewProviderAsync();
+        await using var cheat = fx.StartAgent(prov.ApiKey, Ask, o => o.ResultFilter = (_, result) =>
+        {
+            var tampered = (byte[])result.Clone();
+            BitConverter.TryWriteBytes(tampered.AsSpan(0, 4), BitConverter.ToSingle(tampered, 0) + 1000f);
+            return tampered;
+        });
+
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice));
+        var refunded = await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+
+        Assert.Contains(refunded.History, h => h.Status == JobStatuses.Failed);
+        Assert.DoesNotContain(refunded.History, h => h.Status is JobStatuses.Verified or JobStatuses.Settled);
+        Assert.Equal(3, refunded.History.Count(h => h.Status == JobStatuses.Completed));
+        Assert.Equal(0, await fx.BalanceAsync(prov.PayoutAddress));
+        Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
+        var worker = await provider.GetWorkerAsync(await cheat.Agent.Registered);
+        Assert.Equal(3, worker.FailedVerifications);
+        Assert.Equal(0, worker.CompletedJobs);
+    }
+
+    [Fact]
+    public async Task Worker_that_does_not_hold_the_job_cannot_complete_it()
+    {
+        var (customer, _) = await fx.NewCustomerAsync(10_000);
+        var (provider, _) = await fx.NewProviderAsync();
+        var (other, _) = await fx.NewProviderAsync();
+        var devices = new[] { new DeviceInfo("cpu", 1L << 30, 4, 1) };
+        var holder = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("holder", devices, Ask, ["matmul"]));
+        var bystander = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("bystander", devices, Ask, ["matmul"]));
+        var foreign = await other.RegisterWorkerAsync(new RegisterWorkerRequest("foreign", devices, Ask, ["matmul"]));
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), MaxPrice));
+        var lease = (await provider.LeaseAsync(holder.WorkerId, new LeaseRequest(0, 5))).Content!;
+        var result = KernelRegistry.CreateDefault().Get("matmul").RunReference(lease.Parameters, []);
+        var upload = new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result));
+
+        var notHolder = await Assert.ThrowsAnyAsync<ApiException>(() => provider.SubmitResultAsync(bystander.WorkerId, job.JobId, upload));
+        var otherProvider = await Assert.ThrowsAnyAsync<ApiException>(() => other.SubmitResultAsync(holder.WorkerId, job.JobId, upload));
+        var foreignWorker = await Assert.ThrowsAnyAsync<ApiException>(() => other.SubmitResultAsync(foreign.WorkerId, job.JobId, upload));
+
+        Assert.Equal(HttpStatusCode.Forbidden, notHolder.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherProvider.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, foreignWorker.StatusCode);
+        Assert.Equal(JobStatuses.Leased, (await customer.GetJobAsync(job.JobId)).Status);
+        await customer.CancelJobAsync(job.JobId);
+        await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+    }
+
+    [Fact]
+    public async Task Matching_gives_the_highest_bid_first_and_skips_bids_below_the_ask()
+    {
+        var (customer, _) = await fx.NewCustomerAsync(100_000);
+        var (provider, _) = await fx.NewProviderAsync();
+        // Bids above every other test's, so no leftover job of another test can match.
+        const long ask = 50_000_000;
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("picky", [new DeviceInfo("cpu", 1L << 30, 4, 1)], ask, ["matmul"]));
+        var cheap = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask - 1));
+        var low = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask));
+        var high = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask * 2));
+        var alsoHigh = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask * 2));
+
+        var order = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var lease = (await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 0))).Content!;
+            order.Add(lease.JobId);
+        }
+
+        var none = await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 0));
+
+        Assert.Equal([high.JobId, alsoHigh.JobId, low.JobId], order);
+        Assert.Equal(HttpStatusCode.NoContent, none.StatusCode);
+        foreach (var id in new[] { cheap.JobId, low.JobId, high.JobId, alsoHigh.JobId })
+        {
+            await customer.CancelJobAsync(id);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Depin.Contracts.Events;
+using Depin.Contracts.Marketplace;
+
+namespace Depin.Marketplace.IntegrationTests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class LifecycleTests(MarketplaceFixture fx)
+{
+    private const long Ask = 1_000_000;
+    private const long MaxPrice = 2_000_000;
+
+    [Fact]
+    public async Task Job_past_its_deadline_expires_and_is_refunded()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice, DateTimeOffset.UtcNow.AddSeconds(1)));
+        var refunded = await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+
+        Assert.Contains(refunded.History, h => h.Status == JobStatuses.Expired);
+        Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
+    }
+
+    [Fact]
+    public async Task Stopping_an_agent_gives_its_lease_back_without_counting_a_failure()
+    {
+        var (customer, _) = await fx.NewCustomerAsync(10_000);
+        var (_, prov) = await fx.NewProviderAsync();
+        var leased = new TaskCompletionSource<LeaseView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agent = fx.StartAgent(prov.ApiKey, Ask, o => o.BeforeRun = async (lease, stop) =>
+        {
+            leased.TrySetResult(lease);
+            await Task.Delay(Timeout.Infinite, stop);
+        });
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice));
+        await leased.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await agent.DisposeAsync();
+        var queued = await customer.GetJobAsync(job.JobId);
+
+        Assert.Equal(JobStatuses.Queued, queued.Status);
+        Assert.Contains("released by worker", queued.History[^1].Detail, StringComparison.Ordinal);
+        await customer.CancelJobAsync(job.JobId);
+        await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+    }
+
+    [Fact]
+    public async Task Worker_without_heartbeats_goes_offline()
+    {
+        var (provider, _) = await fx.NewProviderAsync();
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("quiet", [new DeviceInfo("cpu", 1L << 30, 4, 1)], Ask));
+        Assert.Equal("online", worker.Status);
+
+        var offline = await MarketplaceFixture.WaitForAsync(() => provider.GetWorkerAsync(worker.WorkerId), w => w.Status == "offline", TimeSpan.FromSeconds(20));
+        var back = await provider.HeartbeatAsync(worker.WorkerId, new HeartbeatRequest());
+
+        Assert.Equal("offline", offline.Status);
+        Assert.Equal("online", back.Status);
+    }
+
+    [Fact]
+    public async Task Settlement_topics_are_offered_to_a_Dapr_sidecar()
+    {
+        using var http = fx.Http();
+
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("/dapr/subscribe"));
+
+        var topics = doc.RootElement.EnumerateArray().Select(s => (s.GetProperty("pubsubName").GetString(), s.GetProperty("topic").GetString())).ToList();
+        Assert.Contains((PubSub.Name, MarketplaceTopics.JobVerified), topics);
+        Assert.Contains((PubSub.Name, MarketplaceTopics.JobEnded), topics);
+    }
+}

@@ -1,0 +1,23 @@
+using Depin.Contracts.Marketplace;
+using Refit;
+
+namespace Depin.Cli;
+
+/// <summary>The typed marketplace client for a profile.</summary>
+internal static class Client
+{
+    public static IMarketplaceApi For(string url, string? apiKey)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return RestService.For<IMarketplaceApi>(http);
+    }
+
+    /// <summary>A readable line for a failed call: the problem's title/detail, else the status.</summary>
+    public static string Describe(ApiException error) =>
+        string.IsNullOrWhiteSpace(error.Content) ? $"{(int)error.StatusCode} {error.ReasonPhrase}" : $"{(int)error.StatusCode}: {error.Content}";
+}

@@ -1,0 +1,3 @@
+using Depin.Cli;
+
+return await Commands.Build().Parse(args).InvokeAsync();

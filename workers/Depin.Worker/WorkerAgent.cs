@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Depin.Contracts.Marketplace;
+using Depin.Kernels;
+using Microsoft.Extensions.Logging;
+using Refit;
+
+namespace Depin.Worker;
+
+/// <summary>
+/// The worker agent loop: discovers devices (CUDA when present, else the CPU accelerator), measures them, registers one
+/// worker, and runs one lane per device: long-poll a lease → run the kernel → upload the result and its SHA-256, with
+/// heartbeats that keep the worker online and its leases extended. Calls are retried with backoff. Stopping (the token
+/// of <see cref="RunAsync"/>) gives back the leases it cannot finish; <see cref="Kill"/> stops dead, like a crash.
+/// </summary>
+public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions options, ILogger<WorkerAgent> logger)
+{
+    private readonly ConcurrentDictionary<string, LeaseView> _active = new();
+    private readonly CancellationTokenSource _kill = new();
+    private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _completed;
+    private int _rejected;
+
+    /// <summary>The worker id, once registered.</summary>
+    public Task<string> Registered => _registered.Task;
+
+    /// <summary>Results accepted by the marketplace.</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Results the marketplace rejected (failed verification) or refused (stale lease).</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
+
+    /// <summary>Jobs being run now.</summary>
+    public IReadOnlyCollection<string> ActiveJobs => [.. _active.Keys];
+
+    /// <summary>Stops every loop at once without releasing leases or sending anything more: a simulated crash.</summary>
+    public void Kill() => _kill.Cancel();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _kill.Token);
+        using var devices = ComputeDevices.Discover();
+        var chosen = options.CpuOnly || devices.Devices.All(d => d.Kind == DeviceKind.Cpu)
+            ? devices.Devices.Where(d => d.Kind == DeviceKind.Cpu).Take(1).ToList()
+            : devices.Devices.Where(d => d.Kind == DeviceKind.Cuda).ToList();
+        var lanes = chosen.Select(devices.Open).ToList();
+        try
+        {
+            var infos = lanes.Select(l => new DeviceInfo(l.Name, l.MemoryBytes, l.ComputeUnits, options.BenchmarkScore ?? l.MeasureGflops())).ToList();
+            var request = new RegisterWorkerRequest(options.Name, infos, options.AskPricePerMegaUnit, options.Kinds.Count > 0 ? options.Kinds : null);
+            var worker = await RetryAsync(ct => api.RegisterWorkerAsync(request, ct), stop.Token);
+            LogRegistered(worker.WorkerId, string.Join(", ", infos.Select(i => $"{i.Name} ({i.BenchmarkScore} GFLOP/s)")));
+            _registered.TrySetResult(worker.WorkerId);
+
+            var heartbeat = HeartbeatLoopAsync(worker.WorkerId, stop.Token);
+            var running = lanes.Select((lane, index) => Task.Run(() => LaneLoopAsync(worker.WorkerId, index, lane, stop.Token), CancellationToken.None)).ToList();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (!_kill.IsCancellationRequested)
+            {
+                await ReleaseAllAsync(worker.WorkerId);
+            }
+
+            await Task.WhenAll(running.Append(heartbeat));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            _registered.TrySetCanceled(stop.Token);
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Dispose();
+            }
+        }
+    }
+
+    private async Task LaneLoopAsync(string workerId, int index, ComputeDevice lane, CancellationToken stop)
+    {
+        var kernels = KernelRegistry.CreateDefault();
+        while (!stop.IsCancellationRequested)
+        {
+            LeaseView lease;
+            try
+            {
+                var response = await RetryAsync(ct => api.LeaseAsync(workerId, new LeaseRequest(index, options.LeaseWaitSeconds), ct), stop);
+                if (response.StatusCode == HttpStatusCode.NoContent || response.Content is null)
+                {
+                    if (!response.IsSuccessStatusCode && response.Error is not null)
+                    {
+                        throw response.Error;
+                    }
+
+                    continue;
+                }
+
+                lease = response.Content;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _active[lease.JobId] = lease;
+            try
+            {
+                await RunLeaseAsync(workerId, lane, kernels, lease, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                if (!_kill.IsCancellationRequested)
+                {
+                    await TryReleaseAsync(workerId, lease.JobId);
+                }
+
+                return;
+            }
+            catch (ApiException ex)
+            {
+                LogUploadRefused(lease.JobId, (int)ex.StatusCode, ex.Content);
+                Interlocked.Increment(ref _rejected);
+            }
+            finally
+            {
+                _active.TryRemove(lease.JobId, out _);
+            }
+        }
+    }
+
+    private async Task RunLeaseAsync(string workerId, ComputeDevice lane, KernelRegistry kernels, LeaseView lease, CancellationToken stop)
+    {
+        if (options.BeforeRun is { } hook)
+        {
+            await hook(lease, stop);
+        }
+
+        byte[] result;
+        try
+        {
+            var kernel = kernels.Get(lease.Kind);
+            var input = lease.InputBase64 is null ? [] : Convert.FromBase64String(lease.InputBase64);
+            result = await Task.Run(() => kernel.Run(lane, lease.Parameters, input), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRunFailed(lease.JobId, ex);
+            await RetryAsync(ct => api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "run failed: " + ex.GetType().Name), ct), stop);
+            return;
+        }
+
+        // Stopped while running: the lease was given back (or, after Kill, is left to expire).
+        stop.ThrowIfCancellationRequested();
+        if (options.ResultFilter is { } filter)
+        {
+            result = filter(lease, result);
+        }
+
+        var upload = new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result));
+        var verdict = await RetryAsync(ct => api.SubmitResultAsync(workerId, lease.JobId, upload, ct), stop);
+        if (verdict.Accepted)
+        {
+            Interlocked.Increment(ref _completed);
+            LogAccepted(lease.JobId, lease.Price);
+        }
+        else
+        {
+            Interlocked.Increment(ref _rejected);
+            LogRejected(lease.JobId, verdict.Reason);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(string workerId, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.HeartbeatInterval, stop);
+                var leases = _active.Values.Select(l => new LeaseRef(l.JobId, l.FencingToken)).ToList();
+                var response = await api.HeartbeatAsync(workerId, new HeartbeatRequest(leases), stop);
+                foreach (var lost in response.Leases.Where(l => !l.Extended))
+                {
+                    LogLeaseLost(lost.JobId);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException)
+            {
+                LogHeartbeatFailed(ex.Message);
+            }
+        }
+    }
+
+    private async Task ReleaseAllAsync(string workerId)
+    {
+        foreach (var jobId in _active.Keys)
+        {
+            await TryReleaseAsync(workerId, jobId);
+        }
+    }
+
+    /// <summary>Gives a lease back once: whoever takes it out of the active set (shutdown or its lane) releases it.</summary>
+    private async Task TryReleaseAsync(string workerId, string jobId)
+    {
+        if (!_active.TryRemove(jobId, out var lease))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "worker shutting down"), timeout.Token);
+            LogReleased(lease.JobId);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ApiException or OperationCanceledException)
+        {
+            LogHeartbeatFailed(ex.Message);
+        }
+    }
+
+    /// <summary>Retries transport failures, 429 and 5xx with doubling delays; other HTTP errors are the caller's.</summary>
+    private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var delay = options.InitialRetryDelay;
+        while (true)
+        {
+            try
+            {
+                var result = await call(cancellationToken);
+                if (result is IApiResponse { IsSuccessStatusCode: false, StatusCode: { } status } && IsTransient(status))
+                {
+                    throw new HttpRequestException("transient status " + (int)status, null, status);
+                }
+
+                return result;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransient(ex))
+            {
+                LogRetrying(ex.Message, delay.TotalMilliseconds);
+            }
+
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+        }
+    }
+
+    private async Task RetryAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        await RetryAsync(async ct =>
+        {
+            await call(ct);
+            return true;
+        }, cancellationToken);
+
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        ApiException api => IsTransient(api.StatusCode),
+        HttpRequestException http => http.StatusCode is null || IsTransient(http.StatusCode.Value),
+        TaskCanceledException => true,
+        _ => false,
+    };
+
+    private static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered worker {WorkerId} with {Devices}")]
+    private partial void LogRegistered(string workerId, string devices);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} accepted; price {Price}")]
+    private partial void LogAccepted(string jobId, long price);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} result rejected: {Reason}")]
+    private partial void LogRejected(string jobId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} result refused with {Status}: {Body}")]
+    private partial void LogUploadRefused(string jobId, int status, string? body);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed to run; releasing its lease")]
+    private partial void LogRunFailed(string jobId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of job {JobId} was not extended (lost)")]
+    private partial void LogLeaseLost(string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released lease of job {JobId}")]
+    private partial void LogReleased(string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat or release failed: {Message}")]
+    private partial void LogHeartbeatFailed(string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Call failed ({Message}); retrying in {DelayMs} ms")]
+    private partial void LogRetrying(string message, double delayMs);
+}

@@ -26,6 +26,9 @@ public static class RewardsExtensions
     /// <summary>Connection string name: when set, epochs and Hangfire live in PostgreSQL; otherwise in memory.</summary>
     public const string ConnectionStringName = "Rewards";
 
+    /// <summary>The admin key used in Development when none is configured (the dashboard's default).</summary>
+    public const string DevelopmentAdminApiKey = "dev-admin-key";
+
     /// <summary>
     /// Registers the epoch engine, store, closer and its Hangfire job, wallet challenges, chain publishing and ledger
     /// anchoring. Needs an <see cref="Depin.Contracts.Ledger.ILedgerClient"/> (e.g. from <c>AddLedger()</c>). Replace
@@ -43,8 +46,9 @@ public static class RewardsExtensions
             .Validate(o => o.InitialEmissionPerEpoch >= 0, "Rewards:InitialEmissionPerEpoch must not be negative.")
             .Validate(o => o.AvailabilityBasisPoints is >= 0 and <= 10_000, "Rewards:AvailabilityBasisPoints must be within 0..10000.")
             .ValidateOnStart();
-        // One admin key for the platform: fall back to the dashboard's when the rewards service has none of its own.
-        services.PostConfigure<RewardsOptions>(o => o.AdminApiKey ??= builder.Configuration["Dashboard:AdminApiKey"]);
+        // One admin key for the platform: fall back to the dashboard's, and to the dashboard's dev default only in Development.
+        services.PostConfigure<RewardsOptions>(o => o.AdminApiKey ??= builder.Configuration["Dashboard:AdminApiKey"]
+            ?? (builder.Environment.IsDevelopment() ? DevelopmentAdminApiKey : null));
         services.TryAddSingleton(TimeProvider.System);
 
         string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);

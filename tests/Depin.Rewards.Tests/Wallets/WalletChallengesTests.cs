@@ -147,4 +147,32 @@ public class WalletChallengesTests
         Assert.Equal(WalletVerificationFailure.MalformedSignature, result.Failure);
         Assert.True(_challenges.Verify(_wallet.Address.ToString(), c.Message, Sign(c.Message)).Succeeded);
     }
+
+    [Fact]
+    public void Signature_alone_verifies_against_the_outstanding_challenge_of_the_address_once()
+    {
+        _challenges.Issue(_wallet.Address);
+        WalletChallenge latest = _challenges.Issue(_wallet.Address);
+        string signature = Sign(latest.Message);
+
+        WalletVerification ok = _challenges.VerifySignature(_wallet.Address.ToLowerHex(), signature);
+        WalletVerification replay = _challenges.VerifySignature(_wallet.Address.ToString(), signature);
+
+        Assert.True(ok.Succeeded, ok.Detail);
+        Assert.Equal(latest.Nonce, ok.Nonce);
+        Assert.Equal(WalletVerificationFailure.Replayed, replay.Failure);
+    }
+
+    [Fact]
+    public void Signature_alone_is_refused_without_a_challenge_or_from_another_key()
+    {
+        EthKey stranger = EthKey.Generate();
+        WalletVerification none = _challenges.VerifySignature(stranger.Address.ToString(), Sign("anything", stranger));
+        WalletChallenge c = _challenges.Issue(_wallet.Address);
+
+        WalletVerification other = _challenges.VerifySignature(_wallet.Address.ToString(), Sign(c.Message, stranger));
+
+        Assert.Equal(WalletVerificationFailure.UnknownNonce, none.Failure);
+        Assert.Equal(WalletVerificationFailure.AddressMismatch, other.Failure);
+    }
 }

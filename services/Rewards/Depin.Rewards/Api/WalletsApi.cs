@@ -19,7 +19,7 @@ public static class WalletsApi
             .WithSummary("Issues a one-time message for the wallet to sign with personal_sign (EIP-191).");
         group.MapPost("/verify", Verify)
             .WithName("VerifyWallet")
-            .WithSummary("Verifies a signed challenge; 400 with a reason (replayed, expired, address-mismatch, wrong-platform, ...) when refused.");
+            .WithSummary("Verifies a signed challenge (message optional: without it, any outstanding challenge of the address); 400 with a reason (replayed, expired, address-mismatch, wrong-platform, ...) when refused.");
         return group;
     }
 
@@ -39,7 +39,9 @@ public static class WalletsApi
 
     internal static Results<Ok<WalletVerifiedDto>, ProblemHttpResult> Verify(WalletVerifyRequest request, IWalletVerifier verifier, TimeProvider time)
     {
-        WalletVerification result = verifier.Verify(request.Address, request.Message, request.Signature);
+        WalletVerification result = request.Message is null
+            ? verifier.VerifySignature(request.Address, request.Signature)
+            : verifier.Verify(request.Address, request.Message, request.Signature);
         if (result.Succeeded)
         {
             return TypedResults.Ok(new WalletVerifiedDto(result.Address!.Value.ToString(), result.Nonce!, time.GetUtcNow()));

@@ -56,5 +56,9 @@ public interface IWalletChallenges
 /// <summary>Proves control of a wallet: checks an EIP-191 personal_sign signature over an issued challenge. A success consumes the challenge.</summary>
 public interface IWalletVerifier
 {
+    /// <summary>Verifies <paramref name="signature"/> over <paramref name="message"/>, which must be a challenge issued to <paramref name="address"/>.</summary>
     WalletVerification Verify(string? address, string? message, string? signature);
+
+    /// <summary>Verifies a signature over whichever outstanding challenge issued to <paramref name="address"/> it signs (for callers that keep only the signature).</summary>
+    WalletVerification VerifySignature(string? address, string? signature);
 }

@@ -122,6 +122,48 @@ public sealed class WalletChallenges(IOptions<RewardsOptions> options, TimeProvi
         return WalletVerification.Ok(claimed, nonce);
     }
 
+    public WalletVerification VerifySignature(string? address, string? signature)
+    {
+        if (!Address.TryParse(address, out Address claimed))
+        {
+            return WalletVerification.Refused(WalletVerificationFailure.InvalidAddress, $"'{address}' is not an Ethereum address (0x + 40 hex digits, valid EIP-55 checksum if mixed case).");
+        }
+
+        Signature parsed;
+        try
+        {
+            parsed = Signature.Parse(signature ?? string.Empty);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return WalletVerification.Refused(WalletVerificationFailure.MalformedSignature, $"The signature is not a valid 65-byte personal_sign signature: {e.Message}");
+        }
+
+        bool anyIssued = false;
+        foreach (Entry entry in _issued.Values.Where(e => e.Challenge.Address == claimed).OrderByDescending(e => e.Challenge.IssuedAt))
+        {
+            anyIssued = true;
+            Address signer;
+            try
+            {
+                signer = PersonalSign.RecoverSigner(entry.Challenge.Message, parsed);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
+            if (signer == claimed)
+            {
+                return Verify(address, entry.Challenge.Message, signature);
+            }
+        }
+
+        return anyIssued
+            ? WalletVerification.Refused(WalletVerificationFailure.AddressMismatch, $"The signature is not {claimed}'s signature of any challenge issued to it.")
+            : WalletVerification.Refused(WalletVerificationFailure.UnknownNonce, $"No challenge was issued to {claimed} (or it was forgotten after expiry); request one first.");
+    }
+
     private static string? Field(string[] lines, string prefix)
     {
         foreach (string line in lines)

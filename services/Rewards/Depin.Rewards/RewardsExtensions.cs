@@ -11,6 +11,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -136,11 +137,22 @@ public static class RewardsExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapWalletsApi();
         app.MapEpochRewardsApi();
-        app.MapPost("/events/rewards/block-committed", (BlockCommittedEvent block, BlockCommittedHeadSource heads) =>
+        // Block heads from pub/sub only matter (and are only accepted) when no ledger runs in process. The roots are anchored
+        // on chain, so with APP_API_TOKEN set only the Dapr sidecar (header dapr-api-token) may post them.
+        if (app.ServiceProvider.GetRequiredService<ILedgerHeadSource>() is BlockCommittedHeadSource)
         {
-            heads.Observe(block);
-            return TypedResults.Ok();
-        }).WithTopic(PubSub.Name, Topics.BlockCommitted).ExcludeFromDescription();
+            string? sidecarToken = app.ServiceProvider.GetRequiredService<IConfiguration>()["APP_API_TOKEN"];
+            app.MapPost("/events/rewards/block-committed", Results<Ok, UnauthorizedHttpResult> (HttpContext context, BlockCommittedEvent block, BlockCommittedHeadSource heads) =>
+            {
+                if (!string.IsNullOrEmpty(sidecarToken) && context.Request.Headers["dapr-api-token"] != sidecarToken)
+                {
+                    return TypedResults.Unauthorized();
+                }
+
+                heads.Observe(block);
+                return TypedResults.Ok();
+            }).WithTopic(PubSub.Name, Topics.BlockCommitted).ExcludeFromDescription();
+        }
 
         IOptions<RewardsOptions> options = app.ServiceProvider.GetRequiredService<IOptions<RewardsOptions>>();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions

@@ -4,7 +4,11 @@ using Depin.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddLedger();
+if (string.IsNullOrWhiteSpace(builder.Configuration["Rewards:LedgerUrl"]))
+{
+    builder.AddLedger();
+}
+
 builder.AddRewards();
 
 var app = builder.Build();

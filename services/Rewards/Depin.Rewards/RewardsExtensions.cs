@@ -1,9 +1,11 @@
 using Depin.Contracts.Events;
+using Depin.Contracts.Ledger;
 using Depin.Ledger.Node;
 using Depin.Rewards.Anchoring;
 using Depin.Rewards.Api;
 using Depin.Rewards.Epochs;
 using Depin.Rewards.Hosting;
+using Depin.Rewards.Ledger;
 using Depin.Rewards.Storage;
 using Depin.Rewards.Wallets;
 using Depin.ServiceDefaults.Admin;
@@ -18,6 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Refit;
 
 namespace Depin.Rewards;
 
@@ -51,6 +54,7 @@ public static class RewardsExtensions
         services.PostConfigure<RewardsOptions>(o => o.AdminApiKey ??= builder.Configuration["Dashboard:AdminApiKey"]
             ?? (builder.Environment.IsDevelopment() ? DevelopmentAdminApiKey : null));
         services.TryAddSingleton(TimeProvider.System);
+        RewardsOptions configured = builder.Configuration.GetSection(RewardsOptions.SectionName).Get<RewardsOptions>() ?? new RewardsOptions();
 
         string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -92,7 +96,22 @@ public static class RewardsExtensions
         services.TryAddSingleton<IPayoutRootPublisher, ChainPayoutRootPublisher>();
         services.TryAddSingleton<IStateAnchorSink, ChainStateAnchorSink>();
         services.TryAddSingleton<BlockCommittedHeadSource>();
-        // In the all-in-one host the ledger node is in process: follow it directly; otherwise BlockCommittedEvents feed the head.
+        // A standalone ledger service (Rewards:LedgerUrl) is used over REST; an in-process ledger node is followed directly;
+        // otherwise BlockCommittedEvents from pub/sub feed the head.
+        if (!string.IsNullOrWhiteSpace(configured.LedgerUrl))
+        {
+            services.AddRefitGeneratedClient<ILedgerApi>().ConfigureHttpClient(http =>
+            {
+                http.BaseAddress = new Uri(configured.LedgerUrl);
+                if (!string.IsNullOrEmpty(configured.LedgerApiKey))
+                {
+                    http.DefaultRequestHeaders.Add(AdminApiKey.HeaderName, configured.LedgerApiKey);
+                }
+            });
+            services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
+            services.TryAddSingleton<ILedgerHeadSource, LedgerApiHeadSource>();
+        }
+
         services.TryAddSingleton<ILedgerHeadSource>(sp => sp.GetService<LedgerNode>() is { } node
             ? new LedgerNodeHeadSource(node)
             : sp.GetRequiredService<BlockCommittedHeadSource>());
@@ -103,7 +122,6 @@ public static class RewardsExtensions
         services.TryAddSingleton<IWalletChallenges>(sp => sp.GetRequiredService<WalletChallenges>());
         services.TryAddSingleton<IWalletVerifier>(sp => sp.GetRequiredService<WalletChallenges>());
 
-        RewardsOptions configured = builder.Configuration.GetSection(RewardsOptions.SectionName).Get<RewardsOptions>() ?? new RewardsOptions();
         services.AddHangfire(config =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();

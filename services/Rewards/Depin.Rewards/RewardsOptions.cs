@@ -38,6 +38,12 @@ public sealed class RewardsOptions
     /// <summary>Whether to register the Hangfire server and the recurring close job. Default true (tests may drive the closer directly).</summary>
     public bool RunScheduler { get; set; } = true;
 
+    /// <summary>Base URL of a standalone ledger service; unset: use the in-process ledger (<c>AddLedger()</c>). Default unset.</summary>
+    public string? LedgerUrl { get; set; }
+
+    /// <summary>The ledger's gateway key (X-Api-Key on submits), when it requires one. Default unset.</summary>
+    public string? LedgerApiKey { get; set; }
+
     /// <summary>Also publish epoch-closed events to Dapr pub/sub (needs a sidecar). Default false: in-process subscribers only.</summary>
     public bool PublishToDapr { get; set; }
 

@@ -47,6 +47,7 @@ public static class MarketplaceExtensions
         builder.Services.TryAddSingleton(_ => KernelRegistry.CreateDefault());
         builder.Services.TryAddSingleton<IJobResultStore, FileJobResultStore>();
         builder.Services.AddSingleton<ProviderRegistrar>();
+        builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
 
         if (!string.IsNullOrWhiteSpace(options.LedgerUrl))
         {

@@ -63,7 +63,8 @@ public sealed class CustomerGrain(
             await state.WriteStateAsync();
         }
 
-        await GrainFactory.GetGrain<IJobGrain>(jobId).Submit(submission);
+        // The job grain funds itself (a ledger round trip); the caller drives it, so that one customer's submissions
+        // are not serialised behind each other's escrow locks in this (non-reentrant) grain.
         return jobId;
     }
 

@@ -91,7 +91,7 @@ public static class JobsApi
             request.Deadline);
         var existing = request.IdempotencyKey is { } key && await customer.Owns(LedgerIds.JobId(customerId, key));
         var jobId = await customer.SubmitJob(submission, request.IdempotencyKey);
-        var view = (await grains.GetGrain<IJobGrain>(jobId).Get()).ToView(jobId);
+        var view = (await grains.GetGrain<IJobGrain>(jobId).Submit(submission)).ToView(jobId);
         if (view.Status == JobStatuses.Rejected)
         {
             return TypedResults.Problem(

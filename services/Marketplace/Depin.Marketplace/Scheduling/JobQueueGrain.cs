@@ -43,7 +43,8 @@ public interface IJobQueueGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="IJobQueueGrain"/>
 public sealed class JobQueueGrain(
-    [PersistentState("queue", MarketplaceExtensions.StorageName)] IPersistentState<JobQueueState> state)
+    [PersistentState("queue", MarketplaceExtensions.StorageName)] IPersistentState<JobQueueState> state,
+    JobQueueSignal signal)
     : Grain, IJobQueueGrain
 {
     public async Task Enqueue(QueueEntry entry)
@@ -55,6 +56,7 @@ public sealed class JobQueueGrain(
 
         state.State = new JobQueueState(state.State.Queue.Add(entry));
         await state.WriteStateAsync();
+        signal.Pulse();
     }
 
     public async Task Remove(Guid jobId)

@@ -129,7 +129,7 @@ public static class WorkersApi
 
     public static async Task<Results<Ok<LeaseView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseAsync(
         string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<MarketplaceOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        JobQueueSignal queued, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var state = await FindOwnWorkerAsync(workerId, user, grains);
@@ -170,7 +170,7 @@ public static class WorkersApi
                     return TypedResults.NoContent();
                 }
 
-                await Task.Delay(o.LeasePollInterval, time, cancellationToken);
+                await queued.WaitAsync(o.LeasePollInterval, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

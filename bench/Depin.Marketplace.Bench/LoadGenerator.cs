@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Depin.Contracts.Marketplace;
+using Depin.Kernels;
+using Refit;
+
+namespace Depin.Marketplace.Bench;
+
+/// <summary>
+/// Customers submit small proof-of-work jobs; simulated worker lanes lease them over REST, solve them with the reference
+/// kernel and upload results, so every job runs the whole path (escrow lock, queue, lease, verify, settlement).
+/// Phase 1 measures accepted submissions per second at full load; phase 2 submits at half that rate and measures
+/// submit → lease latency.
+/// </summary>
+internal static class LoadGenerator
+{
+    private const int Submitters = 64;
+    private const int Workers = 4;
+    private const int LanesPerWorker = 16;
+
+    public static async Task<int> RunAsync(string url, string adminKey, double seconds)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var anonymous = Api(handler, url, null);
+        var provider = await anonymous.RegisterProviderAsync(new RegisterProviderRequest("bench-provider", "0xbe4c000000000000000000000000000000000001"));
+        var providerApi = Api(handler, url, provider.ApiKey);
+        var devices = Enumerable.Range(0, LanesPerWorker).Select(i => new DeviceInfo($"sim-{i}", 1L << 34, 64, 1_000)).ToArray();
+        var workers = new List<string>();
+        for (var w = 0; w < Workers; w++)
+        {
+            workers.Add((await providerApi.RegisterWorkerAsync(new RegisterWorkerRequest($"bench-worker-{w}", devices, 1_000, ["pow"]))).WorkerId);
+        }
+
+        var customers = new List<IMarketplaceApi>();
+        for (var c = 0; c < 8; c++)
+        {
+            var registration = await anonymous.RegisterCustomerAsync(new RegisterCustomerRequest($"bench-customer-{c}"));
+            var api = Api(handler, url, registration.ApiKey);
+            await api.FundAsync(new FundRequest(1_000_000_000_000));
+            customers.Add(api);
+        }
+
+        var submitted = new ConcurrentDictionary<string, long>();
+        var latencies = new ConcurrentBag<double>();
+        using var stop = new CancellationTokenSource();
+        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, latencies, stop.Token))).ToArray();
+        var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
+
+        var (rate, rejected) = await Submit(customers, submitted, seconds, targetPerSecond: null);
+        var fullLoadLatencies = latencies.ToArray();
+        latencies.Clear();
+        var (halfRate, _) = await Submit(customers, submitted, seconds, targetPerSecond: rate / 2);
+        await Task.Delay(2_000);
+        var halfLoadLatencies = latencies.ToArray();
+        stop.Cancel();
+        await Task.WhenAll(lanes.Concat(heartbeats));
+
+        Console.WriteLine();
+        Console.WriteLine("phase                          | jobs/s accepted | submit→lease p50 | p99      | samples");
+        Console.WriteLine("-------------------------------|-----------------|------------------|----------|--------");
+        Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
+        Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
+        Console.WriteLine($"refused submissions: {rejected}; lanes: {Workers}×{LanesPerWorker}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
+        return 0;
+    }
+
+    private static IMarketplaceApi Api(HttpMessageHandler handler, string url, string? key)
+    {
+        var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return RestService.For<IMarketplaceApi>(http);
+    }
+
+    private static async Task<(double Rate, long Rejected)> Submit(List<IMarketplaceApi> customers, ConcurrentDictionary<string, long> submitted, double seconds, double? targetPerSecond)
+    {
+        var parameters = JsonDocument.Parse("""{"challenge":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","difficultyBits":4}""").RootElement;
+        var accepted = 0L;
+        var rejected = 0L;
+        var issued = 0L;
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(seconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, Submitters).Select(async s =>
+        {
+            var api = customers[s % customers.Count];
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (targetPerSecond is { } target)
+                {
+                    var due = started + (long)(Interlocked.Increment(ref issued) / target * Stopwatch.Frequency);
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+                }
+
+                var before = Stopwatch.GetTimestamp();
+                try
+                {
+                    var job = await api.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 10_000, null, Guid.NewGuid().ToString()));
+                    submitted[job.JobId] = before;
+                    Interlocked.Increment(ref accepted);
+                }
+                catch (ApiException)
+                {
+                    Interlocked.Increment(ref rejected);
+                }
+            }
+        }));
+        return (accepted / Stopwatch.GetElapsedTime(started).TotalSeconds, rejected);
+    }
+
+    private static async Task Lane(IMarketplaceApi api, string worker, int lane, ConcurrentDictionary<string, long> submitted, ConcurrentBag<double> latencies, CancellationToken stop)
+    {
+        var pow = KernelRegistry.CreateDefault().Get("pow");
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var response = await api.LeaseAsync(worker, new LeaseRequest(lane, 2), stop);
+                if (response.StatusCode != HttpStatusCode.OK || response.Content is not { } lease)
+                {
+                    continue;
+                }
+
+                var received = Stopwatch.GetTimestamp();
+                if (submitted.TryGetValue(lease.JobId, out var at))
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(at, received).TotalMilliseconds);
+                }
+
+                var result = pow.RunReference(lease.Parameters, []);
+                await api.SubmitResultAsync(worker, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ApiException)
+            {
+            }
+        }
+    }
+
+    private static async Task Heartbeat(IMarketplaceApi api, string worker, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await api.HeartbeatAsync(worker, new HeartbeatRequest(), stop);
+                await Task.Delay(2_000, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ApiException)
+            {
+            }
+        }
+    }
+
+    private static double Percentile(double[] values, double p)
+    {
+        if (values.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        Array.Sort(values);
+        return values[Math.Min(values.Length - 1, (int)(p * values.Length))];
+    }
+}

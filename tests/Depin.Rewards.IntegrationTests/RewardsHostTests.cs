@@ -4,7 +4,10 @@ using System.Text.Json;
 using Depin.Chain;
 using Depin.Contracts.Ledger;
 using Depin.Contracts.Rewards;
+using Depin.Contracts.Events;
+using Depin.Rewards.Epochs;
 using Depin.Rewards.IntegrationTests.Support;
+using Depin.ServiceDefaults.Eventing;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -119,5 +122,45 @@ public sealed class RewardsHostTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/rewards/epochs/42")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/rewards/providers/{EthKey.Generate().Address}/proofs/42")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/rewards/providers/nope")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Marketplace_job_verified_events_count_as_verified_work_once_each()
+    {
+        IEventPublisher bus = _host.Get<IEventPublisher>();
+        EpochClock clock = _host.Get<EpochClock>();
+        EpochActivityRecorder recorder = _host.Get<EpochActivityRecorder>();
+        Address provider = EthKey.Generate().Address;
+        DateTimeOffset at = clock.Window(0).Start.AddMinutes(5);
+        JobVerifiedEvent Verified(string id, long units) => new(id, "job-" + id, "0x00000000000000000000000000000000000000c1", provider.ToLowerHex(), "w1", 100, 5, units, at);
+
+        await bus.PublishAsync(MarketplaceTopics.JobVerified, Verified("e1", 40));
+        await bus.PublishAsync(MarketplaceTopics.JobVerified, Verified("e1", 40));
+        await bus.PublishAsync(MarketplaceTopics.JobVerified, Verified("e2", 2));
+
+        long work = 0;
+        for (int i = 0; i < 200 && work < 42; i++)
+        {
+            await Task.Delay(25);
+            work = (await recorder.GetActivityAsync(clock.Window(0))).SingleOrDefault(a => a.PayoutAddress == provider).VerifiedWorkUnits;
+        }
+
+        await Task.Delay(200);
+        Assert.Equal(42, (await recorder.GetActivityAsync(clock.Window(0))).Single(a => a.PayoutAddress == provider).VerifiedWorkUnits);
+    }
+
+    [Fact]
+    public async Task Epoch_closed_event_goes_out_on_the_platform_bus()
+    {
+        var received = new TaskCompletionSource<EpochClosedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host.Get<InProcessEventBus>().Subscribe<EpochClosedEvent>(RewardsTopics.EpochClosed, (e, _, _) =>
+        {
+            received.TrySetResult(e);
+            return Task.CompletedTask;
+        });
+
+        await _host.Get<EpochCloser>().CloseDueEpochsAsync();
+
+        Assert.Equal(0, (await received.Task.WaitAsync(TimeSpan.FromSeconds(10))).Epoch);
     }
 }

@@ -9,6 +9,7 @@ using Depin.Rewards.Ledger;
 using Depin.Rewards.Storage;
 using Depin.Rewards.Wallets;
 using Depin.ServiceDefaults.Admin;
+using Depin.ServiceDefaults.Eventing;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
@@ -78,16 +79,8 @@ public static class RewardsExtensions
         services.TryAddSingleton<EpochActivityRecorder>();
         services.TryAddSingleton<IEpochActivitySource>(sp => sp.GetRequiredService<EpochActivityRecorder>());
         services.TryAddSingleton<InProcessEpochEventPublisher>();
-        if (builder.Configuration.GetValue<bool>($"{RewardsOptions.SectionName}:{nameof(RewardsOptions.PublishToDapr)}"))
-        {
-            services.AddDaprClient();
-            services.TryAddSingleton<IEpochEventPublisher, DaprEpochEventPublisher>();
-        }
-        else
-        {
-            services.TryAddSingleton<IEpochEventPublisher>(sp => sp.GetRequiredService<InProcessEpochEventPublisher>());
-        }
-
+        builder.AddEventing();
+        services.TryAddSingleton<IEpochEventPublisher, PlatformEpochEventPublisher>();
         services.TryAddSingleton<PayoutTreeCache>();
         services.TryAddSingleton<EpochCloser>();
         services.TryAddTransient<EpochCloseJob>();
@@ -153,8 +146,21 @@ public static class RewardsExtensions
     public static IEndpointRouteBuilder MapRewardsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app is WebApplication web)
+        {
+            web.UseEventing();
+        }
+
         app.MapWalletsApi();
         app.MapEpochRewardsApi();
+        if (app.ServiceProvider.GetRequiredService<IOptions<RewardsOptions>>().Value.RecordVerifiedWorkFromEvents)
+        {
+            app.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/rewards/job-verified", static (verified, services, _) =>
+            {
+                services.GetRequiredService<EpochActivityRecorder>().RecordVerifiedWork(verified);
+                return Task.CompletedTask;
+            });
+        }
         // Block heads from pub/sub only matter (and are only accepted) when no ledger runs in process. The roots are anchored
         // on chain, so with APP_API_TOKEN set only the Dapr sidecar (header dapr-api-token) may post them.
         if (app.ServiceProvider.GetRequiredService<ILedgerHeadSource>() is BlockCommittedHeadSource)

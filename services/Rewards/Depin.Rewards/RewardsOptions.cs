@@ -44,8 +44,8 @@ public sealed class RewardsOptions
     /// <summary>The ledger's gateway key (X-Api-Key on submits), when it requires one. Default unset.</summary>
     public string? LedgerApiKey { get; set; }
 
-    /// <summary>Also publish epoch-closed events to Dapr pub/sub (needs a sidecar). Default false: in-process subscribers only.</summary>
-    public bool PublishToDapr { get; set; }
+    /// <summary>Record verified work from the marketplace's job-verified events (deduplicated by event id). Default true; turn off if the marketplace calls RecordVerifiedWork itself.</summary>
+    public bool RecordVerifiedWorkFromEvents { get; set; } = true;
 
     public ChainSettings Chain { get; set; } = new();
 

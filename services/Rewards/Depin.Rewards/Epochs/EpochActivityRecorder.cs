@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Depin.Chain;
+using Depin.Contracts.Events;
 
 namespace Depin.Rewards.Epochs;
 
@@ -13,7 +14,7 @@ public sealed class EpochActivityRecorder(EpochClock clock, TimeProvider time) :
     /// <summary>Epochs kept behind the current one, so a late close still finds its inputs.</summary>
     public const int RetainedEpochs = 48;
 
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Address, Accumulator>> _epochs = new();
+    private readonly ConcurrentDictionary<long, Bucket> _epochs = new();
 
     /// <summary><paramref name="seconds"/> of a worker online at <paramref name="capabilityScore"/> (its benchmark), for the provider paid at <paramref name="payoutAddress"/>.</summary>
     public void RecordUptime(Address payoutAddress, long seconds, long capabilityScore, DateTimeOffset? at = null)
@@ -48,6 +49,25 @@ public sealed class EpochActivityRecorder(EpochClock clock, TimeProvider time) :
         }
     }
 
+    /// <summary>
+    /// The work of a marketplace <see cref="JobVerifiedEvent"/>, in the epoch of its time; a redelivered event (same
+    /// event id) counts once.
+    /// </summary>
+    public void RecordVerifiedWork(JobVerifiedEvent verified)
+    {
+        ArgumentNullException.ThrowIfNull(verified);
+        if (verified.WorkUnits <= 0 || !Address.TryParse(verified.ProviderAddress, out Address provider))
+        {
+            return;
+        }
+
+        Bucket bucket = BucketFor(verified.At);
+        if (bucket.SeenEvents.TryAdd(verified.EventId, 0))
+        {
+            RecordVerifiedWork(provider, verified.WorkUnits, verified.At);
+        }
+    }
+
     /// <summary>A result that failed verification: the provider forfeits this epoch's work pool share.</summary>
     public void RecordFailedVerification(Address payoutAddress, DateTimeOffset? at = null)
     {
@@ -69,10 +89,12 @@ public sealed class EpochActivityRecorder(EpochClock clock, TimeProvider time) :
 
     public Task<IReadOnlyList<ProviderActivity>> GetActivityAsync(EpochWindow window, CancellationToken cancellationToken = default)
     {
-        if (!_epochs.TryGetValue(window.Epoch, out ConcurrentDictionary<Address, Accumulator>? providers))
+        if (!_epochs.TryGetValue(window.Epoch, out Bucket? bucket))
         {
             return Task.FromResult<IReadOnlyList<ProviderActivity>>([]);
         }
+
+        ConcurrentDictionary<Address, Accumulator> providers = bucket.Providers;
 
         var result = new List<ProviderActivity>(providers.Count);
         foreach ((Address address, Accumulator acc) in providers)
@@ -87,20 +109,17 @@ public sealed class EpochActivityRecorder(EpochClock clock, TimeProvider time) :
         return Task.FromResult<IReadOnlyList<ProviderActivity>>(result);
     }
 
-    private Accumulator For(Address payoutAddress, DateTimeOffset? at)
-    {
-        long epoch = clock.EpochAt(at ?? time.GetUtcNow());
-        if (epoch < 0)
-        {
-            epoch = 0;
-        }
+    private Accumulator For(Address payoutAddress, DateTimeOffset? at) =>
+        BucketFor(at).Providers.GetOrAdd(payoutAddress, static _ => new Accumulator());
 
-        ConcurrentDictionary<Address, Accumulator> providers = _epochs.GetOrAdd(epoch, static (e, self) =>
+    private Bucket BucketFor(DateTimeOffset? at)
+    {
+        long epoch = Math.Max(0, clock.EpochAt(at ?? time.GetUtcNow()));
+        return _epochs.GetOrAdd(epoch, static (e, self) =>
         {
             self.Prune(e);
-            return new ConcurrentDictionary<Address, Accumulator>();
+            return new Bucket();
         }, this);
-        return providers.GetOrAdd(payoutAddress, static _ => new Accumulator());
     }
 
     private void Prune(long newest)
@@ -112,6 +131,13 @@ public sealed class EpochActivityRecorder(EpochClock clock, TimeProvider time) :
                 _epochs.TryRemove(epoch, out _);
             }
         }
+    }
+
+    private sealed class Bucket
+    {
+        public ConcurrentDictionary<Address, Accumulator> Providers { get; } = new();
+
+        public ConcurrentDictionary<string, byte> SeenEvents { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class Accumulator

@@ -1,4 +1,5 @@
 using Depin.Contracts.Rewards;
+using Depin.ServiceDefaults.Eventing;
 using Microsoft.Extensions.Logging;
 
 namespace Depin.Rewards.Epochs;
@@ -25,4 +26,14 @@ public sealed partial class InProcessEpochEventPublisher(ILogger<InProcessEpochE
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch} closed: {ProviderCount} providers, {Distributed} micro-credits, payout root {Root}")]
     private partial void LogClosed(long epoch, int providerCount, long distributed, string? root);
+}
+
+/// <summary>Publishes to the platform's pub/sub (<see cref="IEventPublisher"/>: Dapr with a sidecar, the in-process bus otherwise) on <see cref="RewardsTopics.EpochClosed"/>, and to in-process C# subscribers.</summary>
+public sealed class PlatformEpochEventPublisher(IEventPublisher bus, InProcessEpochEventPublisher local) : IEpochEventPublisher
+{
+    public async Task PublishAsync(EpochClosedEvent closed, CancellationToken cancellationToken = default)
+    {
+        await bus.PublishAsync(RewardsTopics.EpochClosed, closed, cancellationToken).ConfigureAwait(false);
+        await local.PublishAsync(closed, cancellationToken).ConfigureAwait(false);
+    }
 }

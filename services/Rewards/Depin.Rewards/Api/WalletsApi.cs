@@ -23,7 +23,7 @@ public static class WalletsApi
         return group;
     }
 
-    internal static Results<Ok<WalletChallengeDto>, ValidationProblem> IssueChallenge(WalletChallengeRequest request, IWalletChallenges challenges)
+    internal static Results<Ok<WalletChallengeDto>, ValidationProblem, ProblemHttpResult> IssueChallenge(WalletChallengeRequest request, IWalletChallenges challenges)
     {
         if (!Address.TryParse(request.Address, out Address address))
         {
@@ -33,7 +33,16 @@ public static class WalletsApi
             });
         }
 
-        WalletChallenge c = challenges.Issue(address);
+        WalletChallenge c;
+        try
+        {
+            c = challenges.Issue(address);
+        }
+        catch (WalletChallengeLimitException e)
+        {
+            return TypedResults.Problem(title: "Too many challenges", detail: e.Message, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
         return TypedResults.Ok(new WalletChallengeDto(c.Address.ToString(), c.Message, c.Nonce, c.IssuedAt, c.ExpiresAt));
     }
 

@@ -46,6 +46,9 @@ public sealed record WalletVerification(bool Succeeded, Address? Address, Wallet
     public static WalletVerification Refused(WalletVerificationFailure failure, string detail) => new(false, null, failure, detail);
 }
 
+/// <summary>Too many outstanding challenges: try again once some expire.</summary>
+public sealed class WalletChallengeLimitException(int limit) : Exception($"{limit} wallet challenges are outstanding; try again shortly.");
+
 /// <summary>Issues wallet challenges.</summary>
 public interface IWalletChallenges
 {

@@ -23,9 +23,17 @@ public sealed class WalletChallenges(IOptions<RewardsOptions> options, TimeProvi
     /// <summary>The first line of every challenge of this platform.</summary>
     public string Header => $"{Platform} wants you to sign in with your Ethereum account:";
 
+    /// <summary>Outstanding challenges kept at most (the endpoint is anonymous); beyond it <see cref="Issue"/> refuses until some expire.</summary>
+    public const int MaxOutstanding = 100_000;
+
     public WalletChallenge Issue(Address address)
     {
         Sweep();
+        if (_issued.Count >= MaxOutstanding)
+        {
+            throw new WalletChallengeLimitException(MaxOutstanding);
+        }
+
         DateTimeOffset now = Truncate(time.GetUtcNow());
         string nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         DateTimeOffset expires = now + options.Value.ChallengeLifetime;

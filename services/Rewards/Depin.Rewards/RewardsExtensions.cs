@@ -161,6 +161,7 @@ public static class RewardsExtensions
                 return Task.CompletedTask;
             });
         }
+
         // Block heads from pub/sub only matter (and are only accepted) when no ledger runs in process. The roots are anchored
         // on chain, so with APP_API_TOKEN set only the Dapr sidecar (header dapr-api-token) may post them.
         if (app.ServiceProvider.GetRequiredService<ILedgerHeadSource>() is BlockCommittedHeadSource)

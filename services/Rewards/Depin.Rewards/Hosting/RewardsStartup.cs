@@ -1,4 +1,5 @@
 using Depin.Rewards.Epochs;
+using Depin.Rewards.Storage;
 using Hangfire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,11 @@ public sealed partial class RewardsStartup(
         else
         {
             LogChain(o.Chain.RpcUrl!, o.Chain.DistributorAddress ?? "(none)", o.Chain.StateAnchorAddress ?? "(none)");
+            if (o.Genesis is null && services.GetService(typeof(IEpochStore)) is InMemoryEpochStore)
+            {
+                // A restart would number epochs from 0 again, and the distributor already holds roots for those numbers.
+                LogVolatileGenesis();
+            }
         }
 
         if (string.IsNullOrEmpty(o.AdminApiKey))
@@ -51,6 +57,9 @@ public sealed partial class RewardsStartup(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chain {RpcUrl}: distributor {Distributor}, state anchor {StateAnchor}")]
     private partial void LogChain(string rpcUrl, string distributor, string stateAnchor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Epochs are kept in memory and Rewards:Genesis is not set: after a restart epoch numbers start at 0 again and clash with roots already on the distributor. Set ConnectionStrings:Rewards or Rewards:Genesis")]
+    private partial void LogVolatileGenesis();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Rewards:AdminApiKey configured: /hangfire and admin endpoints refuse every request")]
     private partial void LogNoAdminKey();

@@ -20,6 +20,8 @@ using Microsoft.Extensions.Options;
 int[] sizes = args.Length > 0 ? [.. args.Select(int.Parse)] : [1_000, 100_000, 1_000_000];
 Console.WriteLine($"Depin.Rewards.Bench  cores={Environment.ProcessorCount}  {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}  server GC={System.Runtime.GCSettings.IsServerGC}");
 Console.WriteLine();
+Bench.ApportionmentAgainstReference(1_000_000);
+Console.WriteLine();
 Console.WriteLine($"{"providers",10} {"compute",9} {"tree",9} {"credit txs",11} {"close total",12} {"(credit+store)",15} {"ledger tx/s",12} {"peak heap",10} {"allocated",10} {"peak WS",9}  check");
 
 await Bench.RunAsync(1_000, print: false);
@@ -98,6 +100,29 @@ namespace Depin.Rewards.Bench
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }
+        }
+
+        /// <summary>The production apportionment against the plain BigInteger reference: same shares, and the speed ratio.</summary>
+        public static void ApportionmentAgainstReference(int n)
+        {
+            var random = new Random(7);
+            var weights = new UInt128[n];
+            for (int i = 0; i < n; i++)
+            {
+                weights[i] = (UInt128)(ulong)random.Next(0, 3_601) * (ulong)random.Next(1, 1_000);
+            }
+
+            const long pool = 400_000_000_000;
+            long[] fast = new long[n];
+            LargestRemainder.Apportion(pool, weights, fast);
+            var watch = Stopwatch.StartNew();
+            LargestRemainder.Apportion(pool, weights, fast);
+            TimeSpan production = watch.Elapsed;
+            watch.Restart();
+            long[] reference = LargestRemainder.ApportionReference(pool, weights);
+            TimeSpan baseline = watch.Elapsed;
+            Console.WriteLine($"largest remainder over {n:N0} weights: production {Ms(production)}, BigInteger reference {Ms(baseline)}, " +
+                $"ratio {baseline / production:F1}x, shares {(fast.AsSpan().SequenceEqual(reference) ? "identical" : "DIFFERENT")}");
         }
 
         private static ProviderActivity[] Generate(int n)

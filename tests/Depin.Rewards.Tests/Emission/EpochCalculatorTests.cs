@@ -155,4 +155,14 @@ public class EpochCalculatorTests
         }).All(x => x);
         return (shares.Sum() == pool.Get && withinOne).ToProperty();
     }
+
+    [Property(MaxTest = 300)]
+    public Property Apportionment_equals_the_big_integer_reference(PositiveInt pool, uint[] weights, bool manyTies)
+    {
+        UInt128[] w = [.. weights.Select(x => (UInt128)(manyTies ? x % 4 : x))];
+        long[] fast = new long[w.Length];
+        LargestRemainder.Apportion(pool.Get, w, fast);
+
+        return fast.SequenceEqual(LargestRemainder.ApportionReference(pool.Get, w)).ToProperty();
+    }
 }

@@ -160,4 +160,40 @@ public static class LargestRemainder
             }
         }
     }
+
+    /// <summary>
+    /// The plain reference: exact <see cref="System.Numerics.BigInteger"/> quotas, a full sort by (remainder desc, index asc).
+    /// Same result as <see cref="Apportion"/> whenever the total weight fits in 64 bits (no scaling); tests and the bench compare them.
+    /// </summary>
+    internal static long[] ApportionReference(long pool, IReadOnlyList<UInt128> weights)
+    {
+        var total = System.Numerics.BigInteger.Zero;
+        foreach (UInt128 w in weights)
+        {
+            total += w;
+        }
+
+        long[] shares = new long[weights.Count];
+        if (total.IsZero)
+        {
+            return shares;
+        }
+
+        var remainders = new List<(System.Numerics.BigInteger Remainder, int Index)>();
+        long assigned = 0;
+        for (int i = 0; i < weights.Count; i++)
+        {
+            var quotient = System.Numerics.BigInteger.DivRem(pool * (System.Numerics.BigInteger)weights[i], total, out System.Numerics.BigInteger remainder);
+            shares[i] = (long)quotient;
+            assigned += shares[i];
+            remainders.Add((remainder, i));
+        }
+
+        foreach ((_, int index) in remainders.OrderByDescending(r => r.Remainder).ThenBy(r => r.Index).Take((int)(pool - assigned)))
+        {
+            shares[index]++;
+        }
+
+        return shares;
+    }
 }

@@ -17,7 +17,16 @@ internal static class AllInOneExtensions
         builder.Services.AddOptions<LocalWorkerPoolOptions>().Bind(builder.Configuration.GetSection("Pool"));
         builder.Services.AddHostedService<LocalWorkerPool>();
         builder.Services.AddHostedService<Demo>();
+        builder.Services.AddHostedService<RewardPoolFunding>();
+        builder.Services.AddSingleton<Depin.Marketplace.Providers.IPayoutWalletProof, RewardsWalletProof>();
         builder.Configuration["Demo"] ??= args.Contains("--demo") ? "true" : "false";
+        if (builder.Configuration.GetValue<bool>("Demo"))
+        {
+            // Epochs of seconds in the demo, so rewards, payout roots and claims show up while you watch.
+            builder.Configuration["Rewards:EpochLength"] ??= "00:00:30";
+            builder.Configuration["Rewards:Anchoring:EveryBlocks"] ??= "20";
+        }
+
         return builder;
     }
 

@@ -1,4 +1,7 @@
+using System.Net.Http.Json;
 using Depin.Contracts.Marketplace;
+using Depin.Contracts.Rewards;
+using Depin.Rewards.Wallets;
 using Depin.Worker;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,8 +15,8 @@ internal sealed class LocalWorkerPoolOptions
     /// <summary>Run a local worker pool. Default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Payout wallet of the local provider. Default: a fixed development address.</summary>
-    public string PayoutAddress { get; set; } = "0x5eed000000000000000000000000000000000001";
+    /// <summary>Key file of the local provider's payout wallet (created on first start). Default ".data/pool-wallet.json".</summary>
+    public string WalletKeyFile { get; set; } = Path.Combine(".data", "pool-wallet.json");
 
     /// <summary>Ask price, micro-credits per 1,000,000 work units. Default 100,000.</summary>
     public long AskPricePerMegaUnit { get; set; } = 100_000;
@@ -40,8 +43,8 @@ internal sealed partial class LocalWorkerPool(
 
         var url = SelfUrl(server);
         using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
-        var registration = await RestService.For<IMarketplaceApi>(anonymous)
-            .RegisterProviderAsync(new RegisterProviderRequest("local-pool", options.Value.PayoutAddress), stoppingToken);
+        var wallet = LocalKeyFile.LoadOrCreate(options.Value.WalletKeyFile);
+        var registration = await RegisterProviderAsync(anonymous, "local-pool", wallet, stoppingToken);
         var agentOptions = new WorkerAgentOptions
         {
             MarketplaceUrl = url,
@@ -52,8 +55,19 @@ internal sealed partial class LocalWorkerPool(
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(agentOptions.LeaseWaitSeconds + 60) };
         http.DefaultRequestHeaders.Add("X-Api-Key", registration.ApiKey);
         var agent = new WorkerAgent(RestService.For<IMarketplaceApi>(http), agentOptions, loggers.CreateLogger<WorkerAgent>());
-        LogPool(registration.ProviderId, options.Value.PayoutAddress);
+        LogPool(registration.ProviderId, registration.PayoutAddress);
         await agent.RunAsync(stoppingToken);
+    }
+
+    /// <summary>Registers a provider the way a wallet owner does: fetch a challenge, sign it (EIP-191), register with the signature.</summary>
+    public static async Task<ProviderRegistration> RegisterProviderAsync(HttpClient anonymous, string name, LocalKeyFile wallet, CancellationToken cancellationToken)
+    {
+        var address = wallet.Address.ToString();
+        using var response = await anonymous.PostAsJsonAsync("/api/wallets/challenges", new WalletChallengeRequest(address), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var challenge = (await response.Content.ReadFromJsonAsync<WalletChallengeDto>(cancellationToken))!;
+        return await RestService.For<IMarketplaceApi>(anonymous)
+            .RegisterProviderAsync(new RegisterProviderRequest(name, address, wallet.SignChallenge(challenge.Message)), cancellationToken);
     }
 
     public static async Task<bool> Started(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)

@@ -8,6 +8,7 @@ using Depin.ServiceDefaults;
 using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
+await using var chain = await LocalChain.StartAsync(builder, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("Depin.AppHost.LocalChain"));
 builder.AddServiceDefaults();
 builder.AddLedger();
 builder.AddMarketplace(silo => silo.AddDashboard());
@@ -22,7 +23,7 @@ app.MapMarketplaceApi();
 app.MapRewardsApi();
 app.MapDashboard();
 app.MapOrleansDashboard(routePrefix: "/orleans");
-app.Run();
+await app.RunAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory.</summary>
 public partial class Program;

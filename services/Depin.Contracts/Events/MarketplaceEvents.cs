@@ -48,3 +48,19 @@ public sealed record JobSettledEvent(string EventId, string JobId, string Transa
 
 /// <summary>Refund committed: the ledger transaction id and height.</summary>
 public sealed record JobRefundedEvent(string EventId, string JobId, string TransactionId, long Height, DateTimeOffset At);
+
+/// <summary>Activity topics the rewards service counts (component <see cref="PubSub.Name"/>).</summary>
+public static class WorkerActivityTopics
+{
+    /// <summary>A worker was online for a stretch of time. <see cref="WorkerUptimeEvent"/>.</summary>
+    public const string WorkerUptime = "marketplace.worker-uptime";
+
+    /// <summary>A worker's result failed verification. <see cref="VerificationFailedEvent"/>.</summary>
+    public const string VerificationFailed = "marketplace.verification-failed";
+}
+
+/// <summary><paramref name="Seconds"/> of uptime (since the previous heartbeat, capped at the heartbeat timeout) of a worker with the given benchmarked capability.</summary>
+public sealed record WorkerUptimeEvent(string EventId, string WorkerId, string ProviderAddress, long Seconds, long CapabilityScore, DateTimeOffset At);
+
+/// <summary>A result of the provider's worker failed verification; the provider gets nothing from the epoch's work pool.</summary>
+public sealed record VerificationFailedEvent(string EventId, string JobId, string WorkerId, string ProviderAddress, string Reason, DateTimeOffset At);

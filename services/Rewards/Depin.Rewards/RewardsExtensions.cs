@@ -160,6 +160,20 @@ public static class RewardsExtensions
                 services.GetRequiredService<EpochActivityRecorder>().RecordVerifiedWork(verified);
                 return Task.CompletedTask;
             });
+            app.MapTopic<WorkerUptimeEvent>(WorkerActivityTopics.WorkerUptime, "/events/rewards/worker-uptime", static (uptime, services, _) =>
+            {
+                services.GetRequiredService<EpochActivityRecorder>().RecordUptime(uptime.ProviderAddress, uptime.Seconds, uptime.CapabilityScore, uptime.At);
+                return Task.CompletedTask;
+            });
+            app.MapTopic<VerificationFailedEvent>(WorkerActivityTopics.VerificationFailed, "/events/rewards/verification-failed", static (failed, services, _) =>
+            {
+                if (!string.IsNullOrEmpty(failed.ProviderAddress))
+                {
+                    services.GetRequiredService<EpochActivityRecorder>().RecordFailedVerification(failed.ProviderAddress, failed.At);
+                }
+
+                return Task.CompletedTask;
+            });
         }
 
         // Block heads from pub/sub only matter (and are only accepted) when no ledger runs in process. The roots are anchored

@@ -179,6 +179,8 @@ public sealed partial class JobGrain(
         }
 
         LogVerificationFailed(JobId, workerId, outcome.Reason);
+        await events.PublishAsync(WorkerActivityTopics.VerificationFailed, new VerificationFailedEvent(
+            $"{JobId:D}:failed:{fencingToken}", JobId.ToString("D"), workerId, S.ProviderAddress ?? "", outcome.Reason ?? "verification failed", time.GetUtcNow()));
         await worker.LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.VerificationFailed);
         await FailAttemptAsync("verification failed: " + outcome.Reason);
         return new CompletionResult(CompletionStatus.Rejected, S.Status, outcome.Reason);

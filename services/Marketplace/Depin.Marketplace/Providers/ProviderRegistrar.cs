@@ -5,12 +5,19 @@ using Depin.Marketplace.Infrastructure;
 namespace Depin.Marketplace.Providers;
 
 /// <summary>
-/// The one place providers are registered: checks the request (a later issue adds the EIP-191 proof that the caller
-/// owns <see cref="RegisterProviderRequest.PayoutAddress"/>, via <see cref="RegisterProviderRequest.Signature"/>),
-/// creates the provider grain and its API key.
+/// The one place providers are registered: checks the request, the EIP-191 proof that the caller owns
+/// <see cref="RegisterProviderRequest.PayoutAddress"/> (<see cref="RegisterProviderRequest.Signature"/>, when an
+/// <see cref="IPayoutWalletProof"/> is registered), creates the provider grain and its API key.
 /// </summary>
-public sealed class ProviderRegistrar(IGrainFactory grains)
+public sealed class ProviderRegistrar(IGrainFactory grains, IPayoutWalletProof? walletProof = null)
 {
+    /// <summary>Field errors of the wallet proof; empty when it holds or none is required.</summary>
+    public Dictionary<string, string[]> CheckWallet(RegisterProviderRequest request)
+    {
+        var failure = walletProof?.Check(request.PayoutAddress, request.Signature);
+        return failure is null ? [] : new Dictionary<string, string[]> { ["signature"] = [failure] };
+    }
+
     /// <summary>Field errors of a registration request; empty when valid.</summary>
     public static Dictionary<string, string[]> Validate(RegisterProviderRequest request)
     {

@@ -26,6 +26,11 @@ public static class ProvidersApi
     public static async Task<Results<Created<ProviderRegistration>, ValidationProblem>> RegisterAsync(RegisterProviderRequest request, ProviderRegistrar registrar)
     {
         var errors = ProviderRegistrar.Validate(request);
+        if (errors.Count == 0)
+        {
+            errors = registrar.CheckWallet(request);
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

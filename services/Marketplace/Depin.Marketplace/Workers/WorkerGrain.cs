@@ -1,3 +1,5 @@
+using Depin.ServiceDefaults.Eventing;
+using Depin.Contracts.Events;
 using Orleans.Concurrency;
 using System.Collections.Immutable;
 using Depin.Marketplace.Jobs;
@@ -73,6 +75,7 @@ public sealed partial class WorkerGrain(
     [PersistentState("worker", MarketplaceExtensions.StorageName)] IPersistentState<WorkerState> state,
     IOptions<MarketplaceOptions> options,
     TimeProvider time,
+    IEventPublisher events,
     ILogger<WorkerGrain> logger)
     : Grain, IWorkerGrain
 {
@@ -109,8 +112,24 @@ public sealed partial class WorkerGrain(
             return state.State;
         }
 
-        state.State = state.State with { LastHeartbeat = time.GetUtcNow(), Online = true };
+        var now = time.GetUtcNow();
+        var previous = state.State;
+        state.State = state.State with { LastHeartbeat = now, Online = true };
         await state.WriteStateAsync();
+        if (previous.Online && previous.LastHeartbeat != default)
+        {
+            var seconds = (long)Math.Min((now - previous.LastHeartbeat).TotalSeconds, options.Value.HeartbeatTimeout.TotalSeconds);
+            if (seconds > 0)
+            {
+                var registration = previous.Registration!;
+                var provider = await GrainFactory.GetGrain<Providers.IProviderGrain>(registration.ProviderId).Get();
+                var capability = registration.Devices.Sum(d => (long)d.BenchmarkScore);
+                var workerId = this.GetPrimaryKeyString();
+                await events.PublishAsync(WorkerActivityTopics.WorkerUptime, new WorkerUptimeEvent(
+                    $"{workerId}:{now.ToUnixTimeMilliseconds()}", workerId, provider.PayoutAddress, seconds, capability, now));
+            }
+        }
+
         return state.State;
     }
 

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using System.Net.Http.Json;
 using Depin.Contracts.Marketplace;
+using Depin.Contracts.Rewards;
+using Depin.Rewards.Wallets;
 using Depin.Kernels;
 using Refit;
 
@@ -24,7 +27,12 @@ internal static class LoadGenerator
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         var anonymous = Api(handler, url, null);
-        var provider = await anonymous.RegisterProviderAsync(new RegisterProviderRequest("bench-provider", "0xbe4c000000000000000000000000000000000001"));
+        var wallet = LocalKeyFile.Create(Path.Combine(Path.GetTempPath(), $"depin-bench-wallet-{Guid.NewGuid():N}.json"));
+        using var plain = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url) };
+        using var challengeResponse = await plain.PostAsJsonAsync("/api/wallets/challenges", new WalletChallengeRequest(wallet.Address.ToString()));
+        var challenge = (await challengeResponse.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<WalletChallengeDto>())!;
+        var provider = await anonymous.RegisterProviderAsync(new RegisterProviderRequest("bench-provider", wallet.Address.ToString(), wallet.SignChallenge(challenge.Message)));
+        File.Delete(wallet.Path);
         var providerApi = Api(handler, url, provider.ApiKey);
         var devices = Enumerable.Range(0, LanesPerWorker).Select(i => new DeviceInfo($"sim-{i}", 1L << 34, 64, 1_000)).ToArray();
         var workers = new List<string>();

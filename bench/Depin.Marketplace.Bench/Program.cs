@@ -23,6 +23,7 @@ var host = Start([Path.Combine(AppContext.BaseDirectory, "depin-apphost.dll"), "
     ("Marketplace__SiloPort", FreePort().ToString(CultureInfo.InvariantCulture)),
     ("Marketplace__GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture)),
     ("Pool__Enabled", "false"),
+    ("LocalChain__Enabled", "false"),
     ("Logging__LogLevel__Default", "Warning"));
 try
 {

@@ -1,4 +1,5 @@
 using Depin.Contracts.Marketplace;
+using Depin.Contracts.Rewards;
 using Refit;
 
 namespace Depin.Cli;
@@ -17,7 +18,17 @@ internal static class Client
         return RestService.For<IMarketplaceApi>(http);
     }
 
+    /// <summary>The wallet-challenge endpoints (served by the rewards service).</summary>
+    public static IWalletsApi Wallets(string url) => RestService.For<IWalletsApi>(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) });
+
     /// <summary>A readable line for a failed call: the problem's title/detail, else the status.</summary>
     public static string Describe(ApiException error) =>
         string.IsNullOrWhiteSpace(error.Content) ? $"{(int)error.StatusCode} {error.ReasonPhrase}" : $"{(int)error.StatusCode}: {error.Content}";
+}
+
+/// <summary>Wallet challenges over REST.</summary>
+public interface IWalletsApi
+{
+    [Post("/api/wallets/challenges")]
+    Task<WalletChallengeDto> IssueChallengeAsync([Body] WalletChallengeRequest request, CancellationToken cancellationToken = default);
 }

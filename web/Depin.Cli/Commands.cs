@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Depin.Contracts.Marketplace;
+using Depin.Contracts.Rewards;
+using Depin.Rewards.Wallets;
 using Refit;
 using Spectre.Console;
 
@@ -26,13 +28,19 @@ internal static class Commands
         }, needsKey: false));
         root.Add(new Command("customer", "Customer account") { customerRegister });
 
-        var wallet = new Option<string>("--wallet") { Description = "Payout wallet address (0x + 40 hex)", Required = true };
-        var signature = new Option<string?>("--signature") { Description = "EIP-191 signature over the wallet challenge, when the marketplace requires it" };
+        var keyFile = new Option<string>("--key-file")
+        {
+            Description = "Payout wallet key file (created when missing); the CLI signs the server's challenge with it (EIP-191)",
+            DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".depin", "wallet.json"),
+        };
         var providerName = new Argument<string>("name") { Description = "Display name" };
-        var providerRegister = new Command("register", "Register as a GPU provider and remember the API key") { providerName, wallet, signature };
+        var providerRegister = new Command("register", "Prove your payout wallet and register as a GPU provider; remembers the API key") { providerName, keyFile };
         providerRegister.SetAction((parse, ct) => Run(parse, url, key, async api =>
         {
-            var registration = await api.RegisterProviderAsync(new RegisterProviderRequest(parse.GetValue(providerName)!, parse.GetValue(wallet)!, parse.GetValue(signature)), ct);
+            var wallet = LocalKeyFile.LoadOrCreate(parse.GetValue(keyFile)!);
+            var challenge = await Client.Wallets(parse.GetValue(url) ?? Profile.Load().Url).IssueChallengeAsync(new WalletChallengeRequest(wallet.Address.ToString()), ct);
+            var registration = await api.RegisterProviderAsync(
+                new RegisterProviderRequest(parse.GetValue(providerName)!, wallet.Address.ToString(), wallet.SignChallenge(challenge.Message)), ct);
             Save(parse, url, registration.ApiKey, "provider", registration.ProviderId);
             AnsiConsole.MarkupLine($"Provider [green]{registration.ProviderId}[/] paid to {registration.PayoutAddress}; API key saved to {Profile.PathOnDisk}");
         }, needsKey: false));

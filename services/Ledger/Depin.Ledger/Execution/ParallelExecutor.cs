@@ -222,8 +222,8 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         {
             task = task.Kind switch
             {
-                BlockStmScheduler.TaskKind.Execute => TryExecute(task.Tx, task.Incarnation, accounts),
-                BlockStmScheduler.TaskKind.Validate => Validate(task.Tx, task.Incarnation),
+                BlockStmScheduler.TaskKind.Execute => TryExecute(task.Tx, task.Incarnation, accounts, ref claim),
+                BlockStmScheduler.TaskKind.Validate => Validate(task.Tx, task.Incarnation, ref claim),
                 _ => task,
             };
 
@@ -234,17 +234,17 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         }
     }
 
-    private BlockStmScheduler.WorkItem TryExecute(int tx, int incarnation, Span<AccountState> accounts)
+    private BlockStmScheduler.WorkItem TryExecute(int tx, int incarnation, Span<AccountState> accounts, ref BlockStmScheduler.Claim claim)
     {
         while (true)
         {
             var blocking = ExecuteIncarnation(tx, incarnation, accounts, out var wroteNewLocation);
             if (blocking < 0)
             {
-                return _scheduler.FinishExecution(tx, incarnation, wroteNewLocation);
+                return _scheduler.FinishExecution(tx, incarnation, wroteNewLocation, ref claim);
             }
 
-            if (_scheduler.AddDependency(tx, blocking))
+            if (_scheduler.AddDependency(tx, blocking, ref claim))
             {
                 return BlockStmScheduler.WorkItem.None;
             }
@@ -300,7 +300,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         return -1;
     }
 
-    private BlockStmScheduler.WorkItem Validate(int tx, int incarnation)
+    private BlockStmScheduler.WorkItem Validate(int tx, int incarnation, ref BlockStmScheduler.Claim claim)
     {
         var count = _accountCount[tx];
         var baseIndex = tx * MaxAccounts;
@@ -324,7 +324,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
             }
         }
 
-        return _scheduler.FinishValidation(tx, aborted);
+        return _scheduler.FinishValidation(tx, aborted, ref claim);
     }
 
     private void ApplyFinalWrites(AccountStore store, int from, int to)

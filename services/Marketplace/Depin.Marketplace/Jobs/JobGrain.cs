@@ -423,6 +423,9 @@ public sealed partial class JobGrain(
             case JobStatuses.Queued when S.Submission!.Deadline is { } deadline && now >= deadline:
                 await EndAsync(JobStatuses.Expired, "deadline passed while queued");
                 break;
+            case JobStatuses.Queued:
+                await EnqueueAsync();
+                break;
             case JobStatuses.Leased when S.LeaseExpiresAt is { } expires && now >= expires:
                 await ExpireLeaseAsync("lease expired");
                 break;

@@ -1,5 +1,4 @@
 using Orleans.Concurrency;
-using System.Collections.Immutable;
 using Depin.Marketplace.Jobs;
 
 namespace Depin.Marketplace.Scheduling;
@@ -11,13 +10,6 @@ public sealed record QueueEntry(
     [property: Id(1)] long MaxPricePerMegaUnit,
     [property: Id(2)] long MinMemoryBytes,
     [property: Id(3)] DateTimeOffset CreatedAt);
-
-/// <summary>The persisted queue of one kernel kind.</summary>
-[GenerateSerializer, Immutable]
-public sealed record JobQueueState([property: Id(0)] ImmutableList<QueueEntry>? Entries = null)
-{
-    public ImmutableList<QueueEntry> Queue => Entries ?? [];
-}
 
 /// <summary>
 /// Queued jobs of one kernel kind (key: the kind). Matching: among the jobs a worker can run (bid ≥ its ask, memory need ≤
@@ -42,31 +34,35 @@ public interface IJobQueueGrain : IGrainWithStringKey
 }
 
 /// <inheritdoc cref="IJobQueueGrain"/>
-public sealed class JobQueueGrain(
-    [PersistentState("queue", MarketplaceExtensions.StorageName)] IPersistentState<JobQueueState> state,
-    JobQueueSignal signal)
-    : Grain, IJobQueueGrain
+/// <remarks>
+/// The queue is a soft index kept in memory, ordered by (bid descending, age, id), so a lease takes the first entry a
+/// worker can run instead of scanning everything. The job grains own the truth: a queued job re-enqueues itself on every
+/// check tick, so a queue lost with its activation is rebuilt within one <see cref="MarketplaceOptions.JobCheckInterval"/>.
+/// </remarks>
+public sealed class JobQueueGrain(JobQueueSignal signal) : Grain, IJobQueueGrain
 {
-    public async Task Enqueue(QueueEntry entry)
+    private readonly SortedSet<QueueEntry> _queue = new(QueueOrder.Instance);
+    private readonly Dictionary<Guid, QueueEntry> _entries = [];
+
+    public Task Enqueue(QueueEntry entry)
     {
-        if (state.State.Queue.Any(e => e.JobId == entry.JobId))
+        if (_entries.TryAdd(entry.JobId, entry))
         {
-            return;
+            _queue.Add(entry);
+            signal.Pulse();
         }
 
-        state.State = new JobQueueState(state.State.Queue.Add(entry));
-        await state.WriteStateAsync();
-        signal.Pulse();
+        return Task.CompletedTask;
     }
 
-    public async Task Remove(Guid jobId)
+    public Task Remove(Guid jobId)
     {
-        var queue = state.State.Queue.RemoveAll(e => e.JobId == jobId);
-        if (queue.Count != state.State.Queue.Count)
+        if (_entries.Remove(jobId, out var entry))
         {
-            state.State = new JobQueueState(queue);
-            await state.WriteStateAsync();
+            _queue.Remove(entry);
         }
+
+        return Task.CompletedTask;
     }
 
     public Task<QueueEntry?> Peek(long askPricePerMegaUnit, long deviceMemoryBytes) =>
@@ -77,8 +73,8 @@ public sealed class JobQueueGrain(
         while (Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is { } entry)
         {
             // Taken off first: a job that cannot be leased (cancelled, expired) re-enqueues itself if it is still queued.
-            state.State = new JobQueueState(state.State.Queue.Remove(entry));
-            await state.WriteStateAsync();
+            _entries.Remove(entry.JobId);
+            _queue.Remove(entry);
             var grant = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).Lease(offer);
             if (grant is not null)
             {
@@ -89,25 +85,46 @@ public sealed class JobQueueGrain(
         return null;
     }
 
-    public Task<int> Count() => Task.FromResult(state.State.Queue.Count);
+    public Task<int> Count() => Task.FromResult(_queue.Count);
 
     private QueueEntry? Best(long ask, long memory)
     {
-        QueueEntry? best = null;
-        foreach (var e in state.State.Queue)
+        foreach (var entry in _queue)
         {
-            if (e.MaxPricePerMegaUnit < ask || e.MinMemoryBytes > memory)
+            if (entry.MaxPricePerMegaUnit < ask)
             {
-                continue;
+                return null;
             }
 
-            if (best is null || e.MaxPricePerMegaUnit > best.MaxPricePerMegaUnit ||
-                (e.MaxPricePerMegaUnit == best.MaxPricePerMegaUnit && e.CreatedAt < best.CreatedAt))
+            if (entry.MinMemoryBytes <= memory)
             {
-                best = e;
+                return entry;
             }
         }
 
-        return best;
+        return null;
+    }
+
+    /// <summary>Highest bid first, then oldest, then by id (a total order).</summary>
+    private sealed class QueueOrder : IComparer<QueueEntry>
+    {
+        public static readonly QueueOrder Instance = new();
+
+        public int Compare(QueueEntry? x, QueueEntry? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            var byBid = y!.MaxPricePerMegaUnit.CompareTo(x!.MaxPricePerMegaUnit);
+            if (byBid != 0)
+            {
+                return byBid;
+            }
+
+            var byAge = x.CreatedAt.CompareTo(y.CreatedAt);
+            return byAge != 0 ? byAge : x.JobId.CompareTo(y.JobId);
+        }
     }
 }

@@ -80,31 +80,10 @@ public readonly struct AccountId : IEquatable<AccountId>
     /// <summary>Parses "0x" followed by 40 hex digits (the 0x is optional; case is ignored).</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out AccountId id)
     {
-        id = default;
-        if (text is null)
-        {
-            return false;
-        }
-
-        var span = text.AsSpan();
-        if (span.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            span = span[2..];
-        }
-
-        if (span.Length != Size * 2)
-        {
-            return false;
-        }
-
         Span<byte> bytes = stackalloc byte[Size];
-        if (Convert.FromHexString(span, bytes, out _, out var written) != global::System.Buffers.OperationStatus.Done || written != Size)
-        {
-            return false;
-        }
-
-        id = new AccountId(bytes);
-        return true;
+        var parsed = FixedHex.TryParse(text, bytes);
+        id = parsed ? new AccountId(bytes) : default;
+        return parsed;
     }
 
     public static AccountId Parse(string text) =>

@@ -48,31 +48,10 @@ public readonly struct Hash256 : IEquatable<Hash256>
 
     public static bool TryParse(string? text, out Hash256 hash)
     {
-        hash = default;
-        if (text is null)
-        {
-            return false;
-        }
-
-        var span = text.AsSpan();
-        if (span.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            span = span[2..];
-        }
-
-        if (span.Length != Size * 2)
-        {
-            return false;
-        }
-
         Span<byte> bytes = stackalloc byte[Size];
-        if (Convert.FromHexString(span, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != Size)
-        {
-            return false;
-        }
-
-        hash = ReadFrom(bytes);
-        return true;
+        var parsed = Accounts.FixedHex.TryParse(text, bytes);
+        hash = parsed ? ReadFrom(bytes) : default;
+        return parsed;
     }
 
     public override string ToString()

@@ -23,7 +23,9 @@ public static class NativePrograms
         switch (tx.Program)
         {
             case ProgramKind.Transfer:
-                return Transfer(tx, accounts, ref writeMask);
+            case ProgramKind.RewardCredit:
+                // A reward credit is a move out of the reward pool, which is its first declared account.
+                return Move(tx, accounts, ref writeMask);
             case ProgramKind.Deposit:
                 return Deposit(tx, accounts, ref writeMask);
             case ProgramKind.Withdraw:
@@ -42,8 +44,6 @@ public static class NativePrograms
                 return CompleteUnstake(height, accounts, ref writeMask);
             case ProgramKind.Slash:
                 return Slash(tx, accounts, ref writeMask);
-            case ProgramKind.RewardCredit:
-                return RewardCredit(tx, accounts, ref writeMask);
             default:
                 return ReceiptStatus.UnknownProgram;
         }
@@ -113,7 +113,8 @@ public static class NativePrograms
         return b <= long.MaxValue - a;
     }
 
-    private static ReceiptStatus Transfer(in Transaction tx, Span<AccountState> acc, ref int mask)
+    /// <summary>Moves Amount from account 0 to account 1.</summary>
+    private static ReceiptStatus Move(in Transaction tx, Span<AccountState> acc, ref int mask)
     {
         if (acc[0].Balance < tx.Amount)
         {
@@ -328,24 +329,6 @@ public static class NativePrograms
         }
 
         acc[1].Balance = treasury;
-        mask = 0b11;
-        return ReceiptStatus.Success;
-    }
-
-    private static ReceiptStatus RewardCredit(in Transaction tx, Span<AccountState> acc, ref int mask)
-    {
-        if (acc[0].Balance < tx.Amount)
-        {
-            return ReceiptStatus.InsufficientFunds;
-        }
-
-        if (!TryAdd(acc[1].Balance, tx.Amount, out var credited))
-        {
-            return ReceiptStatus.Overflow;
-        }
-
-        acc[0].Balance -= tx.Amount;
-        acc[1].Balance = credited;
         mask = 0b11;
         return ReceiptStatus.Success;
     }

@@ -48,6 +48,8 @@ public static class MarketplaceExtensions
         builder.Services.TryAddSingleton<IJobResultStore, FileJobResultStore>();
         builder.Services.AddSingleton<ProviderRegistrar>();
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
+        builder.Services.AddSingleton<Admin.MarketplaceActivity>();
+        builder.Services.AddSingleton<ServiceDefaults.Admin.IDashboardSource>(sp => sp.GetRequiredService<Admin.MarketplaceActivity>());
 
         if (!string.IsNullOrWhiteSpace(options.LedgerUrl))
         {
@@ -123,6 +125,21 @@ public static class MarketplaceExtensions
         endpoints.MapJobsApi();
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);
         endpoints.MapTopic<JobEndedEvent>(MarketplaceTopics.JobEnded, "/events/marketplace/job-ended", SettlementHandlers.OnJobEnded);
+        endpoints.MapTopic<JobFundedEvent>(MarketplaceTopics.JobFunded, "/events/marketplace/activity/job-funded", Activity<JobFundedEvent>((a, e) => a.OnFunded(e)));
+        endpoints.MapTopic<JobRejectedEvent>(MarketplaceTopics.JobRejected, "/events/marketplace/activity/job-rejected", Activity<JobRejectedEvent>((a, e) => a.OnRejected(e)));
+        endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/activity/job-verified", Activity<JobVerifiedEvent>((a, e) => a.OnVerified(e)));
+        endpoints.MapTopic<JobSettledEvent>(MarketplaceTopics.JobSettled, "/events/marketplace/activity/job-settled", Activity<JobSettledEvent>((a, e) => a.OnSettled(e)));
+        endpoints.MapTopic<JobRefundedEvent>(MarketplaceTopics.JobRefunded, "/events/marketplace/activity/job-refunded", Activity<JobRefundedEvent>((a, e) => a.OnRefunded(e)));
+        endpoints.MapTopic<WorkerUptimeEvent>(WorkerActivityTopics.WorkerUptime, "/events/marketplace/activity/worker-uptime", Activity<WorkerUptimeEvent>((a, e) => a.OnUptime(e)));
+        endpoints.MapTopic<VerificationFailedEvent>(WorkerActivityTopics.VerificationFailed, "/events/marketplace/activity/verification-failed", Activity<VerificationFailedEvent>((a, e) => a.OnVerificationFailed(e)));
         return endpoints;
     }
+
+    private static TopicHandler<TEvent> Activity<TEvent>(Action<Admin.MarketplaceActivity, TEvent> record)
+        where TEvent : class =>
+        (e, services, _) =>
+        {
+            record(services.GetRequiredService<Admin.MarketplaceActivity>(), e);
+            return Task.CompletedTask;
+        };
 }

@@ -24,7 +24,7 @@ internal sealed class LedgerDashboardSource(LedgerNode node) : IDashboardSource
             height,
             pending = node.Pending,
             stateRoot = node.StateRoot.ToString(),
-            recentTransactionsPerSecond = span > 0 ? (long)(transactions / span) : 0,
+            recentTransactionsPerSecond = span > 0 ? Math.Round(transactions / span, 1) : 0,
             treasury = node.GetAccount(SystemAccounts.Treasury).State.Balance,
             rewardPool = node.GetAccount(SystemAccounts.RewardPool).State.Balance,
             healthy = !node.IsFaulted,

@@ -77,10 +77,9 @@ public static class JobsApi
 
         var customerId = user.PrincipalId();
         var customer = grains.GetGrain<ICustomerGrain>(customerId);
-        var profile = await customer.Get();
         var submission = new JobSubmission(
             customerId,
-            profile.LedgerAddress,
+            LedgerIds.CustomerAddress(customerId),
             kernel.Kind,
             request.Parameters.GetRawText(),
             request.InputBase64,

@@ -45,15 +45,17 @@ internal static class AllInOneExtensions
                       OpenAPI document:        {Url}/openapi/v1.json
                       Admin dashboard:         {Url}/dashboard   (admin key: Dashboard:AdminApiKey, default dev-admin-key)
                       Orleans dashboard:       {Url}/orleans/
+                      Hangfire (rewards jobs): {Url}/hangfire   (admin key)
+                      Rewards:                 {Url}/api/rewards/epochs
                       Health:                  {Url}/health
                       Ledger:                  {Url}/api/ledger/blocks/latest
                       Telemetry:               {Otlp}
                     Try it:  dotnet run --project web/Depin.Cli -- customer register alice --url {Url}
                              dotnet run --project web/Depin.Cli -- fund 1000000000
-                             dotnet run --project web/Depin.Cli -- job submit pow -p challenge=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff -p difficultyBits=12 --max-price 5000 --watch
+                             dotnet run --project web/Depin.Cli -- job submit pow -p challenge=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff -p difficultyBits=12 --max-price 200000 --watch
                     Or start with --demo to see sample jobs flow.
                     """,
-                    url, url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
+                    url, url, url, url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
             });
             return Task.CompletedTask;
         }

@@ -1,3 +1,4 @@
+using Depin.Testing;
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Depin.Contracts.Ledger;

@@ -1,3 +1,4 @@
+using Depin.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+using Depin.Testing;
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Node;
 using Depin.Ledger.Storage;

@@ -1,9 +1,9 @@
-namespace Depin.Ledger.Tests.Node;
+namespace Depin.Testing;
 
-/// <summary>A throw-away data directory.</summary>
+/// <summary>A throw-away directory, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("depin-ledger-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("depin-test-").FullName;
 
     public void Dispose()
     {

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Depin.Testing;
+
+/// <summary>One of our real hosts (a built .dll next to the tests) in a child process on a loopback port, up once /health answers.</summary>
+internal sealed class ChildHost : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private ChildHost(Process process, StringBuilder output, Uri baseAddress)
+    {
+        _process = process;
+        _output = output;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<ChildHost> StartAsync(string assembly, IDictionary<string, string> environment, string? workingDirectory = null, TimeSpan? timeout = null)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, assembly);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{assembly} is not next to the tests; build its project.", path);
+        }
+
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var info = new ProcessStartInfo("dotnet", [path, "--urls", url])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var output = new StringBuilder();
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var host = new ChildHost(process, output, new Uri(url));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{assembly} exited with {process.ExitCode}:\n{host.Output}");
+            }
+
+            try
+            {
+                using var response = await host.Http.GetAsync("/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return host;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        await host.DisposeAsync();
+        throw new TimeoutException($"{assembly} did not become healthy:\n{host.Output}");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Http.Dispose();
+    }
+}

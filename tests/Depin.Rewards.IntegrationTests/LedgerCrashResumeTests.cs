@@ -1,3 +1,4 @@
+using Depin.Testing;
 using Depin.Chain;
 using Depin.Contracts.Ledger;
 using Depin.Contracts.Rewards;

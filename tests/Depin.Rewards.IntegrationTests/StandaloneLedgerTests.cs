@@ -1,3 +1,4 @@
+using Depin.Testing;
 using System.Net.Http.Json;
 using Depin.Chain;
 using Depin.Contracts.Ledger;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Depin.Contracts.Ledger;
+using Depin.Testing;
 
 namespace Depin.Ledger.Bench;
 
@@ -12,23 +11,26 @@ internal static class RestBench
     public static async Task<string> RunAsync(int accounts, double seconds, int batchSize, int concurrency)
     {
         var directory = Directory.CreateTempSubdirectory("depin-bench-rest-").FullName;
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        using var host = Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-ledger.dll"), "--urls", url],
-            ("Ledger__DataDirectory", directory), ("Ledger__MaxBlockSize", "50000"), ("Logging__LogLevel__Default", "Warning"));
         try
         {
-            await WaitHealthy(url);
-            using var load = Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-ledger-bench.dll"), "loadgen", url,
-                accounts.ToString(), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), batchSize.ToString(), concurrency.ToString()]);
+            await using var host = await ChildHost.StartAsync("depin-ledger.dll", new Dictionary<string, string>
+            {
+                ["Ledger__DataDirectory"] = directory,
+                ["Ledger__MaxBlockSize"] = "50000",
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+            using var load = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-ledger-bench.dll"), "loadgen", host.Http.BaseAddress!.ToString().TrimEnd('/'),
+                accounts.ToString(), seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), batchSize.ToString(), concurrency.ToString()])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+            })!;
             var output = await load.StandardOutput.ReadToEndAsync();
             await load.WaitForExitAsync();
             return output.Trim();
         }
         finally
         {
-            host.Kill(entireProcessTree: true);
-            await host.WaitForExitAsync();
             Directory.Delete(directory, recursive: true);
         }
     }
@@ -77,45 +79,5 @@ internal static class RestBench
         var tps = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
         Console.WriteLine($"{tps:F0} {rejected}");
         return 0;
-    }
-
-    private static Process Start(string file, string[] arguments, params (string Key, string Value)[] environment)
-    {
-        var info = new ProcessStartInfo(file, arguments) { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        return Process.Start(info)!;
-    }
-
-    private static async Task WaitHealthy(string url)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync($"{url}/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("the ledger host did not start");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -94,7 +94,7 @@ public static class LedgerApi
             return Invalid("address", "must be 0x followed by 40 hex digits");
         }
 
-        var (state, _, height) = node.GetAccount(id);
+        var (state, height) = node.GetAccount(id);
         return TypedResults.Ok(state.ToDto(id, height));
     }
 

@@ -19,7 +19,7 @@ public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient
     public Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default)
     {
         var id = AccountId.Parse(address);
-        var (state, _, height) = node.GetAccount(id);
+        var (state, height) = node.GetAccount(id);
         return Task.FromResult(state.ToDto(id, height));
     }
 

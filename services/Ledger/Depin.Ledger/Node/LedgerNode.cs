@@ -114,13 +114,13 @@ public sealed partial class LedgerNode : IDisposable
         return submission.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    public (AccountState State, bool Exists, long Height) GetAccount(AccountId id)
+    /// <summary>The account at the latest durable height (all zero when it never held anything).</summary>
+    public (AccountState State, long Height) GetAccount(AccountId id)
     {
         _stateLock.EnterReadLock();
         try
         {
-            var exists = _store.TryGet(id, out var state, out _);
-            return (state, exists && !state.IsEmpty, Height);
+            return (_store.Get(id), Height);
         }
         finally
         {

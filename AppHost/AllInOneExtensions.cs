@@ -30,7 +30,7 @@ internal static class AllInOneExtensions
         return builder;
     }
 
-    private sealed class Banner(IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration, ILogger<Banner> logger) : IHostedService
+    private sealed class Banner(IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration, Depin.ServiceDefaults.Security.AdminKey admin, ILogger<Banner> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -43,9 +43,9 @@ internal static class AllInOneExtensions
                     Depin Platform is running (all-in-one host).
                       REST API docs (Scalar):  {Url}/scalar
                       OpenAPI document:        {Url}/openapi/v1.json
-                      Admin dashboard:         {Url}/dashboard   (admin key: Dashboard:AdminApiKey, default dev-admin-key)
-                      Orleans dashboard:       {Url}/orleans/
-                      Hangfire (rewards jobs): {Url}/hangfire   (admin key)
+                      Admin dashboard:         {Url}/dashboard   (admin key: {AdminKey})
+                      Orleans dashboard:       {Url}/orleans/?api-key=<admin key>
+                      Hangfire (rewards jobs): {Url}/hangfire?api-key=<admin key>
                       Rewards:                 {Url}/api/rewards/epochs
                       Health:                  {Url}/health
                       Ledger:                  {Url}/api/ledger/blocks/latest
@@ -55,7 +55,8 @@ internal static class AllInOneExtensions
                              dotnet run --project web/Depin.Cli -- job submit pow -p challenge=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff -p difficultyBits=12 --max-price 200000 --watch
                     Or start with --demo to see sample jobs flow.
                     """,
-                    url, url, url, url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
+                    url, url, url, admin.Generated ? "generated for this run, see the warning above; set Admin:ApiKey" : admin.Value == Depin.ServiceDefaults.Security.AdminKey.DevelopmentKey ? "dev-admin-key (Development only)" : "Admin:ApiKey",
+                    url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
             });
             return Task.CompletedTask;
         }

@@ -10,6 +10,9 @@ namespace Depin.AppHost;
 /// </summary>
 internal static class LocalChain
 {
+    /// <summary>Where the running anvil's pid is kept, so that a start after a SIGKILL stops the anvil the killed run left.</summary>
+    private static readonly string PidFile = Path.Combine(".data", "anvil.pid");
+
     public static async Task<AnvilNode?> StartAsync(WebApplicationBuilder builder, ILogger logger)
     {
         if (!builder.Configuration.GetValue("LocalChain:Enabled", true) || !string.IsNullOrWhiteSpace(builder.Configuration["Rewards:Chain:RpcUrl"]))
@@ -21,7 +24,9 @@ internal static class LocalChain
         try
         {
             CompileContractsIfMissing();
+            StaleProcess.KillIfRunning(PidFile, "anvil", logger);
             node = await AnvilNode.StartAsync(ChainTools.FindAnvil());
+            StaleProcess.Record(PidFile, node.ProcessId);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

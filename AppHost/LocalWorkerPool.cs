@@ -56,7 +56,9 @@ internal sealed partial class LocalWorkerPool(
         http.DefaultRequestHeaders.Add("X-Api-Key", registration.ApiKey);
         var agent = new WorkerAgent(RestService.For<IMarketplaceApi>(http), agentOptions, loggers.CreateLogger<WorkerAgent>());
         LogPool(registration.ProviderId, registration.PayoutAddress);
-        await agent.RunAsync(stoppingToken);
+        // Stop on ApplicationStopping, while the server still listens, so that the agent can give its leases back.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        await agent.RunAsync(stopping.Token);
     }
 
     /// <summary>Registers a provider the way a wallet owner does: fetch a challenge, sign it (EIP-191), register with the signature.</summary>

@@ -5,10 +5,13 @@ using Depin.Ledger.Api;
 using Depin.Marketplace;
 using Depin.Rewards;
 using Depin.ServiceDefaults;
+using Depin.ServiceDefaults.Security;
 using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
-await using var chain = await LocalChain.StartAsync(builder, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("Depin.AppHost.LocalChain"));
+var startupLogger = LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("Depin.AppHost");
+await using var postgres = OperatingSystem.IsWindows() ? null : await LocalPostgres.StartAsync(builder, startupLogger);
+await using var chain = await LocalChain.StartAsync(builder, startupLogger);
 builder.AddServiceDefaults();
 builder.AddLedger();
 builder.AddMarketplace(silo => silo.AddDashboard());
@@ -18,6 +21,7 @@ builder.AddAllInOne(args);
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.RequireAdminKeyFor("/orleans");
 app.MapLedgerApi();
 app.MapMarketplaceApi();
 app.MapRewardsApi();

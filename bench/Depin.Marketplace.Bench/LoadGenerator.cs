@@ -46,7 +46,7 @@ internal static class LoadGenerator
         {
             var registration = await anonymous.RegisterCustomerAsync(new RegisterCustomerRequest($"bench-customer-{c}"));
             var api = Api(handler, url, registration.ApiKey);
-            await api.FundAsync(new FundRequest(1_000_000_000_000));
+            await Api(handler, url, adminKey).AdminDepositAsync(new AdminDepositRequest(registration.CustomerId, 1_000_000_000_000));
             customers.Add(api);
         }
 

@@ -18,7 +18,7 @@ try
     {
         ["Ledger__DataDirectory"] = Path.Combine(directory, "ledger"),
         ["Marketplace__ResultsDirectory"] = Path.Combine(directory, "results"),
-        ["Marketplace__AdminApiKey"] = AdminKey,
+        ["Admin__ApiKey"] = AdminKey,
         ["Marketplace__RateLimitPermits"] = "100000000",
         ["Marketplace__SiloPort"] = ChildHost.FreePort().ToString(CultureInfo.InvariantCulture),
         ["Marketplace__GatewayPort"] = ChildHost.FreePort().ToString(CultureInfo.InvariantCulture),

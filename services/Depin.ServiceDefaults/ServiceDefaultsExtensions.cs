@@ -10,11 +10,12 @@ using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Depin.ServiceDefaults.Security;
 using Scalar.AspNetCore;
 
 namespace Depin.ServiceDefaults;
 
-/// <summary>What every Depin host gets: OpenTelemetry (OTLP when configured), health checks, RFC 7807 problem details, OpenAPI.</summary>
+/// <summary>What every Depin host gets: OpenTelemetry (OTLP when configured), health checks, RFC 7807 problem details, OpenAPI, the admin key.</summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Meter and activity source names of our own components, registered with OpenTelemetry.</summary>
@@ -31,6 +32,7 @@ public static class ServiceDefaultsExtensions
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddAdminKey();
         return builder;
     }
 
@@ -63,6 +65,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>Exception handling as problem details, /health and /alive, OpenAPI at /openapi/v1.json and the Scalar UI at /scalar.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        // Resolved now, so that a refused key stops start-up and a generated one is logged before anything listens.
+        _ = app.Services.GetRequiredService<AdminKey>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health");

@@ -2,47 +2,95 @@ using Depin.Testing;
 
 namespace Depin.AppHost.IntegrationTests;
 
-/// <summary>The real all-in-one host (depin-apphost) in a child process on free loopback ports, with its own data directory.</summary>
+/// <summary>
+/// The real all-in-one host (depin-apphost) in a child process on free loopback ports, with its own data directory and
+/// its own PostgreSQL (started by the host, as a user runs it). It can be killed and started again over the same data.
+/// </summary>
 public sealed class AllInOneHost : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
 
+    private readonly Dictionary<string, string> _environment;
+    private readonly string _directory;
     private ChildHost? _host;
-    private string _directory = "";
+
+    public AllInOneHost()
+    {
+        _directory = Directory.CreateTempSubdirectory("depin-apphost-it-").FullName;
+        // PostgreSQL runs as the postgres user when the tests run as root: it must reach its data directory.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_directory, (UnixFileMode)0b111_101_101);
+        }
+        _environment = new Dictionary<string, string>
+        {
+            ["Ledger__DataDirectory"] = Path.Combine(_directory, "ledger"),
+            ["Marketplace__ResultsDirectory"] = Path.Combine(_directory, "results"),
+            ["Marketplace__SiloPort"] = ChildHost.FreePort().ToString(),
+            ["Marketplace__GatewayPort"] = ChildHost.FreePort().ToString(),
+            ["Admin__ApiKey"] = AdminKey,
+            ["LocalChain__Enabled"] = "false",
+            ["LocalPostgres__DataDirectory"] = Path.Combine(_directory, "postgres"),
+            ["LocalPostgres__Port"] = ChildHost.FreePort().ToString(),
+            ["Pool__WalletKeyFile"] = Path.Combine(_directory, "pool-wallet.json"),
+        };
+    }
 
     public HttpClient Http => _host!.Http;
 
-    public async Task InitializeAsync()
-    {
-        _directory = Directory.CreateTempSubdirectory("depin-apphost-it-").FullName;
-        _host = await ChildHost.StartAsync(
-            "depin-apphost.dll",
-            new Dictionary<string, string>
-            {
-                ["Ledger__DataDirectory"] = Path.Combine(_directory, "ledger"),
-                ["Marketplace__ResultsDirectory"] = Path.Combine(_directory, "results"),
-                ["Marketplace__SiloPort"] = ChildHost.FreePort().ToString(),
-                ["Marketplace__GatewayPort"] = ChildHost.FreePort().ToString(),
-                ["Marketplace__AdminApiKey"] = AdminKey,
-                ["Dashboard__AdminApiKey"] = AdminKey,
-                ["LocalChain__Enabled"] = "false",
-                ["Pool__WalletKeyFile"] = Path.Combine(_directory, "pool-wallet.json"),
-            },
-            workingDirectory: _directory);
-    }
+    /// <summary>What the host printed so far.</summary>
+    public string Output => _host!.Output;
+
+    public string PostgresDirectory => _environment["LocalPostgres__DataDirectory"];
+
+    public async Task InitializeAsync() => await StartAsync();
+
+    /// <summary>Starts the host (again) over the same data directory and ports.</summary>
+    public async Task StartAsync() => _host = await ChildHost.StartAsync("depin-apphost.dll", _environment, workingDirectory: _directory);
+
+    /// <summary>SIGKILL of the host process tree.</summary>
+    public void Kill() => _host!.Kill();
+
+    /// <summary>SIGTERM, as Ctrl+C: the exit code, or null when the host did not stop within <paramref name="timeout"/>.</summary>
+    public Task<int?> StopAsync(TimeSpan timeout) => _host!.StopAsync(timeout);
 
     public async Task DisposeAsync()
     {
         if (_host is not null)
         {
+            await _host.StopAsync(TimeSpan.FromSeconds(20));
             await _host.DisposeAsync();
         }
 
+        StopLeftoverPostgres();
         try
         {
             Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A PostgreSQL still running on the data directory (a killed host leaves it for the next start to reuse) is stopped.</summary>
+    private void StopLeftoverPostgres()
+    {
+        var pidFile = Path.Combine(PostgresDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var postmaster = System.Diagnostics.Process.GetProcessById(pid);
+            postmaster.Kill();
+            postmaster.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
         {
         }
     }

@@ -27,7 +27,7 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
     {
         var registration = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("it-customer"));
         var customer = Api(registration.ApiKey);
-        await customer.FundAsync(new FundRequest(10_000_000));
+        await Api(AllInOneHost.AdminKey).AdminDepositAsync(new AdminDepositRequest(registration.CustomerId, 10_000_000));
         var parameters = JsonDocument.Parse("""{"challenge":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","difficultyBits":6}""").RootElement;
 
         var job = await customer.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 200_000));
@@ -39,7 +39,10 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
         }
 
         Assert.Equal(JobStatuses.Settled, job.Status);
-        var balance = await host.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{registration.LedgerAddress}");
+        using var own = new HttpRequestMessage(HttpMethod.Get, $"/api/ledger/accounts/{registration.LedgerAddress}");
+        own.Headers.Add("X-Api-Key", registration.ApiKey);
+        using var ownResponse = await host.Http.SendAsync(own);
+        var balance = await ownResponse.Content.ReadFromJsonAsync<AccountDto>();
         Assert.Equal(10_000_000 - job.Price, balance!.Balance);
     }
 
@@ -81,11 +84,95 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
 
     [Theory]
     [InlineData("/dashboard")]
-    [InlineData("/orleans/")]
     [InlineData("/openapi/v1.json")]
-    public async Task The_host_serves_its_dashboards_and_api_description(string path)
+    [InlineData("/health")]
+    public async Task The_host_serves_its_public_pages(string path)
     {
         using var response = await host.Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/orleans/")]
+    [InlineData("/hangfire")]
+    [InlineData("/api/admin/overview")]
+    public async Task Each_admin_surface_refuses_a_request_without_the_admin_key_and_serves_one_with_it(string path)
+    {
+        using var anonymous = await host.Http.GetAsync(path);
+        using var wrong = await Send(HttpMethod.Get, path, "dev-admin-key");
+        using var admin = await Send(HttpMethod.Get, path, AllInOneHost.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_browser_opens_an_admin_dashboard_with_the_key_once_and_then_by_cookie()
+    {
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = host.Http.BaseAddress };
+
+        using var first = await browser.GetAsync($"/orleans/?api-key={AllInOneHost.AdminKey}");
+        using var later = await browser.GetAsync("/hangfire");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("customer")]
+    [InlineData("dev-admin-key")]
+    [InlineData(AllInOneHost.AdminKey)]
+    public async Task A_ledger_write_from_the_public_url_is_refused_and_mints_nothing(string? key)
+    {
+        var target = (await Api().RegisterCustomerAsync(new RegisterCustomerRequest("it-minter"))).LedgerAddress;
+        var presented = key == "customer" ? (await Api().RegisterCustomerAsync(new RegisterCustomerRequest("it-caller"))).ApiKey : key;
+        var body = new SubmitTransactionsRequest([new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: target, Amount: 999_999_999_999)]);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ledger/transactions") { Content = JsonContent.Create(body) };
+        if (presented is not null)
+        {
+            request.Headers.Add("X-Api-Key", presented);
+        }
+
+        using var response = await host.Http.SendAsync(request);
+        using var account = await Send(HttpMethod.Get, $"/api/ledger/accounts/{target}", AllInOneHost.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, (await account.Content.ReadFromJsonAsync<AccountDto>())!.Balance);
+    }
+
+    [Fact]
+    public async Task The_faucet_is_refused_outside_development()
+    {
+        var registration = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("it-faucet"));
+
+        var refused = await Assert.ThrowsAnyAsync<ApiException>(() => Api(registration.ApiKey).FundAsync(new FundRequest(1_000)));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_customer_reads_its_own_ledger_account_and_not_another_customers()
+    {
+        var alice = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("it-alice"));
+        var bob = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("it-bob"));
+
+        using var own = await Send(HttpMethod.Get, $"/api/ledger/accounts/{alice.LedgerAddress}", alice.ApiKey);
+        using var other = await Send(HttpMethod.Get, $"/api/ledger/accounts/{bob.LedgerAddress}", alice.ApiKey);
+        using var otherProof = await Send(HttpMethod.Get, $"/api/ledger/accounts/{bob.LedgerAddress}/proof", alice.ApiKey);
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, otherProof.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Api-Key", key);
+        return await host.Http.SendAsync(request);
     }
 }

@@ -7,6 +7,12 @@ namespace Depin.Ledger.IntegrationTests;
 /// <summary>The real ledger host (depin-ledger) in a child process over a given data directory.</summary>
 internal sealed class LedgerProcess : IAsyncDisposable
 {
+    /// <summary>The write credential the test ledger is started with (every program).</summary>
+    public const string ServiceKey = "ledger-it-service-key";
+
+    /// <summary>A credential limited to reward credits.</summary>
+    public const string RewardsKey = "ledger-it-rewards-key";
+
     private readonly ChildHost _host;
 
     private LedgerProcess(ChildHost host) => _host = host;
@@ -19,8 +25,13 @@ internal sealed class LedgerProcess : IAsyncDisposable
         {
             ["Ledger__DataDirectory"] = dataDirectory,
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Ledger__GatewayApiKey"] = ServiceKey,
+            ["Ledger__Credentials__rewards__ApiKey"] = RewardsKey,
+            ["Ledger__Credentials__rewards__Programs__0"] = "reward-credit",
         };
-        return new LedgerProcess(await ChildHost.StartAsync("depin-ledger.dll", environment));
+        var host = await ChildHost.StartAsync("depin-ledger.dll", environment);
+        host.Http.DefaultRequestHeaders.Add("X-Api-Key", ServiceKey);
+        return new LedgerProcess(host);
     }
 
     public async Task<SubmitTransactionsResponse> SubmitAsync(params LedgerTransactionDto[] transactions)

@@ -109,4 +109,53 @@ public sealed class LedgerRestTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
         Assert.Contains("\"status\":" + (int)expected, await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("not-a-credential", HttpStatusCode.Unauthorized)]
+    [InlineData("dev-admin-key", HttpStatusCode.Unauthorized)]
+    [InlineData(LedgerProcess.RewardsKey, HttpStatusCode.Forbidden)]
+    public async Task A_write_without_a_credential_for_its_program_is_refused_and_applies_nothing(string? key, HttpStatusCode expected)
+    {
+        using var http = new HttpClient { BaseAddress = _ledger.Http.BaseAddress };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        var minted = "0xf00d000000000000000000000000000000000009";
+        using var response = await http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest([new LedgerTransactionDto(Id(), "deposit", To: minted, Amount: 999_999_999_999)]));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var account = await _ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{minted}");
+        Assert.Equal(0, account!.Balance);
+    }
+
+    [Fact]
+    public async Task A_limited_credential_submits_the_programs_it_is_given()
+    {
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "deposit", To: "0x0000000000000000000000000000000000000002", Amount: 50));
+        using var http = new HttpClient { BaseAddress = _ledger.Http.BaseAddress };
+        http.DefaultRequestHeaders.Add("X-Api-Key", LedgerProcess.RewardsKey);
+
+        using var response = await http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest([new LedgerTransactionDto(Id(), "reward-credit", To: Bob, Amount: 50)]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("success", (await response.Content.ReadFromJsonAsync<SubmitTransactionsResponse>())!.Receipts[0].Status);
+    }
+    [Theory]
+    [InlineData("/api/ledger/accounts/0xb0b0000000000000000000000000000000000002")]
+    [InlineData("/api/ledger/accounts/0xb0b0000000000000000000000000000000000002/proof")]
+    public async Task Accounts_are_not_served_to_anonymous_callers_while_block_headers_are(string path)
+    {
+        using var http = new HttpClient { BaseAddress = _ledger.Http.BaseAddress };
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "deposit", To: Bob, Amount: 5));
+
+        using var account = await http.GetAsync(path);
+        using var latest = await http.GetAsync("/api/ledger/blocks/latest");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, account.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
+    }
 }

@@ -108,7 +108,7 @@ public sealed class MarketplaceFixture : IAsyncLifetime
         var api = Api(registration.ApiKey);
         if (funds > 0)
         {
-            await api.FundAsync(new FundRequest(funds));
+            await Api(AdminKey).AdminDepositAsync(new AdminDepositRequest(registration.CustomerId, funds));
         }
 
         return (api, registration);

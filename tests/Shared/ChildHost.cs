@@ -102,6 +102,29 @@ internal sealed class ChildHost : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM (what Ctrl+C does to the host), then waits for the exit; the exit code, or null when it did not stop in time.</summary>
+    public async Task<int?> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, 15);
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Depin.ServiceDefaults.Admin;
-using Microsoft.Extensions.Options;
+using Depin.ServiceDefaults.Security;
 
 namespace Depin.Dashboard;
 
@@ -15,7 +15,7 @@ public static class DashboardExtensions
     public static TBuilder AddDashboard<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection("Dashboard"));
+        builder.Services.AddAdminKey();
         return builder;
     }
 
@@ -23,9 +23,9 @@ public static class DashboardExtensions
     {
         app.MapGet("/dashboard", () => Asset("index.html", "text/html; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/dashboard/{file}", (string file) => Asset(file, file.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "text/css")).ExcludeFromDescription();
-        app.MapGet("/api/admin/overview", async (HttpContext context, IEnumerable<IDashboardSource> sources, IOptions<DashboardOptions> options, CancellationToken cancellationToken) =>
+        app.MapGet("/api/admin/overview", async (HttpContext context, IEnumerable<IDashboardSource> sources, AdminKey admin, CancellationToken cancellationToken) =>
         {
-            if (context.Request.Headers["X-Api-Key"] != options.Value.AdminApiKey)
+            if (!admin.IsAuthorized(context))
             {
                 return Results.Problem("The dashboard needs the admin API key in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
             }

@@ -195,7 +195,7 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or ApiException or ApiRequestException or TaskCanceledException)
             {
                 LogHeartbeatFailed(ex.Message);
             }
@@ -224,7 +224,7 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             await api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "worker shutting down"), timeout.Token);
             LogReleased(lease.JobId);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or ApiException or ApiRequestException or OperationCanceledException)
         {
             LogHeartbeatFailed(ex.Message);
         }
@@ -267,6 +267,7 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
     {
         ApiException api => IsTransient(api.StatusCode),
         HttpRequestException http => http.StatusCode is null || IsTransient(http.StatusCode.Value),
+        ApiRequestException => true,
         TaskCanceledException => true,
         _ => false,
     };

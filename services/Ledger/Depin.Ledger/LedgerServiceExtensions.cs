@@ -2,6 +2,7 @@ using Depin.Contracts.Ledger;
 using Depin.Ledger.Api;
 using Depin.Ledger.Node;
 using Depin.ServiceDefaults.Admin;
+using Depin.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,11 @@ public static class LedgerServiceExtensions
             sp.GetRequiredService<IOptions<LedgerOptions>>().Value,
             sp.GetRequiredService<ILogger<LedgerNode>>(),
             sp.GetService<TimeProvider>()));
+        builder.Services.AddAdminKey();
+        builder.Services.AddSingleton(sp => new LedgerAccess(
+            sp.GetRequiredService<IOptions<LedgerOptions>>().Value,
+            sp.GetRequiredService<AdminKey>(),
+            sp.GetService<ILedgerAccountOwners>()));
         builder.Services.AddSingleton<ILedgerClient, LocalLedgerClient>();
         builder.Services.AddHostedService<LedgerHostedService>();
         builder.Services.AddSingleton<IDashboardSource, LedgerDashboardSource>();

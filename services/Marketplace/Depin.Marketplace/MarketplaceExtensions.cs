@@ -6,10 +6,12 @@ using Depin.Marketplace.Auth;
 using Depin.Marketplace.Customers;
 using Depin.Marketplace.Infrastructure;
 using Depin.Marketplace.Jobs;
+using Depin.Marketplace.Persistence;
 using Depin.Marketplace.Providers;
 using Depin.Marketplace.Settlement;
 using Depin.Marketplace.Workers;
 using Depin.ServiceDefaults.Eventing;
+using Depin.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +30,12 @@ public static class MarketplaceExtensions
 {
     /// <summary>Name of the Orleans grain storage provider used by every marketplace grain.</summary>
     public const string StorageName = "marketplace";
+
+    /// <summary>
+    /// Connection string name of the platform's PostgreSQL: with it, membership, grain state (customers, providers, workers,
+    /// API key hashes, jobs) and reminders live there; without it, in memory (for tests that do not need durability).
+    /// </summary>
+    public const string ConnectionStringName = "postgres";
 
     /// <summary>
     /// Registers the marketplace: an Orleans silo (localhost clustering on <see cref="MarketplaceOptions.SiloPort"/> /
@@ -50,11 +58,24 @@ public static class MarketplaceExtensions
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
         builder.Services.AddSingleton<Admin.MarketplaceActivity>();
         builder.Services.AddSingleton<ServiceDefaults.Admin.IDashboardSource>(sp => sp.GetRequiredService<Admin.MarketplaceActivity>());
+        builder.Services.AddAdminKey();
+        builder.Services.TryAddSingleton<ILedgerAccountOwners, MarketplaceAccountOwners>();
+        // The faucet is a local convenience: whatever the configuration says, it exists only in Development and --demo.
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+        builder.Services.PostConfigure<MarketplaceOptions>(o => o.EnableFaucet &= AdminKey.IsLocalDevelopment(configuration, environment));
 
         if (!string.IsNullOrWhiteSpace(options.LedgerUrl))
         {
             builder.Services.AddRefitGeneratedClient<ILedgerApi>()
-                .ConfigureHttpClient(c => c.BaseAddress = new Uri(options.LedgerUrl));
+                .ConfigureHttpClient(c =>
+                {
+                    c.BaseAddress = new Uri(options.LedgerUrl);
+                    if (!string.IsNullOrEmpty(options.LedgerApiKey))
+                    {
+                        c.DefaultRequestHeaders.Add(AdminKey.HeaderName, options.LedgerApiKey);
+                    }
+                });
             builder.Services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
         }
 
@@ -95,10 +116,25 @@ public static class MarketplaceExtensions
             };
         });
 
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Services.AddOrleansSchema(connectionString);
+        }
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-            silo.AddMemoryGrainStorage(StorageName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+                silo.AddMemoryGrainStorage(StorageName);
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                silo.UsePostgres(connectionString, StorageName, options.SiloPort, options.GatewayPort);
+            }
+
             configureSilo?.Invoke(silo);
         });
         return builder;

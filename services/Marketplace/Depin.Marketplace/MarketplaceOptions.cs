@@ -5,9 +5,6 @@ public sealed class MarketplaceOptions
 {
     public const string Section = "Marketplace";
 
-    /// <summary>API key of the admin role (header X-Api-Key). Null or empty disables admin endpoints.</summary>
-    public string? AdminApiKey { get; set; }
-
     /// <summary>Platform fee in basis points of the job price, paid to the treasury. Default 250 (2.5 %).</summary>
     public int FeeBasisPoints { get; set; } = 250;
 
@@ -35,7 +32,7 @@ public sealed class MarketplaceOptions
     /// <summary>How long a verified or ended job waits for its settlement or refund before publishing the event again. Default 10 s.</summary>
     public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Whether customers may credit their own account (dev faucet). Default true.</summary>
+    /// <summary>Whether customers may credit their own account (dev faucet). Default true, and only ever in Development or --demo.</summary>
     public bool EnableFaucet { get; set; } = true;
 
     /// <summary>Largest faucet or admin deposit, micro-credits. Default 10¹².</summary>
@@ -67,4 +64,7 @@ public sealed class MarketplaceOptions
 
     /// <summary>Base URL of a standalone ledger service, used when no in-process <c>ILedgerClient</c> is registered.</summary>
     public string? LedgerUrl { get; set; }
+
+    /// <summary>The marketplace's ledger write credential (X-Api-Key) for <see cref="LedgerUrl"/>. Default unset.</summary>
+    public string? LedgerApiKey { get; set; }
 }

@@ -10,6 +10,7 @@ using Depin.Rewards.Storage;
 using Depin.Rewards.Wallets;
 using Depin.ServiceDefaults.Admin;
 using Depin.ServiceDefaults.Eventing;
+using Depin.ServiceDefaults.Security;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
@@ -31,8 +32,8 @@ public static class RewardsExtensions
     /// <summary>Connection string name: when set, epochs and Hangfire live in PostgreSQL; otherwise in memory.</summary>
     public const string ConnectionStringName = "Rewards";
 
-    /// <summary>The admin key used in Development when none is configured (the dashboard's default).</summary>
-    public const string DevelopmentAdminApiKey = "dev-admin-key";
+    /// <summary>The platform's PostgreSQL, used when <see cref="ConnectionStringName"/> is not set (rewards keep their own tables and the rewards_hangfire schema).</summary>
+    public const string PlatformConnectionStringName = "postgres";
 
     /// <summary>
     /// Registers the epoch engine, store, closer and its Hangfire job, wallet challenges, chain publishing and ledger
@@ -51,13 +52,11 @@ public static class RewardsExtensions
             .Validate(o => o.InitialEmissionPerEpoch >= 0, "Rewards:InitialEmissionPerEpoch must not be negative.")
             .Validate(o => o.AvailabilityBasisPoints is >= 0 and <= 10_000, "Rewards:AvailabilityBasisPoints must be within 0..10000.")
             .ValidateOnStart();
-        // One admin key for the platform: fall back to the dashboard's, and to the dashboard's dev default only in Development.
-        services.PostConfigure<RewardsOptions>(o => o.AdminApiKey ??= builder.Configuration["Dashboard:AdminApiKey"]
-            ?? (builder.Environment.IsDevelopment() ? DevelopmentAdminApiKey : null));
+        services.AddAdminKey();
         services.TryAddSingleton(TimeProvider.System);
         RewardsOptions configured = builder.Configuration.GetSection(RewardsOptions.SectionName).Get<RewardsOptions>() ?? new RewardsOptions();
 
-        string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        string? connectionString = builder.Configuration.GetConnectionString(ConnectionStringName) ?? builder.Configuration.GetConnectionString(PlatformConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             services.TryAddSingleton<IEpochStore, InMemoryEpochStore>();
@@ -98,7 +97,7 @@ public static class RewardsExtensions
                 http.BaseAddress = new Uri(configured.LedgerUrl);
                 if (!string.IsNullOrEmpty(configured.LedgerApiKey))
                 {
-                    http.DefaultRequestHeaders.Add(AdminApiKey.HeaderName, configured.LedgerApiKey);
+                    http.DefaultRequestHeaders.Add(AdminKey.HeaderName, configured.LedgerApiKey);
                 }
             });
             services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
@@ -193,10 +192,9 @@ public static class RewardsExtensions
             }).WithTopic(PubSub.Name, Topics.BlockCommitted).ExcludeFromDescription();
         }
 
-        IOptions<RewardsOptions> options = app.ServiceProvider.GetRequiredService<IOptions<RewardsOptions>>();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new AdminApiKeyDashboardFilter(() => options.Value.AdminApiKey)],
+            Authorization = [new AdminKeyDashboardFilter()],
             DashboardTitle = "Depin Rewards jobs",
         });
         return app;

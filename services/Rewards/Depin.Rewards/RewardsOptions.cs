@@ -26,9 +26,6 @@ public sealed class RewardsOptions
     /// <summary>Cron of the Hangfire job that closes every ended epoch. Default: derived from <see cref="EpochLength"/> (every N seconds below a minute, else every minute).</summary>
     public string? CloseCron { get; set; }
 
-    /// <summary>Admin API key for /hangfire and admin endpoints (header X-Api-Key). Default: Dashboard:AdminApiKey, else "dev-admin-key" in Development, else unset (refused).</summary>
-    public string? AdminApiKey { get; set; }
-
     /// <summary>Lifetime of a wallet challenge. Default 5 minutes.</summary>
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

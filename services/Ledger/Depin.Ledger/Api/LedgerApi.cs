@@ -28,12 +28,11 @@ public static class LedgerApi
     }
 
     private static async Task<Results<Ok<SubmitTransactionsResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        HttpContext context, LedgerNode node, CancellationToken cancellationToken)
+        HttpContext context, LedgerNode node, LedgerAccess access, CancellationToken cancellationToken)
     {
-        var key = node.Options.GatewayApiKey;
-        if (!string.IsNullOrEmpty(key) && context.Request.Headers["X-Api-Key"] != key)
+        if (!access.TryGetCredential(context, out var caller, out var allowed))
         {
-            return TypedResults.Problem("Submitting transactions requires the gateway API key in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            return TypedResults.Problem("Ledger writes come only from the platform's services: send a ledger service credential in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
         }
 
         SubmitTransactionsRequest? request;
@@ -51,6 +50,20 @@ public static class LedgerApi
         if (transactions is null)
         {
             return TypedResults.ValidationProblem(errors, title: "The batch was rejected; none of it was applied.");
+        }
+
+        if (allowed is not null)
+        {
+            for (var i = 0; i < transactions.Length; i++)
+            {
+                if (!allowed.Contains(transactions[i].Program))
+                {
+                    return TypedResults.Problem(
+                        $"transactions[{i}].program: the credential \"{caller}\" may not submit {transactions[i].Program.Name()}; none of the batch was applied.",
+                        statusCode: StatusCodes.Status403Forbidden,
+                        title: "Forbidden");
+                }
+            }
         }
 
         try
@@ -87,22 +100,34 @@ public static class LedgerApi
         return receipt is null ? NotFound($"No committed transaction has id {id}.") : TypedResults.Ok(receipt.Value.ToDto());
     }
 
-    private static Results<Ok<AccountDto>, ValidationProblem> GetAccount(string address, LedgerNode node)
+    private static async Task<Results<Ok<AccountDto>, ValidationProblem, ProblemHttpResult>> GetAccount(
+        string address, HttpContext context, LedgerNode node, LedgerAccess access, CancellationToken cancellationToken)
     {
         if (!AccountId.TryParse(address, out var id))
         {
             return Invalid("address", "must be 0x followed by 40 hex digits");
         }
 
+        if (!await access.CanReadAsync(context, address, cancellationToken))
+        {
+            return NotYours(context, address);
+        }
+
         var (state, height) = node.GetAccount(id);
         return TypedResults.Ok(state.ToDto(id, height));
     }
 
-    private static Results<Ok<AccountProofDto>, NotFound<ProblemDetailsLite>, ValidationProblem> GetProof(string address, LedgerNode node)
+    private static async Task<Results<Ok<AccountProofDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetProof(
+        string address, HttpContext context, LedgerNode node, LedgerAccess access, CancellationToken cancellationToken)
     {
         if (!AccountId.TryParse(address, out var id))
         {
             return Invalid("address", "must be 0x followed by 40 hex digits");
+        }
+
+        if (!await access.CanReadAsync(context, address, cancellationToken))
+        {
+            return NotYours(context, address);
         }
 
         var proof = node.GetProof(id);
@@ -125,6 +150,11 @@ public static class LedgerApi
         var block = node.GetBlock(node.Height);
         return block is null ? NotFound("No block has been committed yet.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
     }
+
+    private static ProblemHttpResult NotYours(HttpContext context, string address) =>
+        context.User.Identity?.IsAuthenticated == true || context.Request.Headers.ContainsKey("X-Api-Key")
+            ? TypedResults.Problem($"Account {address} is served to its owner and to admins only.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden")
+            : TypedResults.Problem("Reading an account needs its owner's API key (or the admin key) in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
     private static ValidationProblem Invalid(string field, string reason) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });

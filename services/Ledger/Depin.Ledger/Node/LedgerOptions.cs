@@ -32,6 +32,12 @@ public sealed class LedgerOptions
     /// <summary>Blocks between unstake and the stake becoming withdrawable. Default 100.</summary>
     public long UnbondingBlocks { get; set; } = 100;
 
-    /// <summary>When set, submitting transactions over REST requires this value in the X-Api-Key header. Default: not set (open, for local use).</summary>
+    /// <summary>
+    /// A service credential allowed every program over REST (X-Api-Key). Default: a random key made at every start and never
+    /// shown, so that with no credential configured nobody outside the process can write.
+    /// </summary>
     public string? GatewayApiKey { get; set; }
+
+    /// <summary>Per-service write credentials, each limited to the programs that service needs. Default none.</summary>
+    public Dictionary<string, LedgerCredential> Credentials { get; set; } = [];
 }

@@ -1,20 +1,19 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
+using Depin.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Depin.Marketplace.Auth;
 
-/// <summary>Authenticates the X-Api-Key header: the configured admin key, or a customer/provider key looked up by its hash.</summary>
+/// <summary>Authenticates the X-Api-Key header: the platform admin key, or a customer/provider key looked up by its hash.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
-    IOptions<MarketplaceOptions> marketplace)
+    AdminKey admin)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -30,9 +29,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API key.");
         }
 
-        var admin = marketplace.Value.AdminApiKey;
-        if (!string.IsNullOrEmpty(admin) &&
-            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(admin)))
+        if (admin.Matches(key))
         {
             return Success(new ApiKeyOwner(ApiKeys.AdminRole, "admin"));
         }

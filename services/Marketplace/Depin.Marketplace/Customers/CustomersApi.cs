@@ -54,7 +54,7 @@ public static class CustomersApi
     {
         if (!options.Value.EnableFaucet)
         {
-            return Problems.Forbidden("The faucet is disabled; ask an admin for a deposit.");
+            return Problems.Forbidden("The faucet exists only in Development and --demo (and not with Marketplace:EnableFaucet=false); ask an admin for a deposit.");
         }
 
         if (request.Amount <= 0 || request.Amount > options.Value.MaxDeposit)

@@ -56,8 +56,13 @@ public sealed partial class JobGrain(
     IOptions<MarketplaceOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger)
-    : Grain, IJobGrain
+    : Grain, IJobGrain, IRemindable
 {
+    /// <summary>A durable reminder per open job: after a restart it reactivates the job, whose timer then re-enqueues, expires or settles it.</summary>
+    private const string OpenJobReminder = "open-job";
+
+    private static readonly TimeSpan OpenJobReminderPeriod = TimeSpan.FromMinutes(1);
+
     private IGrainTimer? _timer;
 
     private Guid JobId => this.GetPrimaryKey();
@@ -81,6 +86,7 @@ public sealed partial class JobGrain(
             var now = time.GetUtcNow();
             state.State = new JobState(submission, JobStatuses.Submitted, now, [new JobTransition(JobStatuses.Submitted, now, null)]);
             await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(OpenJobReminder, OpenJobReminderPeriod, OpenJobReminderPeriod);
         }
 
         if (S.Status == JobStatuses.Submitted)
@@ -223,6 +229,21 @@ public sealed partial class JobGrain(
             default:
                 return false;
         }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!S.Exists || S.IsFinal)
+        {
+            if (await this.GetReminder(reminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        StartTimer();
     }
 
     public async Task MarkSettled(string transactionId, long height)

@@ -5,6 +5,7 @@ using Depin.Rewards.Emission;
 using Depin.Rewards.Epochs;
 using Depin.Rewards.Hosting;
 using Depin.Rewards.Storage;
+using Depin.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -115,9 +116,9 @@ public static class RewardsApi
             anchored));
     }
 
-    internal static async Task<Results<Ok<int>, UnauthorizedHttpResult>> CloseDue(HttpContext context, EpochCloser closer, IOptions<RewardsOptions> options, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<int>, UnauthorizedHttpResult>> CloseDue(HttpContext context, EpochCloser closer, AdminKey admin, CancellationToken cancellationToken)
     {
-        if (!AdminApiKey.IsAuthorized(context, options.Value.AdminApiKey))
+        if (!admin.IsAuthorized(context))
         {
             return TypedResults.Unauthorized();
         }

@@ -32,11 +32,6 @@ public sealed partial class RewardsStartup(
             }
         }
 
-        if (string.IsNullOrEmpty(o.AdminApiKey))
-        {
-            LogNoAdminKey();
-        }
-
         if (o.RunScheduler && services.GetService(typeof(IRecurringJobManager)) is IRecurringJobManager jobs)
         {
             string cron = o.CloseCron ?? EpochCloseJob.CronFor(o.EpochLength);
@@ -60,9 +55,6 @@ public sealed partial class RewardsStartup(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Epochs are kept in memory and Rewards:Genesis is not set: after a restart epoch numbers start at 0 again and clash with roots already on the distributor. Set ConnectionStrings:Rewards or Rewards:Genesis")]
     private partial void LogVolatileGenesis();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No Rewards:AdminApiKey configured: /hangfire and admin endpoints refuse every request")]
-    private partial void LogNoAdminKey();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch close job scheduled with cron {Cron}")]
     private partial void LogScheduled(string cron);

@@ -1,4 +1,6 @@
+using Depin.Contracts.Marketplace;
 using Depin.Testing;
+using Refit;
 
 namespace Depin.AppHost.IntegrationTests;
 
@@ -42,6 +44,32 @@ public sealed class AllInOneHost : IAsyncLifetime
     public string Output => _host!.Output;
 
     public string PostgresDirectory => _environment["LocalPostgres__DataDirectory"];
+
+    /// <summary>The marketplace API of the running host, as the caller with <paramref name="key"/> (anonymous without one).</summary>
+    public IMarketplaceApi Api(string? key = null)
+    {
+        var http = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return RestService.For<IMarketplaceApi>(http);
+    }
+
+    /// <summary>Polls the job until it reaches <paramref name="status"/> (at most 60 s) and returns its last view.</summary>
+    public static async Task<JobView> WaitForStatusAsync(IMarketplaceApi api, string jobId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var job = await api.GetJobAsync(jobId);
+        while (job.Status != status && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            job = await api.GetJobAsync(jobId);
+        }
+
+        return job;
+    }
 
     public async Task InitializeAsync() => await StartAsync();
 

@@ -11,16 +11,7 @@ namespace Depin.AppHost.IntegrationTests;
 
 public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOneHost>
 {
-    private IMarketplaceApi Api(string? key = null)
-    {
-        var http = new HttpClient { BaseAddress = host.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
-        }
-
-        return RestService.For<IMarketplaceApi>(http);
-    }
+    private IMarketplaceApi Api(string? key = null) => host.Api(key);
 
     [Fact]
     public async Task A_job_submitted_to_the_all_in_one_host_is_run_by_the_local_pool_and_settled()
@@ -31,12 +22,7 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
         var parameters = JsonDocument.Parse("""{"challenge":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","difficultyBits":6}""").RootElement;
 
         var job = await customer.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 200_000));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (job.Status != JobStatuses.Settled && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            job = await customer.GetJobAsync(job.JobId);
-        }
+        job = await AllInOneHost.WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled);
 
         Assert.Equal(JobStatuses.Settled, job.Status);
         using var own = new HttpRequestMessage(HttpMethod.Get, $"/api/ledger/accounts/{registration.LedgerAddress}");

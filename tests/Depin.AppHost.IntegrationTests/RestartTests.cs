@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Depin.Contracts.Ledger;
 using Depin.Contracts.Marketplace;
-using Refit;
 
 namespace Depin.AppHost.IntegrationTests;
 
@@ -16,16 +15,7 @@ public sealed class RestartTests : IAsyncLifetime
 
     public Task DisposeAsync() => _host.DisposeAsync();
 
-    private IMarketplaceApi Api(string? key = null)
-    {
-        var http = new HttpClient { BaseAddress = _host.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            http.DefaultRequestHeaders.Add("X-Api-Key", key);
-        }
-
-        return RestService.For<IMarketplaceApi>(http);
-    }
+    private IMarketplaceApi Api(string? key = null) => _host.Api(key);
 
     [Fact]
     public async Task A_customer_key_its_settled_job_and_its_balance_survive_a_sigkill_and_ctrl_c_then_stops_everything_cleanly()
@@ -35,7 +25,8 @@ public sealed class RestartTests : IAsyncLifetime
         var customer = Api(registration.ApiKey);
         var parameters = JsonDocument.Parse("""{"challenge":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","difficultyBits":6}""").RootElement;
         var job = await customer.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 200_000));
-        job = await WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled);
+        job = await AllInOneHost.WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled);
+        Assert.Equal(JobStatuses.Settled, job.Status);
         var before = await customer.GetCustomerAsync();
 
         _host.Kill();
@@ -59,19 +50,5 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.DoesNotContain("crit:", _host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("fail:", _host.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_host.PostgresDirectory, "postmaster.pid")), "the host's PostgreSQL is still running after Ctrl+C");
-    }
-
-    private static async Task<JobView> WaitForStatusAsync(IMarketplaceApi api, string jobId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var job = await api.GetJobAsync(jobId);
-        while (job.Status != status && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            job = await api.GetJobAsync(jobId);
-        }
-
-        Assert.Equal(status, job.Status);
-        return job;
     }
 }

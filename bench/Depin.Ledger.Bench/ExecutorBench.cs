@@ -31,7 +31,7 @@ internal static class ExecutorBench
     {
         var store = new AccountStore(genesis.Length * 2);
         var output = new BlockOutput();
-        executor.Execute(store, genesis, 1, output);
+        executor.Execute(store, genesis, 1, 0, output);
         store.TakeDirty();
 
         // Warm-up on the first block, then time every block: the best of two passes over fresh copies.
@@ -41,11 +41,11 @@ internal static class ExecutorBench
         {
             var copy = store.Clone();
             var transactions = 0L;
-            executor.Execute(copy, blocks[0], 2, output);
+            executor.Execute(copy, blocks[0], 2, 0, output);
             var started = Stopwatch.GetTimestamp();
             for (var b = 1; b < blocks.Length; b++)
             {
-                executor.Execute(copy, blocks[b], b + 2, output);
+                executor.Execute(copy, blocks[b], b + 2, 0, output);
                 transactions += blocks[b].Length;
             }
 

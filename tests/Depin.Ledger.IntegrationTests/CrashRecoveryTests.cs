@@ -76,7 +76,7 @@ public sealed class CrashRecoveryTests : IDisposable
     private static void AssertLogReplaysToStoredRoots(string blocks)
     {
         var store = new AccountStore();
-        var tree = new StateTree();
+        var tree = new LedgerStateTree();
         var executor = new SequentialExecutor(ExecutionSettings.Default with { UnbondingBlocks = 100 });
         var output = new BlockOutput();
         var previous = Hash256.Zero;
@@ -85,8 +85,8 @@ public sealed class CrashRecoveryTests : IDisposable
         log.Open(block =>
         {
             Assert.Equal(previous, block.Header.PreviousHash);
-            executor.Execute(store, block.Transactions, block.Header.Height, output);
-            Assert.Equal(block.Header.StateRoot, tree.Update(store, store.TakeDirty()));
+            executor.Execute(store, block.Transactions, block.Header.Height, block.Header.TimestampMs, output);
+            Assert.Equal(block.Header.StateRoot, tree.Update(store));
             Assert.Equal(block.Header.ReceiptsRoot, output.ReceiptsRoot());
             previous = block.Header.Hash;
             count++;

@@ -144,6 +144,7 @@ public sealed class LedgerRestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("success", (await response.Content.ReadFromJsonAsync<SubmitTransactionsResponse>())!.Receipts[0].Status);
     }
+
     [Theory]
     [InlineData("/api/ledger/accounts/0xb0b0000000000000000000000000000000000002")]
     [InlineData("/api/ledger/accounts/0xb0b0000000000000000000000000000000000002/proof")]
@@ -157,5 +158,49 @@ public sealed class LedgerRestTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, account.StatusCode);
         Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_job_runs_its_lifecycle_over_rest_and_its_record_and_proof_are_served_to_credentials_only()
+    {
+        var job = Id();
+        var worker = Id();
+        var until = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
+        var digest = new string('a', 64);
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "deposit", To: Alice, Amount: 10_000));
+
+        var receipts = (await _ledger.SubmitAsync(
+            new LedgerTransactionDto(Id(), "job-submit", From: Alice, Amount: 1_000, Job: job, Digest: digest, Until: until, WorkUnits: 64, Kind: 3, MaxAttempts: 2),
+            new LedgerTransactionDto(Id(), "job-lease", To: Bob, Job: job, Worker: worker, Until: until),
+            new LedgerTransactionDto(Id(), "job-complete", Job: job, Worker: worker, Token: 1, Digest: digest),
+            new LedgerTransactionDto(Id(), "job-settle", From: Alice, To: Bob, Amount: 400, Fee: 10, Job: job),
+            new LedgerTransactionDto(Id(), "job-settle", From: Alice, To: Bob, Amount: 400, Fee: 10, Job: job))).Receipts;
+
+        Assert.Equal(["success", "success", "success", "success", "job-wrong-status"], receipts.Select(r => r.Status));
+        var record = await _ledger.Http.GetFromJsonAsync<JobRecordDto>($"/api/ledger/jobs/{job}");
+        Assert.Equal(("settled", 400L, 10L, 0L, Bob), (record!.Status, record.Price, record.Fee, record.Escrow, record.Provider));
+        var proof = await _ledger.Http.GetFromJsonAsync<JobProofDto>($"/api/ledger/jobs/{job}/proof");
+        var latest = await _ledger.Http.GetFromJsonAsync<BlockDto>("/api/ledger/blocks/latest");
+        Assert.Equal(latest!.StateRoot, proof!.StateRoot);
+        Assert.Equal(390, (await _ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{Bob}"))!.Balance);
+
+        using var anonymous = new HttpClient { BaseAddress = _ledger.Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs/{job}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs/{job}/proof")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _ledger.Http.GetAsync($"/api/ledger/jobs/{Id()}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"job-submit","from":"0xa11ce00000000000000000000000000000000001","amount":5,"job":"1f8fad5b-d9cb-469f-a165-70867728950e","digest":"xyz","until":1,"workUnits":1,"kind":1,"maxAttempts":1}]}""", "transactions[0].digest")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"job-submit","from":"0xa11ce00000000000000000000000000000000001","amount":5,"job":"1f8fad5b-d9cb-469f-a165-70867728950e","digest":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","until":1,"workUnits":1,"kind":1,"maxAttempts":0}]}""", "transactions[0].maxAttempts")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"job-lease","to":"0xb0b0000000000000000000000000000000000002","job":"1f8fad5b-d9cb-469f-a165-70867728950e","until":5}]}""", "transactions[0].worker")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"job-complete","job":"1f8fad5b-d9cb-469f-a165-70867728950e","worker":"2f8fad5b-d9cb-469f-a165-70867728950e","digest":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}]}""", "transactions[0].token")]
+    public async Task A_job_program_without_its_payload_gets_a_problem_naming_the_field(string body, string field)
+    {
+        using var response = await _ledger.Http.PostAsync("/api/ledger/transactions", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for {field}: {problem.RootElement}");
     }
 }

@@ -17,6 +17,12 @@ public interface ILedgerApi
     [Get("/api/ledger/accounts/{address}/proof")]
     Task<AccountProofDto> GetProofAsync(string address, CancellationToken cancellationToken = default);
 
+    [Get("/api/ledger/jobs/{job}")]
+    Task<JobRecordDto> GetJobAsync(string job, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/jobs/{job}/proof")]
+    Task<JobProofDto> GetJobProofAsync(string job, CancellationToken cancellationToken = default);
+
     [Get("/api/ledger/blocks/{height}")]
     Task<BlockDto> GetBlockAsync(long height, CancellationToken cancellationToken = default);
 

@@ -3,7 +3,12 @@ namespace Depin.Contracts.Ledger;
 /// <summary>
 /// A ledger transaction as submitted over REST. Amounts are integer micro-credits.
 /// Program names: transfer, deposit, withdraw, escrow-lock, escrow-release, escrow-refund, stake, unstake,
-/// complete-unstake, slash, reward-credit. Ids are UUIDs chosen by the submitter (idempotency keys).
+/// complete-unstake, slash, reward-credit, and the job programs job-submit, job-lease, job-extend, job-complete,
+/// job-settle, job-fail, job-cancel, job-expire. Ids are UUIDs chosen by the submitter (idempotency keys).
+/// The job programs' payload: <paramref name="Digest"/> (hex SHA-256: parameters at submit, result at complete),
+/// <paramref name="Worker"/> (UUID), <paramref name="Token"/> (fencing token), <paramref name="Until"/> (Unix ms: the
+/// job's deadline at submit, the lease deadline at lease and extend), <paramref name="WorkUnits"/>, <paramref name="Kind"/>
+/// (0..255) and <paramref name="MaxAttempts"/> (1..255).
 /// </summary>
 public sealed record LedgerTransactionDto(
     string Id,
@@ -12,7 +17,14 @@ public sealed record LedgerTransactionDto(
     string? To = null,
     long? Amount = null,
     long? Fee = null,
-    string? Job = null);
+    string? Job = null,
+    string? Digest = null,
+    string? Worker = null,
+    long? Token = null,
+    long? Until = null,
+    long? WorkUnits = null,
+    int? Kind = null,
+    int? MaxAttempts = null);
 
 /// <summary>A batch of transactions; all are validated before any is queued.</summary>
 public sealed record SubmitTransactionsRequest(IReadOnlyList<LedgerTransactionDto> Transactions);
@@ -53,6 +65,36 @@ public sealed record AccountProofDto(
     string LeafHash,
     int Slot,
     IReadOnlyList<string> Siblings);
+
+/// <summary>
+/// A job record in the ledger state. Amounts are micro-credits; times are block timestamps. Status: queued, leased,
+/// completed, settled, failed, cancelled or expired (the last four final, with the escrow paid out or refunded).
+/// </summary>
+public sealed record JobRecordDto(
+    string Job,
+    string Status,
+    string Customer,
+    string? Provider,
+    string? Worker,
+    int Kind,
+    string ParamsHash,
+    string? ResultDigest,
+    long WorkUnits,
+    long MaxPrice,
+    long Escrow,
+    long Price,
+    long Fee,
+    long FencingToken,
+    int Attempt,
+    int MaxAttempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset Deadline,
+    DateTimeOffset? LeaseDeadline,
+    DateTimeOffset? FinishedAt,
+    long Height);
+
+/// <summary>A Merkle inclusion proof of a job record against the state root of a height (the index's bits give the path).</summary>
+public sealed record JobProofDto(long Height, string StateRoot, JobRecordDto Record, string LeafHash, long Index, IReadOnlyList<string> Siblings);
 
 /// <summary>Well-known ledger account addresses.</summary>
 public static class LedgerAccounts

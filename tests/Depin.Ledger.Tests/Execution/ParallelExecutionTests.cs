@@ -73,8 +73,8 @@ public sealed class ParallelExecutionTests
         using var parallel = new ParallelExecutor(Settings, workers);
         var sequentialOutput = new BlockOutput();
         var parallelOutput = new BlockOutput();
-        var sequentialTree = new StateTree();
-        var parallelTree = new StateTree();
+        var sequentialTree = new LedgerStateTree();
+        var parallelTree = new LedgerStateTree();
 
         var genesis = RandomBlocks.Genesis(accounts, 5_000);
         sequential.Execute(sequentialStore, genesis, 1, sequentialOutput);
@@ -89,7 +89,7 @@ public sealed class ParallelExecutionTests
             parallel.Execute(parallelStore, block, height, parallelOutput);
             if (!sequentialOutput.Statuses.AsSpan(0, blockSize).SequenceEqual(parallelOutput.Statuses.AsSpan(0, blockSize)) ||
                 sequentialOutput.ReceiptsRoot() != parallelOutput.ReceiptsRoot() ||
-                sequentialTree.Update(sequentialStore, sequentialStore.TakeDirty()) != parallelTree.Update(parallelStore, parallelStore.TakeDirty()) ||
+                sequentialTree.Update(sequentialStore) != parallelTree.Update(parallelStore) ||
                 sequentialStore.Count != parallelStore.Count)
             {
                 return false;

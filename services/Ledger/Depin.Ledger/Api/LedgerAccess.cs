@@ -83,5 +83,11 @@ public sealed class LedgerAccess
         _admin.IsAuthorized(context) ||
         (_owners is not null && context.User.Identity?.IsAuthenticated == true && await _owners.OwnsAsync(context.User, address, cancellationToken));
 
+    /// <summary>Whether the caller may read a job record: a credential, the admin key, or the owner of its customer or provider account.</summary>
+    public async ValueTask<bool> CanReadJobAsync(HttpContext context, Jobs.JobRecord job, CancellationToken cancellationToken) =>
+        await CanReadAsync(context, job.Customer.ToString(), cancellationToken) ||
+        (!job.Provider.IsZero && _owners is not null && context.User.Identity?.IsAuthenticated == true &&
+            await _owners.OwnsAsync(context.User, job.Provider.ToString(), cancellationToken));
+
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -22,6 +22,8 @@ public static class LedgerApi
         group.MapGet("/transactions/{id}", GetReceipt).WithName("GetReceipt").WithSummary("A transaction's receipt.");
         group.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("An account at the latest height.");
         group.MapGet("/accounts/{address}/proof", GetProof).WithName("GetAccountProof").WithSummary("A Merkle inclusion proof of an account against the latest state root.");
+        group.MapGet("/jobs/{job}", GetJob).WithName("GetLedgerJob").WithSummary("A job record at the latest height (to its customer, its provider or an admin).");
+        group.MapGet("/jobs/{job}/proof", GetJobProof).WithName("GetLedgerJobProof").WithSummary("A Merkle inclusion proof of a job record against the latest state root.");
         group.MapGet("/blocks/latest", GetLatestBlock).WithName("GetLatestBlock").WithSummary("The latest committed block.");
         group.MapGet("/blocks/{height}", GetBlock).WithName("GetBlock").WithSummary("A committed block with its receipts.");
         return app;
@@ -110,7 +112,7 @@ public static class LedgerApi
 
         if (!await access.CanReadAsync(context, address, cancellationToken))
         {
-            return NotYours(context, address);
+            return NotYours(context, $"Account {address}");
         }
 
         var (state, height) = node.GetAccount(id);
@@ -127,7 +129,7 @@ public static class LedgerApi
 
         if (!await access.CanReadAsync(context, address, cancellationToken))
         {
-            return NotYours(context, address);
+            return NotYours(context, $"Account {address}");
         }
 
         var proof = node.GetProof(id);
@@ -151,10 +153,44 @@ public static class LedgerApi
         return block is null ? NotFound("No block has been committed yet.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
     }
 
-    private static ProblemHttpResult NotYours(HttpContext context, string address) =>
+    private static async Task<Results<Ok<JobRecordDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetJob(
+        string job, HttpContext context, LedgerNode node, LedgerAccess access, CancellationToken cancellationToken)
+    {
+        if (!TxId.TryParse(job, out var id))
+        {
+            return Invalid("job", "must be the job's UUID");
+        }
+
+        var (record, height) = node.GetJob(id);
+        if (record.IsEmpty)
+        {
+            return NotFound($"No job record has id {job}.");
+        }
+
+        return await access.CanReadJobAsync(context, record, cancellationToken) ? TypedResults.Ok(record.ToDto(id, height)) : NotYours(context, $"The record of job {job}");
+    }
+
+    private static async Task<Results<Ok<JobProofDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetJobProof(
+        string job, HttpContext context, LedgerNode node, LedgerAccess access, CancellationToken cancellationToken)
+    {
+        if (!TxId.TryParse(job, out var id))
+        {
+            return Invalid("job", "must be the job's UUID");
+        }
+
+        var proof = node.GetJobProof(id);
+        if (proof is null)
+        {
+            return NotFound($"No job record has id {job}.");
+        }
+
+        return await access.CanReadJobAsync(context, proof.Record, cancellationToken) ? TypedResults.Ok(proof.ToDto()) : NotYours(context, $"The record of job {job}");
+    }
+
+    private static ProblemHttpResult NotYours(HttpContext context, string what) =>
         context.User.Identity?.IsAuthenticated == true || context.Request.Headers.ContainsKey("X-Api-Key")
-            ? TypedResults.Problem($"Account {address} is served to its owner and to admins only.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden")
-            : TypedResults.Problem("Reading an account needs its owner's API key (or the admin key) in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            ? TypedResults.Problem($"{what} is served to its owner and to admins only.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden")
+            : TypedResults.Problem($"{what} is served to its owner's API key (or the admin key) in X-Api-Key.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 
     private static ValidationProblem Invalid(string field, string reason) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });

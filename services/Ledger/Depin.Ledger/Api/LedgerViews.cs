@@ -42,6 +42,37 @@ public static class LedgerViews
             receipts);
     }
 
+    public static JobRecordDto ToDto(this Jobs.JobRecord job, TxId id, long height) => new(
+        id.Value.ToString("D"),
+        job.Status.ToString().ToLowerInvariant(),
+        job.Customer.ToString(),
+        job.Provider.IsZero ? null : job.Provider.ToString(),
+        job.Worker.IsEmpty ? null : job.Worker.Value.ToString("D"),
+        job.Kind,
+        job.ParamsHash.ToString(),
+        job.ResultDigest.IsZero ? null : job.ResultDigest.ToString(),
+        job.WorkUnits,
+        job.MaxPrice,
+        job.Escrow,
+        job.Price,
+        job.Fee,
+        job.FencingToken,
+        job.Attempt,
+        job.MaxAttempts,
+        DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt),
+        DateTimeOffset.FromUnixTimeMilliseconds(job.Deadline),
+        job.LeaseDeadline == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(job.LeaseDeadline),
+        job.FinishedAt == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(job.FinishedAt),
+        height);
+
+    public static JobProofDto ToDto(this JobProof proof) => new(
+        proof.Height,
+        proof.StateRoot.ToString(),
+        proof.Record.ToDto(proof.Job, proof.Height),
+        StateTree.LeafHash(proof.Job, proof.Record).ToString(),
+        proof.Index,
+        proof.Siblings.Select(s => s.ToString()).ToArray());
+
     public static AccountProofDto ToDto(this AccountProof proof) => new(
         proof.Height,
         proof.StateRoot.ToString(),

@@ -93,12 +93,13 @@ public static class TransactionMapping
             errors[$"{prefix}.job"] = ["must be the job's UUID"];
         }
 
+        var payload = Payload(dto, program, prefix, errors);
         if (errors.Count != before)
         {
             return false;
         }
 
-        transaction = new Transaction(id, program, from, to, amount, fee, job);
+        transaction = new Transaction(id, program, from, to, amount, fee, job, payload);
         var shape = NativePrograms.CheckShape(transaction);
         switch (shape)
         {
@@ -133,8 +134,82 @@ public static class TransactionMapping
         ProgramKind.Stake or ProgramKind.Unstake or ProgramKind.Slash => (true, false, true, false, false),
         ProgramKind.CompleteUnstake => (true, false, false, false, false),
         ProgramKind.RewardCredit => (false, true, true, false, false),
+        ProgramKind.JobSubmit => (true, false, true, false, true),
+        ProgramKind.JobLease => (false, true, false, false, true),
+        ProgramKind.JobExtend or ProgramKind.JobComplete => (false, false, false, false, true),
+        ProgramKind.JobSettle => (true, true, true, true, true),
+        ProgramKind.JobFail or ProgramKind.JobCancel or ProgramKind.JobExpire => (true, false, false, false, true),
         _ => (false, false, false, false, false),
     };
+
+    /// <summary>The job programs' payload fields, each required where its program reads it.</summary>
+    private static JobPayload Payload(LedgerTransactionDto dto, ProgramKind program, Prefix prefix, Dictionary<string, string[]> errors)
+    {
+        var digest = default(Commitment.Hash256);
+        var worker = default(TxId);
+        long token = 0, until = 0, workUnits = 0;
+        byte kind = 0, maxAttempts = 0;
+        var needsDigest = program is ProgramKind.JobSubmit or ProgramKind.JobComplete;
+        var needsWorker = program is ProgramKind.JobLease or ProgramKind.JobExtend or ProgramKind.JobComplete;
+        var needsToken = program is ProgramKind.JobExtend or ProgramKind.JobComplete;
+        var needsUntil = program is ProgramKind.JobSubmit or ProgramKind.JobLease or ProgramKind.JobExtend;
+        if (needsDigest && !Commitment.Hash256.TryParse(dto.Digest, out digest))
+        {
+            errors[$"{prefix}.digest"] = ["must be a SHA-256 digest: 64 hex digits"];
+        }
+
+        if ((needsWorker || (program == ProgramKind.JobFail && dto.Worker is not null)) && !TxId.TryParse(dto.Worker, out worker))
+        {
+            errors[$"{prefix}.worker"] = ["must be the worker's UUID"];
+        }
+
+        if (needsToken || program == ProgramKind.JobFail)
+        {
+            token = dto.Token ?? 0;
+            if (token < 0 || (needsToken && dto.Token is null))
+            {
+                errors[$"{prefix}.token"] = ["must be the lease's fencing token, a positive integer"];
+            }
+        }
+
+        if (needsUntil)
+        {
+            until = dto.Until ?? 0;
+            if (until <= 0)
+            {
+                errors[$"{prefix}.until"] = ["must be a time in Unix milliseconds"];
+            }
+        }
+
+        if (program == ProgramKind.JobSubmit)
+        {
+            workUnits = dto.WorkUnits ?? 0;
+            if (workUnits <= 0)
+            {
+                errors[$"{prefix}.workUnits"] = ["must be a positive integer"];
+            }
+
+            if (dto.Kind is not (>= 0 and <= 255))
+            {
+                errors[$"{prefix}.kind"] = ["must be a kernel kind number within 0..255"];
+            }
+            else
+            {
+                kind = (byte)dto.Kind.Value;
+            }
+
+            if (dto.MaxAttempts is not (>= 1 and <= 255))
+            {
+                errors[$"{prefix}.maxAttempts"] = ["must be within 1..255"];
+            }
+            else
+            {
+                maxAttempts = (byte)dto.MaxAttempts.Value;
+            }
+        }
+
+        return new JobPayload(digest, worker, token, until, workUnits, kind, maxAttempts);
+    }
 
     private static AccountId Address(string? text, bool required, Prefix prefix, string name, Dictionary<string, string[]> errors)
     {

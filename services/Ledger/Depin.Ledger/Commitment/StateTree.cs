@@ -1,11 +1,14 @@
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Execution;
+using Depin.Ledger.Jobs;
+using Depin.Ledger.Transactions;
 
 namespace Depin.Ledger.Commitment;
 
 /// <summary>
-/// A binary Merkle tree over account slots (capacity a power of two). Leaf = SHA-256(0x00 ‖ id ‖ state), or the
-/// zero hash for an empty account; inner nodes are <see cref="Hash256.Node"/>. Updated incrementally per block.
+/// A binary Merkle tree over the slots of one store (capacity a power of two). Account leaf = SHA-256(0x00 ‖ id ‖ state),
+/// job record leaf = SHA-256(0x02 ‖ job id ‖ record), or the zero hash for an empty slot; inner nodes are
+/// <see cref="Hash256.Node"/>. Updated incrementally per block. <see cref="LedgerStateTree"/> joins the two trees.
 /// </summary>
 public sealed class StateTree
 {
@@ -31,12 +34,39 @@ public sealed class StateTree
         return Hash256.Compute(buffer);
     }
 
-    /// <summary>Recomputes the root after the given slots changed (sorted ascending).</summary>
-    public Hash256 Update(AccountStore store, int[] dirtySlots)
+    public static Hash256 LeafHash(TxId job, in JobRecord record)
     {
-        if (store.Count > Capacity)
+        if (record.IsEmpty)
         {
-            Rebuild(store);
+            return Hash256.Zero;
+        }
+
+        Span<byte> buffer = stackalloc byte[1 + TxId.Size + JobRecord.EncodedSize];
+        buffer[0] = 2;
+        job.WriteTo(buffer[1..]);
+        record.WriteTo(buffer[(1 + TxId.Size)..]);
+        return Hash256.Compute(buffer);
+    }
+
+    /// <summary>Recomputes the root after the given account slots changed (sorted ascending).</summary>
+    public Hash256 Update(AccountStore store, int[] dirtySlots) =>
+        Update(store.Count, slot => LeafHash(store.IdAt(slot), store.StateAt(slot)), dirtySlots);
+
+    /// <summary>Recomputes the root after the given job record slots changed (sorted ascending).</summary>
+    public Hash256 Update(JobStore jobs, int[] dirtySlots) =>
+        Update(jobs.Count, slot => LeafHash(jobs.IdAt(slot), jobs.StateAt(slot)), dirtySlots);
+
+    /// <summary>Recomputes every node over the accounts; used at start-up and when the tree grows.</summary>
+    public void Rebuild(AccountStore store) => Rebuild(store.Count, slot => LeafHash(store.IdAt(slot), store.StateAt(slot)));
+
+    /// <summary>Recomputes every node over the job records.</summary>
+    public void Rebuild(JobStore jobs) => Rebuild(jobs.Count, slot => LeafHash(jobs.IdAt(slot), jobs.StateAt(slot)));
+
+    private Hash256 Update(int count, Func<int, Hash256> leaf, int[] dirtySlots)
+    {
+        if (count > Capacity)
+        {
+            Rebuild(count, leaf);
             return Root;
         }
 
@@ -44,7 +74,7 @@ public sealed class StateTree
         Each(dirtySlots.Length, i =>
         {
             var slot = dirtySlots[i];
-            leaves[slot] = LeafHash(store.IdAt(slot), store.StateAt(slot));
+            leaves[slot] = leaf(slot);
         });
 
         var current = dirtySlots;
@@ -64,18 +94,17 @@ public sealed class StateTree
         return Root;
     }
 
-    /// <summary>Recomputes every node; used at start-up and when the tree grows.</summary>
-    public void Rebuild(AccountStore store)
+    private void Rebuild(int count, Func<int, Hash256> leaf)
     {
         var capacity = 1;
-        while (capacity < store.Count)
+        while (capacity < count)
         {
             capacity *= 2;
         }
 
         var levels = new List<Hash256[]>();
         var leaves = new Hash256[capacity];
-        Each(store.Count, slot => leaves[slot] = LeafHash(store.IdAt(slot), store.StateAt(slot)));
+        Each(count, slot => leaves[slot] = leaf(slot));
         levels.Add(leaves);
         while (levels[^1].Length > 1)
         {

@@ -1,147 +1,36 @@
 using Depin.Ledger.Accounts;
+using Depin.Ledger.Jobs;
 
 namespace Depin.Ledger.Execution;
 
 /// <summary>
-/// Committed account state, addressed by dense slots in order of first appearance (deterministic for a
-/// given sequence of blocks). Tracks which slots changed since the last commitment. Single writer.
+/// Committed ledger state: accounts by slot and, beside them in their own slots, the job records (<see cref="Jobs"/>).
+/// Accounts stay the small struct they are, so a transfer pays nothing for jobs. Single writer.
 /// </summary>
-public sealed class AccountStore
+public sealed class AccountStore(int capacity = 1024) : SlotStore<AccountId, AccountState>(capacity)
 {
-    private readonly Dictionary<AccountId, int> _index;
-    private AccountId[] _ids;
-    private AccountState[] _states;
-    private bool[] _dirty;
-    private int[] _dirtyList;
-    private int _dirtyCount;
+    /// <summary>Job records, in their own slots.</summary>
+    public JobStore Jobs { get; private init; } = new();
 
-    public AccountStore(int capacity = 1024)
-    {
-        capacity = Math.Max(capacity, 16);
-        _index = new Dictionary<AccountId, int>(capacity);
-        _ids = new AccountId[capacity];
-        _states = new AccountState[capacity];
-        _dirty = new bool[capacity];
-        _dirtyList = new int[capacity];
-    }
-
-    public int Count { get; private set; }
-
-    public int Capacity => _ids.Length;
-
-    /// <summary>Safe to call from many threads while no slot is being added.</summary>
-    public bool TryGetSlot(AccountId id, out int slot) => _index.TryGetValue(id, out slot);
-
-    public int GetOrAddSlot(AccountId id)
-    {
-        if (_index.TryGetValue(id, out var slot))
-        {
-            return slot;
-        }
-
-        slot = Count;
-        if (slot == _ids.Length)
-        {
-            Grow();
-        }
-
-        _ids[slot] = id;
-        _index.Add(id, slot);
-        Count = slot + 1;
-        return slot;
-    }
-
-    public ref AccountState StateAt(int slot) => ref _states[slot];
-
-    public AccountId IdAt(int slot) => _ids[slot];
-
-    public AccountState Get(AccountId id) => _index.TryGetValue(id, out var slot) ? _states[slot] : default;
-
-    public bool TryGet(AccountId id, out AccountState state, out int slot)
-    {
-        if (_index.TryGetValue(id, out slot))
-        {
-            state = _states[slot];
-            return true;
-        }
-
-        state = default;
-        return false;
-    }
-
-    public void MarkDirty(int slot)
-    {
-        if (!_dirty[slot])
-        {
-            _dirty[slot] = true;
-            _dirtyList[_dirtyCount++] = slot;
-        }
-    }
-
-    /// <summary>The slots changed since the last call, sorted; clears the set.</summary>
-    public int[] TakeDirty()
-    {
-        var result = _dirtyList.AsSpan(0, _dirtyCount).ToArray();
-        foreach (var slot in result)
-        {
-            _dirty[slot] = false;
-        }
-
-        _dirtyCount = 0;
-        Array.Sort(result);
-        return result;
-    }
-
-    /// <summary>Sum of balances, stakes and unbonding stakes over all accounts (for conservation checks).</summary>
+    /// <summary>Sum of balances, stakes and unbonding stakes over all accounts, plus the escrow job records hold (for conservation checks).</summary>
     public Int128 TotalHoldings()
     {
-        Int128 total = 0;
+        Int128 total = Jobs.TotalEscrow();
         for (var i = 0; i < Count; i++)
         {
-            total += _states[i].Balance;
-            total += _states[i].Staked;
-            total += _states[i].Unbonding;
+            ref var state = ref StateAt(i);
+            total += state.Balance;
+            total += state.Staked;
+            total += state.Unbonding;
         }
 
         return total;
     }
 
-    /// <summary>Copies the slot table (for a snapshot); call while no block is executing.</summary>
-    public (AccountId[] Ids, AccountState[] States) Export() => (_ids.AsSpan(0, Count).ToArray(), _states.AsSpan(0, Count).ToArray());
-
-    /// <summary>Loads a slot table into an empty store.</summary>
-    public void Import(ReadOnlySpan<AccountId> ids, ReadOnlySpan<AccountState> states)
-    {
-        if (Count != 0)
-        {
-            throw new InvalidOperationException("Import needs an empty store.");
-        }
-
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var slot = GetOrAddSlot(ids[i]);
-            _states[slot] = states[i];
-        }
-    }
-
     public AccountStore Clone()
     {
-        var copy = new AccountStore(Capacity);
-        for (var i = 0; i < Count; i++)
-        {
-            copy.GetOrAddSlot(_ids[i]);
-            copy._states[i] = _states[i];
-        }
-
+        var copy = new AccountStore(Capacity) { Jobs = Jobs.Clone() };
+        CopyTo(copy);
         return copy;
-    }
-
-    private void Grow()
-    {
-        var capacity = _ids.Length * 2;
-        Array.Resize(ref _ids, capacity);
-        Array.Resize(ref _states, capacity);
-        Array.Resize(ref _dirty, capacity);
-        Array.Resize(ref _dirtyList, capacity);
     }
 }

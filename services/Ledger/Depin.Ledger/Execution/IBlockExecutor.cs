@@ -5,5 +5,6 @@ namespace Depin.Ledger.Execution;
 /// <summary>Executes an ordered block against the store, applying its effects and filling the output.</summary>
 public interface IBlockExecutor
 {
-    void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, BlockOutput output);
+    /// <summary>Executes at <paramref name="height"/> with the block timestamp <paramref name="timestampMs"/> (Unix ms, chosen before execution).</summary>
+    void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output);
 }

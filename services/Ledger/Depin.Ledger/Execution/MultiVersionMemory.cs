@@ -1,16 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Depin.Ledger.Accounts;
-
 namespace Depin.Ledger.Execution;
 
 /// <summary>
-/// Block-STM multi-version memory. Every (account, transaction) pair that a transaction may write has one entry;
+/// Block-STM multi-version memory of one kind of state (accounts, job records). Every (location, transaction) pair that a transaction may write has one entry;
 /// the entries of an account are laid out in transaction order, so the value a transaction reads is the
 /// nearest written entry below its own. An entry has exactly one writer (its transaction's current
 /// incarnation) and is published with a sequence lock, so readers never see a torn value.
 /// </summary>
-internal sealed class MultiVersionMemory
+internal sealed class MultiVersionMemory<T>
+    where T : struct
 {
     public const int Absent = 0;
     public const int Written = 1;
@@ -26,7 +25,7 @@ internal sealed class MultiVersionMemory
     {
         public int Seq;
         public int Meta;
-        public AccountState Value;
+        public T Value;
     }
 
     public void Reset(int entries)
@@ -46,7 +45,7 @@ internal sealed class MultiVersionMemory
     /// Returns the entry position read (or <see cref="FromStorage"/>), or, when an estimate blocks the read,
     /// <c>-2 - position</c> of that entry.
     /// </summary>
-    public int Read(int start, int position, out int incarnation, out AccountState value)
+    public int Read(int start, int position, out int incarnation, out T value)
     {
         for (var p = position - 1; p >= start; p--)
         {
@@ -88,7 +87,7 @@ internal sealed class MultiVersionMemory
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write(int position, int incarnation, in AccountState value) => Publish(position, (incarnation << 2) | Written, value);
+    public void Write(int position, int incarnation, in T value) => Publish(position, (incarnation << 2) | Written, value);
 
     public void Remove(int position) => Publish(position, Absent, default);
 
@@ -99,7 +98,7 @@ internal sealed class MultiVersionMemory
     }
 
     /// <summary>The final value of an account: its highest written entry in [start, end), if any.</summary>
-    public bool TryFinal(int start, int end, out AccountState value)
+    public bool TryFinal(int start, int end, out T value)
     {
         for (var p = end - 1; p >= start; p--)
         {
@@ -114,7 +113,7 @@ internal sealed class MultiVersionMemory
         return false;
     }
 
-    private static int ReadConsistent(ref Entry entry, out AccountState value)
+    private static int ReadConsistent(ref Entry entry, out T value)
     {
         while (true)
         {
@@ -135,7 +134,7 @@ internal sealed class MultiVersionMemory
         }
     }
 
-    private void Publish(int position, int meta, in AccountState value)
+    private void Publish(int position, int meta, in T value)
     {
         ref var entry = ref _entries[position];
         var seq = entry.Seq;

@@ -1,5 +1,6 @@
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Commitment;
+using Depin.Ledger.Jobs;
 using Depin.Ledger.Programs;
 using Depin.Ledger.Transactions;
 
@@ -15,7 +16,8 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
 
     private readonly ExecutionSettings _settings;
     private readonly WorkerGroup _workers;
-    private readonly MultiVersionMemory _memory = new();
+    private readonly MultiVersionMemory<AccountState> _memory = new();
+    private readonly MultiVersionMemory<JobRecord> _recordMemory = new();
     private readonly BlockStmScheduler _scheduler = new();
 
     private byte[] _accountCount = [];
@@ -33,11 +35,23 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
     private bool[] _locationWritten = [];
     private int[] _entryTx = [];
 
+    // Job records: at most one per transaction, in a multi-version memory of their own.
+    private int[] _recordSlot = [];
+    private int[] _recordPosition = [];
+    private int[] _recordStart = [];
+    private int[] _recordReadPosition = [];
+    private int[] _recordReadIncarnation = [];
+    private int[] _recordLocationOfSlot = [];
+    private int[] _recordLocationSlot = [];
+    private int[] _recordLocationStart = [];
+    private bool[] _recordLocationWritten = [];
+    private int[] _recordEntryTx = [];
+
     private AccountStore? _store;
 
     private Transaction[] _txs = [];
     private int _count;
-    private long _height;
+    private BlockContext _context;
 
     public ParallelExecutor(ExecutionSettings settings, int workers)
     {
@@ -47,7 +61,10 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
 
     public int Workers => _workers.Workers;
 
-    public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, BlockOutput output)
+    /// <summary>Executes with block timestamp 0 (for blocks without job programs).</summary>
+    public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, BlockOutput output) => Execute(store, block, height, 0, output);
+
+    public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output)
     {
         var n = block.Length;
         output.Reset(n);
@@ -59,17 +76,20 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         EnsureCapacity(n);
         block.Span.CopyTo(_txs);
         _count = n;
-        _height = height;
+        _context = new BlockContext(height, timestampMs, _settings.UnbondingBlocks);
         _store = store;
 
         _workers.For(n, (from, to) => ResolveKnownAccounts(store, from, to));
         var locations = LayOutLocations(store);
+        var recordLocations = LayOutRecordLocations(store.Jobs);
         _memory.Reset(_locationStart[locations]);
+        _recordMemory.Reset(_recordLocationStart[recordLocations]);
         _scheduler.Reset(n);
 
         _workers.Run(_ => RunScheduler());
 
         _workers.For(locations, (from, to) => ApplyFinalWrites(store, from, to));
+        ApplyFinalRecordWrites(store.Jobs, recordLocations);
         _workers.For(n, (from, to) => WriteReceipts(output, from, to));
 
         for (var location = 0; location < locations; location++)
@@ -107,6 +127,15 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         _locationStart = new int[capacity * MaxAccounts + 1];
         _locationWritten = new bool[capacity * MaxAccounts];
         _entryTx = new int[capacity * MaxAccounts];
+        _recordSlot = new int[capacity];
+        _recordPosition = new int[capacity];
+        _recordStart = new int[capacity];
+        _recordReadPosition = new int[capacity];
+        _recordReadIncarnation = new int[capacity];
+        _recordLocationSlot = new int[capacity];
+        _recordLocationStart = new int[capacity + 1];
+        _recordLocationWritten = new bool[capacity];
+        _recordEntryTx = new int[capacity];
     }
 
     private void ResolveKnownAccounts(AccountStore store, int from, int to)
@@ -118,10 +147,17 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
             var shape = NativePrograms.CheckShape(tx);
             _status[j] = shape;
             _lastWriteMask[j] = 0;
+            _recordSlot[j] = -1;
             if (shape != ReceiptStatus.Success)
             {
                 _accountCount[j] = 0;
                 continue;
+            }
+
+            if (tx.HasJobRecord)
+            {
+                // Resolved (and added) in block order by LayOutRecordLocations; -2 marks "has a record".
+                _recordSlot[j] = -2;
             }
 
             var count = tx.DeclaredAccounts(ids);
@@ -213,6 +249,76 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         return locations;
     }
 
+    /// <summary>
+    /// Adds new job records in first-appearance order (as the sequential executor does) and lays out one multi-version
+    /// entry per (record, transaction), grouped by record and ordered by transaction.
+    /// </summary>
+    private int LayOutRecordLocations(Jobs.JobStore jobs)
+    {
+        var locations = 0;
+        for (var j = 0; j < _count; j++)
+        {
+            if (_recordSlot[j] == -1)
+            {
+                continue;
+            }
+
+            var slot = jobs.GetOrAddSlot(_txs[j].Job);
+            _recordSlot[j] = slot;
+            if (_recordLocationOfSlot.Length <= slot)
+            {
+                var grown = new int[Math.Max(jobs.Capacity, slot + 1)];
+                Array.Fill(grown, -1);
+                _recordLocationOfSlot.AsSpan().CopyTo(grown);
+                _recordLocationOfSlot = grown;
+            }
+
+            var location = _recordLocationOfSlot[slot];
+            if (location < 0)
+            {
+                location = locations++;
+                _recordLocationOfSlot[slot] = location;
+                _recordLocationSlot[location] = slot;
+                _recordLocationStart[location] = 0;
+                _recordLocationWritten[location] = false;
+            }
+
+            _recordLocationStart[location]++;
+            _recordStart[j] = location;
+        }
+
+        var offset = 0;
+        for (var location = 0; location < locations; location++)
+        {
+            var size = _recordLocationStart[location];
+            _recordLocationStart[location] = offset;
+            offset += size;
+        }
+
+        _recordLocationStart[locations] = offset;
+        for (var location = 0; location < locations; location++)
+        {
+            _recordReadPosition[location] = _recordLocationStart[location];
+        }
+
+        // _recordReadPosition is the fill cursor per location until execution overwrites it.
+        for (var j = 0; j < _count; j++)
+        {
+            if (_recordSlot[j] < 0)
+            {
+                continue;
+            }
+
+            var location = _recordStart[j];
+            var position = _recordReadPosition[location]++;
+            _recordPosition[j] = position;
+            _recordEntryTx[position] = j;
+            _recordStart[j] = _recordLocationStart[location];
+        }
+
+        return locations;
+    }
+
     private void RunScheduler()
     {
         Span<AccountState> accounts = stackalloc AccountState[MaxAccounts];
@@ -256,7 +362,8 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
     {
         wroteNewLocation = false;
         var count = _accountCount[tx];
-        if (count == 0)
+        var recordSlot = _recordSlot[tx];
+        if (count == 0 && recordSlot < 0)
         {
             return -1;
         }
@@ -271,7 +378,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
                 return _entryTx[-2 - read];
             }
 
-            if (read == MultiVersionMemory.FromStorage)
+            if (read == MultiVersionMemory<AccountState>.FromStorage)
             {
                 accounts[k] = _store!.StateAt(_slot[i]);
             }
@@ -280,8 +387,35 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
             _readIncarnation[i] = readIncarnation;
         }
 
-        _status[tx] = NativePrograms.Execute(_txs[tx], _height, _settings.UnbondingBlocks, accounts[..count], out var mask);
+        var job = default(JobRecord);
+        if (recordSlot >= 0)
+        {
+            var read = _recordMemory.Read(_recordStart[tx], _recordPosition[tx], out var readIncarnation, out job);
+            if (read <= -2)
+            {
+                return _recordEntryTx[-2 - read];
+            }
+
+            if (read == MultiVersionMemory<JobRecord>.FromStorage)
+            {
+                job = _store!.Jobs.StateAt(recordSlot);
+            }
+
+            _recordReadPosition[tx] = read;
+            _recordReadIncarnation[tx] = readIncarnation;
+        }
+
+        _status[tx] = NativePrograms.Execute(_txs[tx], _context, accounts[..count], ref job, out var mask);
         var previous = _lastWriteMask[tx];
+        if ((mask & NativePrograms.RecordWritten) != 0)
+        {
+            _recordMemory.Write(_recordPosition[tx], incarnation, job);
+        }
+        else if ((previous & NativePrograms.RecordWritten) != 0)
+        {
+            _recordMemory.Remove(_recordPosition[tx]);
+        }
+
         for (var k = 0; k < count; k++)
         {
             var bit = 1 << k;
@@ -311,6 +445,11 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
             valid = _memory.StillReads(_start[i], _position[i], _readPosition[i], _readIncarnation[i]);
         }
 
+        if (valid && _recordSlot[tx] >= 0)
+        {
+            valid = _recordMemory.StillReads(_recordStart[tx], _recordPosition[tx], _recordReadPosition[tx], _recordReadIncarnation[tx]);
+        }
+
         var aborted = !valid && _scheduler.TryValidationAbort(tx, incarnation);
         if (aborted)
         {
@@ -321,6 +460,11 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
                 {
                     _memory.MarkEstimate(_position[baseIndex + k]);
                 }
+            }
+
+            if ((mask & NativePrograms.RecordWritten) != 0)
+            {
+                _recordMemory.MarkEstimate(_recordPosition[tx]);
             }
         }
 
@@ -339,12 +483,26 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         }
     }
 
+    private void ApplyFinalRecordWrites(Jobs.JobStore jobs, int locations)
+    {
+        for (var location = 0; location < locations; location++)
+        {
+            var slot = _recordLocationSlot[location];
+            _recordLocationOfSlot[slot] = -1;
+            if (_recordMemory.TryFinal(_recordLocationStart[location], _recordLocationStart[location + 1], out var value))
+            {
+                jobs.StateAt(slot) = value;
+                jobs.MarkDirty(slot);
+            }
+        }
+    }
+
     private void WriteReceipts(BlockOutput output, int from, int to)
     {
         for (var j = from; j < to; j++)
         {
             output.Statuses[j] = _status[j];
-            output.ReceiptLeaves[j] = ReceiptHashing.Leaf(_txs[j], _status[j], _height, j);
+            output.ReceiptLeaves[j] = ReceiptHashing.Leaf(_txs[j], _status[j], _context.Height, j);
         }
     }
 }

@@ -8,8 +8,12 @@ namespace Depin.Ledger.Execution;
 /// <summary>The reference executor: one transaction after another, directly against the store.</summary>
 public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecutor
 {
-    public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, BlockOutput output)
+    /// <summary>Executes with block timestamp 0 (for blocks without job programs).</summary>
+    public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, BlockOutput output) => Execute(store, block, height, 0, output);
+
+    public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output)
     {
+        var context = new BlockContext(height, timestampMs, settings.UnbondingBlocks);
         var txs = block.Span;
         output.Reset(txs.Length);
         Span<AccountId> ids = stackalloc AccountId[4];
@@ -28,7 +32,21 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
                     accounts[k] = store.StateAt(slots[k]);
                 }
 
-                status = NativePrograms.Execute(tx, height, settings.UnbondingBlocks, accounts[..count], out var mask);
+                var jobSlot = -1;
+                var job = default(Jobs.JobRecord);
+                if (tx.HasJobRecord)
+                {
+                    jobSlot = store.Jobs.GetOrAddSlot(tx.Job);
+                    job = store.Jobs.StateAt(jobSlot);
+                }
+
+                status = NativePrograms.Execute(tx, context, accounts[..count], ref job, out var mask);
+                if ((mask & NativePrograms.RecordWritten) != 0)
+                {
+                    store.Jobs.StateAt(jobSlot) = job;
+                    store.Jobs.MarkDirty(jobSlot);
+                }
+
                 for (var k = 0; k < count; k++)
                 {
                     if ((mask & (1 << k)) != 0)

@@ -24,7 +24,7 @@ public sealed partial class LedgerNode : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly AccountStore _store = new();
-    private readonly StateTree _tree = new();
+    private readonly LedgerStateTree _tree = new();
     private readonly SequentialExecutor _sequential;
     private readonly ParallelExecutor? _parallel;
     private readonly BlockOutput _output = new();
@@ -67,6 +67,9 @@ public sealed partial class LedgerNode : IDisposable
     public long Height { get; private set; }
 
     public Hash256 LatestHash { get; private set; }
+
+    /// <summary>Timestamp of the latest block, Unix ms; the next block's is at least this.</summary>
+    public long LatestTimestampMs { get; private set; }
 
     public Hash256 StateRoot => _tree.Root;
 
@@ -128,6 +131,40 @@ public sealed partial class LedgerNode : IDisposable
         }
     }
 
+    /// <summary>A job record at the latest durable height (<see cref="Jobs.JobStatus.None"/> when the id was never used).</summary>
+    public (Jobs.JobRecord Record, long Height) GetJob(TxId id)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            return (_store.Jobs.Get(id), Height);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>An inclusion proof of a job record against the latest state root; null when there is no record.</summary>
+    public JobProof? GetJobProof(TxId id)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            if (!_store.Jobs.TryGet(id, out var record, out var slot) || record.IsEmpty)
+            {
+                return null;
+            }
+
+            var (index, siblings) = _tree.JobPath(slot);
+            return new JobProof(Height, _tree.Root, id, record, index, siblings);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
     public Receipt? GetReceipt(TxId id)
     {
         _stateLock.EnterReadLock();
@@ -168,7 +205,7 @@ public sealed partial class LedgerNode : IDisposable
                 return null;
             }
 
-            return new AccountProof(Height, _tree.Root, id, state, slot, _tree.Siblings(slot));
+            return new AccountProof(Height, _tree.Root, id, state, slot, _tree.AccountSiblings(slot));
         }
         finally
         {
@@ -222,14 +259,13 @@ public sealed partial class LedgerNode : IDisposable
         var snapshot = _snapshots.LoadLatest();
         if (snapshot is not null)
         {
-            _store.Import(snapshot.Ids.AsSpan(0, snapshot.Count), snapshot.States.AsSpan(0, snapshot.Count));
+            _store.Import(snapshot.Ids, snapshot.States);
+            _store.Jobs.Import(snapshot.JobIds, snapshot.Jobs);
             _tree.Rebuild(_store);
             if (_tree.Root != snapshot.StateRoot)
             {
                 throw new LedgerCorruptionException(Path.Combine(_options.DataDirectory, "snapshots"), 0, $"snapshot at height {snapshot.Height} does not match its state root");
             }
-
-            _store.TakeDirty();
         }
 
         var snapshotHeight = snapshot?.Height ?? 0;
@@ -245,8 +281,8 @@ public sealed partial class LedgerNode : IDisposable
             if (header.Height > snapshotHeight)
             {
                 var executor = ExecutorFor(block.Transactions.Length);
-                executor.Execute(_store, block.Transactions, header.Height, _output);
-                var root = _tree.Update(_store, _store.TakeDirty());
+                executor.Execute(_store, block.Transactions, header.Height, header.TimestampMs, _output);
+                var root = _tree.Update(_store);
                 if (root != header.StateRoot || _output.ReceiptsRoot() != header.ReceiptsRoot ||
                     !_output.Statuses.AsSpan(0, block.Transactions.Length).SequenceEqual(block.Statuses))
                 {
@@ -264,6 +300,7 @@ public sealed partial class LedgerNode : IDisposable
             _blocks.Add(new CommittedBlock(header, hash, block.Location, block.Statuses));
             Height = header.Height;
             LatestHash = hash;
+            LatestTimestampMs = header.TimestampMs;
         });
 
         if (snapshotHeight > Height)
@@ -422,9 +459,11 @@ public sealed partial class LedgerNode : IDisposable
             _stateLock.EnterWriteLock();
             try
             {
-                ExecutorFor(block.Count).Execute(_store, block.ToArray(), height, _output);
-                var stateRoot = _tree.Update(_store, _store.TakeDirty());
-                var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), _time.GetUtcNow().ToUnixTimeMilliseconds(), block.Count);
+                // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree.
+                var timestamp = Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                ExecutorFor(block.Count).Execute(_store, block.ToArray(), height, timestamp, _output);
+                var stateRoot = _tree.Update(_store);
+                var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), timestamp, block.Count);
                 var statuses = _output.Statuses.AsSpan(0, block.Count).ToArray();
                 var location = _log.Append(header, transactions, statuses);
                 committed = new CommittedBlock(header, header.Hash, location, statuses);
@@ -432,10 +471,12 @@ public sealed partial class LedgerNode : IDisposable
                 _blocks.Add(committed);
                 Height = height;
                 LatestHash = committed.Hash;
+                LatestTimestampMs = timestamp;
                 if (height % _options.SnapshotIntervalBlocks == 0 && _snapshotWrite.IsCompleted)
                 {
                     var (ids, states) = _store.Export();
-                    var snapshot = new Snapshot(height, committed.Hash, stateRoot, ids, states, ids.Length);
+                    var (jobIds, jobs) = _store.Jobs.Export();
+                    var snapshot = new Snapshot(height, committed.Hash, stateRoot, ids, states, jobIds, jobs);
                     _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot));
                 }
             }

@@ -11,8 +11,14 @@ namespace Depin.Ledger.Programs;
 /// </summary>
 public static class NativePrograms
 {
-    /// <summary>Executes <paramref name="tx"/> in place on <paramref name="accounts"/>; <paramref name="writeMask"/> has bit k set where account k changed.</summary>
-    public static ReceiptStatus Execute(in Transaction tx, long height, long unbondingBlocks, Span<AccountState> accounts, out int writeMask)
+    /// <summary>The bit of a write mask that says the job record changed (bits 0..3 are the declared accounts).</summary>
+    public const int RecordWritten = 1 << 4;
+
+    /// <summary>
+    /// Executes <paramref name="tx"/> in place on <paramref name="accounts"/> and, for job programs, <paramref name="job"/>;
+    /// <paramref name="writeMask"/> has bit k set where account k changed and <see cref="RecordWritten"/> when the record did.
+    /// </summary>
+    public static ReceiptStatus Execute(in Transaction tx, in BlockContext block, Span<AccountState> accounts, ref Jobs.JobRecord job, out int writeMask)
     {
         writeMask = 0;
         if (tx.Amount < 0 || tx.Fee < 0)
@@ -20,6 +26,13 @@ public static class NativePrograms
             return ReceiptStatus.InvalidAmount;
         }
 
+        if (tx.HasJobRecord)
+        {
+            return JobPrograms.Execute(tx, block, accounts, ref job, ref writeMask);
+        }
+
+        var height = block.Height;
+        var unbondingBlocks = block.UnbondingBlocks;
         switch (tx.Program)
         {
             case ProgramKind.Transfer:
@@ -52,6 +65,11 @@ public static class NativePrograms
     /// <summary>Static checks that need no state: account kinds, duplicates, positive amounts.</summary>
     public static ReceiptStatus CheckShape(in Transaction tx)
     {
+        if (tx.HasJobRecord)
+        {
+            return JobPrograms.CheckShape(tx);
+        }
+
         switch (tx.Program)
         {
             case ProgramKind.Transfer:
@@ -107,7 +125,7 @@ public static class NativePrograms
     private static ReceiptStatus Positive(long amount) => amount > 0 ? ReceiptStatus.Success : ReceiptStatus.InvalidAmount;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryAdd(long a, long b, out long sum)
+    internal static bool TryAdd(long a, long b, out long sum)
     {
         sum = a + b;
         return b <= long.MaxValue - a;

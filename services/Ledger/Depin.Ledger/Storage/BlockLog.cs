@@ -9,10 +9,12 @@ namespace Depin.Ledger.Storage;
 /// <summary>
 /// The write-ahead log of blocks, in segment files <c>blocks-NNNNNN.wal</c>. Record: magic, payload length, CRC-32C of
 /// the payload, payload (header, transactions, receipt statuses). Every append is flushed to disk before it returns.
+/// Format 2 ("DPB2": transactions with job payloads); a format-1 log is refused with <see cref="LedgerFormatException"/>.
 /// </summary>
 public sealed partial class BlockLog : IDisposable
 {
-    public const uint Magic = 0x31425044; // "DPB1"
+    public const uint Magic = 0x32425044; // "DPB2"
+    private const uint MagicV1 = 0x31425044; // "DPB1"
     public const int RecordHeaderSize = 12;
 
     private readonly string _directory;
@@ -45,6 +47,11 @@ public sealed partial class BlockLog : IDisposable
             }
 
             var bytes = File.ReadAllBytes(path);
+            if (bytes.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(bytes) == MagicV1)
+            {
+                throw new LedgerFormatException(_directory, "block log format 1");
+            }
+
             var isLast = s == segments.Length - 1;
             var offset = 0L;
             while (offset < bytes.Length)

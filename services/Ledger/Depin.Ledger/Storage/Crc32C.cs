@@ -8,9 +8,18 @@ public static class Crc32C
 {
     private static readonly uint[] Table = BuildTable();
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    /// <summary>The start value of <see cref="Update"/>.</summary>
+    public const uint Initial = 0xFFFFFFFFu;
+
+    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Update(Initial, data));
+
+    /// <summary>The final CRC of a running <see cref="Update"/> value.</summary>
+    public static uint Finish(uint running) => ~running;
+
+    /// <summary>Continues a running CRC over more bytes: Finish(Update(Update(Initial, a), b)) == Compute(a ‖ b).</summary>
+    public static uint Update(uint running, ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
+        var crc = running;
         if (Sse42.X64.IsSupported)
         {
             ulong wide = crc;
@@ -34,7 +43,7 @@ public static class Crc32C
             }
         }
 
-        return ~crc;
+        return crc;
     }
 
     private static uint[] BuildTable()

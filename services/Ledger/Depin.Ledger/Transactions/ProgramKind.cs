@@ -35,4 +35,28 @@ public enum ProgramKind : byte
 
     /// <summary>Pays To Amount out of the reward pool.</summary>
     RewardCredit = 11,
+
+    /// <summary>Creates Job's record for customer From and locks Amount (the most it pays) in it; payload: parameters hash, work units, kind, attempt budget, deadline.</summary>
+    JobSubmit = 12,
+
+    /// <summary>Leases queued Job to payload Worker of provider To until payload Until, under the next fencing token.</summary>
+    JobLease = 13,
+
+    /// <summary>Moves the lease deadline of Job to payload Until; only the leaseholder with the current token.</summary>
+    JobExtend = 14,
+
+    /// <summary>Records the result digest of Job; only the leaseholder with the current token, before the lease deadline.</summary>
+    JobComplete = 15,
+
+    /// <summary>Pays a completed (and verified) Job: provider To gets Amount − Fee, the treasury Fee, customer From the rest.</summary>
+    JobSettle = 16,
+
+    /// <summary>Ends an attempt of Job (by its leaseholder, or anyone once the lease expired): queued again, or Failed and refunded when the attempt budget is spent.</summary>
+    JobFail = 17,
+
+    /// <summary>Customer From cancels queued Job; its escrow is refunded.</summary>
+    JobCancel = 18,
+
+    /// <summary>Ends Job once its deadline passed; its escrow is refunded to customer From.</summary>
+    JobExpire = 19,
 }

@@ -3,7 +3,7 @@ using Depin.Ledger.Accounts;
 
 namespace Depin.Ledger.Transactions;
 
-/// <summary>One ledger transaction: a native program with its accounts and amounts (micro-credits).</summary>
+/// <summary>One ledger transaction: a native program with its accounts, amounts (micro-credits) and, for job programs, a payload.</summary>
 public readonly record struct Transaction(
     TxId Id,
     ProgramKind Program,
@@ -11,9 +11,13 @@ public readonly record struct Transaction(
     AccountId To,
     long Amount,
     long Fee = 0,
-    TxId Job = default)
+    TxId Job = default,
+    JobPayload Payload = default)
 {
-    public const int EncodedSize = TxId.Size + 1 + AccountId.Size * 2 + 8 + 8 + TxId.Size;
+    public const int EncodedSize = TxId.Size + 1 + AccountId.Size * 2 + 8 + 8 + TxId.Size + JobPayload.EncodedSize;
+
+    /// <summary>True for the job programs, which read and may write the job record of <see cref="Job"/>.</summary>
+    public bool HasJobRecord => Program >= ProgramKind.JobSubmit && Program <= ProgramKind.JobExpire;
 
     public static Transaction Transfer(TxId id, AccountId from, AccountId to, long amount) => new(id, ProgramKind.Transfer, from, to, amount);
 
@@ -81,6 +85,17 @@ public readonly record struct Transaction(
                 accounts[0] = SystemAccounts.RewardPool;
                 accounts[1] = To;
                 return 2;
+            case ProgramKind.JobSubmit:
+            case ProgramKind.JobFail:
+            case ProgramKind.JobCancel:
+            case ProgramKind.JobExpire:
+                accounts[0] = From;
+                return 1;
+            case ProgramKind.JobSettle:
+                accounts[0] = To;
+                accounts[1] = SystemAccounts.Treasury;
+                accounts[2] = From;
+                return 3;
             default:
                 return 0;
         }
@@ -95,6 +110,7 @@ public readonly record struct Transaction(
         BinaryPrimitives.WriteInt64LittleEndian(destination[57..], Amount);
         BinaryPrimitives.WriteInt64LittleEndian(destination[65..], Fee);
         Job.WriteTo(destination[73..]);
+        Payload.WriteTo(destination[89..]);
     }
 
     public static Transaction ReadFrom(ReadOnlySpan<byte> source) => new(
@@ -104,5 +120,6 @@ public readonly record struct Transaction(
         new AccountId(source.Slice(37, AccountId.Size)),
         BinaryPrimitives.ReadInt64LittleEndian(source[57..]),
         BinaryPrimitives.ReadInt64LittleEndian(source[65..]),
-        TxId.ReadFrom(source[73..]));
+        TxId.ReadFrom(source[73..]),
+        JobPayload.ReadFrom(source[89..]));
 }

@@ -1,0 +1,128 @@
+using Depin.Ledger.Accounts;
+using Depin.Ledger.Jobs;
+using Depin.Ledger.Node;
+using Depin.Ledger.Storage;
+using Depin.Ledger.Transactions;
+using Depin.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Depin.Ledger.Tests.RandomJobBlocks;
+
+namespace Depin.Ledger.Tests.Jobs;
+
+public sealed class JobLedgerNodeTests : IDisposable
+{
+    private static readonly AccountId Customer = AccountId.FromNumber(1);
+    private static readonly AccountId Provider = AccountId.FromNumber(2);
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private LedgerNode Open(TimeProvider clock, int snapshotInterval = 1_000)
+    {
+        var node = new LedgerNode(
+            new LedgerOptions { DataDirectory = _data.Path, SnapshotIntervalBlocks = snapshotInterval, ExecutionThreads = 2, ParallelThreshold = 2 },
+            NullLogger<LedgerNode>.Instance,
+            clock);
+        node.Start();
+        return node;
+    }
+
+    private static async Task<ReceiptStatus> One(LedgerNode node, Transaction tx) => (await node.SubmitAsync([tx]))[0].Status;
+
+    /// <summary>Runs jobs through their whole lifecycle on <paramref name="node"/>; returns the job ids.</summary>
+    private static async Task<TxId[]> RunLifecycleAsync(LedgerNode node, Clock clock, int jobs)
+    {
+        await node.SubmitAsync([Transaction.Deposit(TxId.New(), Customer, 1_000_000)]);
+        var ids = Enumerable.Range(0, jobs).Select(i => TxId.Derive("job-" + i)).ToArray();
+        var worker = TxId.Derive("worker");
+        await node.SubmitAsync([.. ids.Select(id => Submit(id, Customer, 1_000, clock.Now + 600_000))]);
+        clock.Advance(1_000);
+        await node.SubmitAsync([.. ids.Select(id => Lease(id, worker, Provider, clock.Now + 30_000))]);
+        clock.Advance(1_000);
+        await node.SubmitAsync([.. ids.Select(id => Complete(id, worker, 1, default))]);
+        clock.Advance(1_000);
+        await node.SubmitAsync([.. ids.Select(id => Settle(id, Customer, Provider, 400, 10))]);
+        return ids;
+    }
+
+    [Fact]
+    public async Task Block_timestamps_drive_the_job_programs_and_replay_under_another_clock_gives_the_same_state()
+    {
+        var clock = new Clock(1_700_000_000_000);
+        Depin.Ledger.Commitment.Hash256 root;
+        TxId[] ids;
+        using (var node = Open(clock))
+        {
+            ids = await RunLifecycleAsync(node, clock, 20);
+            root = node.StateRoot;
+            Assert.All(ids, id => Assert.Equal(JobStatus.Settled, node.GetJob(id).Record.Status));
+        }
+
+        using var replayed = Open(new Clock(1_900_000_000_000));
+
+        Assert.Equal(root, replayed.StateRoot);
+        Assert.All(ids, id => Assert.Equal(JobStatus.Settled, replayed.GetJob(id).Record.Status));
+        Assert.Equal(1_000_000 - 20 * 400, replayed.GetAccount(Customer).State.Balance);
+    }
+
+    [Fact]
+    public async Task A_block_is_never_timestamped_before_the_previous_one()
+    {
+        var clock = new Clock(1_700_000_000_000);
+        using var node = Open(clock);
+        await node.SubmitAsync([Transaction.Deposit(TxId.New(), Customer, 10_000)]);
+        var first = node.LatestTimestampMs;
+        clock.Advance(-60_000);
+
+        await One(node, Submit(TxId.Derive("late"), Customer, 100, first + 1));
+
+        Assert.Equal(first, node.LatestTimestampMs);
+        Assert.Equal(JobStatus.Queued, node.GetJob(TxId.Derive("late")).Record.Status);
+    }
+
+    [Fact]
+    public async Task Job_records_survive_a_snapshot_and_their_inclusion_proofs_verify()
+    {
+        var clock = new Clock(1_700_000_000_000);
+        TxId[] ids;
+        using (var node = Open(clock, snapshotInterval: 2))
+        {
+            ids = await RunLifecycleAsync(node, clock, 9);
+            await node.StopAsync();
+        }
+
+        using var reopened = Open(clock, snapshotInterval: 2);
+        foreach (var id in ids)
+        {
+            var proof = reopened.GetJobProof(id)!;
+            Assert.True(proof.Verify());
+            Assert.Equal(reopened.StateRoot, proof.StateRoot);
+            Assert.False((proof with { Record = proof.Record with { Price = 1 } }).Verify());
+        }
+
+        Assert.True(reopened.GetProof(Customer)!.Verify());
+        Assert.Null(reopened.GetJobProof(TxId.Derive("never")));
+    }
+
+    [Fact]
+    public void Data_of_the_older_format_is_refused_with_what_to_do()
+    {
+        var blocks = Directory.CreateDirectory(Path.Combine(_data.Path, "blocks")).FullName;
+        File.WriteAllBytes(Path.Combine(blocks, BlockLog.SegmentName(0)), [0x44, 0x50, 0x42, 0x31, 0, 0, 0, 0]);
+
+        var refused = Assert.Throws<LedgerFormatException>(() => Open(new Clock(0)));
+
+        Assert.Contains("older format", refused.Message);
+        Assert.Contains("move that data directory away", refused.Message);
+    }
+
+    /// <summary>A wall clock the test moves.</summary>
+    private sealed class Clock(long unixMs) : TimeProvider
+    {
+        public long Now { get; private set; } = unixMs;
+
+        public void Advance(long ms) => Now += ms;
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Now);
+    }
+}

@@ -20,6 +20,7 @@ columns.AddRange(Enumerable.Range(1, cores).Select(t => $"par{t}/seq"));
 columns.Add("same root");
 var table = new ResultTable([.. columns]);
 double transfers10K = 0;
+double jobSuccess = 0;
 foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
 {
     var random = new Random(accounts);
@@ -39,8 +40,17 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
     AddRow(ExecutorBench.Run("marketplace mix (hot treasury)", Workloads.Genesis(11_000, 1_000_000_000), workload, cores));
 }
 
+{
+    // Blocks of the pipeline are timed from the fourth on, when every stage is full (submit, lease, complete, settle).
+    var workload = Workloads.JobLifecycle(blocks + 3, BlockSize, 10_000, 100);
+    var genesis = Workloads.Genesis(10_100, 1_000_000_000);
+    AddRow(ExecutorBench.Run("job programs (lifecycle pipeline)", genesis, workload, cores, untimed: 4));
+    jobSuccess = ExecutorBench.SuccessShare(genesis, workload);
+}
+
 Console.WriteLine("In-memory execution, transactions per second (state root compared with the sequential run):");
 table.Print(Console.Out);
+Console.WriteLine($"job programs: {jobSuccess:P1} of the pipeline's transactions succeed (submit, lease, complete, settle)");
 if (args.Contains("--executor-only"))
 {
     return 0;

@@ -20,6 +20,56 @@ internal static class Workloads
         return txs;
     }
 
+    /// <summary>Block timestamp of a height in every workload (Unix ms), so that job deadlines mean the same to every executor.</summary>
+    public static long Timestamp(long height) => 1_700_000_000_000 + height * 1_000;
+
+    /// <summary>
+    /// The job programs alone, as a pipeline: every block submits a quarter of its jobs, leases the jobs submitted one
+    /// block earlier, completes those leased, and settles those completed (each settlement touches the treasury).
+    /// Customers are accounts [0, customers), providers the next <paramref name="providers"/>. Block b runs at height b + 2.
+    /// </summary>
+    public static Transaction[][] JobLifecycle(int blocks, int count, int customers, int providers)
+    {
+        var perStage = count / 4;
+        var result = new Transaction[blocks][];
+        var jobs = new TxId[blocks][];
+        for (var b = 0; b < blocks; b++)
+        {
+            var now = Timestamp(b + 2);
+            jobs[b] = Enumerable.Range(0, perStage).Select(_ => TxId.New()).ToArray();
+            var txs = new List<Transaction>(count);
+            for (var i = 0; i < perStage; i++)
+            {
+                var customer = Account((b * perStage + i) % customers);
+                txs.Add(new Transaction(TxId.New(), ProgramKind.JobSubmit, customer, default, 10_000, 0, jobs[b][i],
+                    new JobPayload(default, default, 0, now + 3_600_000, 1_000, 1, 3)));
+                if (b >= 1)
+                {
+                    txs.Add(new Transaction(TxId.New(), ProgramKind.JobLease, default, Account(customers + i % providers), 0, 0, jobs[b - 1][i],
+                        new JobPayload(default, Worker(i % providers), 0, now + 60_000, 0, 0, 0)));
+                }
+
+                if (b >= 2)
+                {
+                    txs.Add(new Transaction(TxId.New(), ProgramKind.JobComplete, default, default, 0, 0, jobs[b - 2][i],
+                        new JobPayload(default, Worker(i % providers), 1, 0, 0, 0, 0)));
+                }
+
+                if (b >= 3)
+                {
+                    var earlier = Account(((b - 3) * perStage + i) % customers);
+                    txs.Add(new Transaction(TxId.New(), ProgramKind.JobSettle, earlier, Account(customers + i % providers), 4_000, 100, jobs[b - 3][i]));
+                }
+            }
+
+            result[b] = [.. txs];
+        }
+
+        return result;
+    }
+
+    private static TxId Worker(int i) => TxId.Derive("bench-worker-" + i);
+
     /// <summary>Peer-to-peer transfers between uniformly random distinct accounts.</summary>
     public static Transaction[] Transfers(Random random, int count, int accounts)
     {

@@ -29,6 +29,9 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
         own.Headers.Add("X-Api-Key", registration.ApiKey);
         using var ownResponse = await host.Http.SendAsync(own);
         var balance = await ownResponse.Content.ReadFromJsonAsync<AccountDto>();
+        using var recordResponse = await Send(HttpMethod.Get, $"/api/ledger/jobs/{job.JobId}", registration.ApiKey);
+        var record = await recordResponse.Content.ReadFromJsonAsync<JobRecordDto>();
+        Assert.Equal(("settled", job.Price, 0L), (record!.Status, (long?)record.Price, record.Escrow));
         Assert.Equal(10_000_000 - job.Price, balance!.Balance);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Depin.Contracts.Events;
+using Depin.Contracts.Ledger;
 using Depin.Contracts.Marketplace;
 
 namespace Depin.Marketplace.IntegrationTests;
@@ -23,7 +24,7 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
     }
 
     [Fact]
-    public async Task Stopping_an_agent_gives_its_lease_back_without_counting_a_failure()
+    public async Task Stopping_an_agent_gives_its_lease_back_and_the_job_is_queued_again()
     {
         var (customer, _) = await fx.NewCustomerAsync(10_000);
         var (_, prov) = await fx.NewProviderAsync();
@@ -43,6 +44,27 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         Assert.Contains("released by worker", queued.History[^1].Detail, StringComparison.Ordinal);
         await customer.CancelJobAsync(job.JobId);
         await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+    }
+
+    [Fact]
+    public async Task A_transition_the_ledger_committed_but_the_job_never_recorded_is_adopted_from_the_ledger()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), 1));
+        var escrow = 10_000 - await fx.BalanceAsync(reg.LedgerAddress);
+        // As if the marketplace crashed right after the ledger committed the cancellation.
+        var cancelled = await fx.Ledger.SubmitAsync([new LedgerTransactionDto(Guid.NewGuid().ToString(), "job-cancel", From: reg.LedgerAddress, Job: job.JobId)]);
+        var (provider, _) = await fx.NewProviderAsync();
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("cheap", [new DeviceInfo("cpu", 1L << 30, 4, 1)], 1, ["matmul"]));
+
+        var lease = await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 1));
+        var view = await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
+
+        Assert.True(escrow > 0);
+        Assert.Equal("success", cancelled[0].Status);
+        Assert.NotEqual(job.JobId, lease.Content?.JobId);
+        Assert.Contains(view.History, h => h.Detail?.Contains("from the ledger record", StringComparison.Ordinal) == true);
+        Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
     }
 
     [Fact]

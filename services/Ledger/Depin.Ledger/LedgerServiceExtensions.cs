@@ -32,7 +32,9 @@ public static class LedgerServiceExtensions
             sp.GetRequiredService<IOptions<LedgerOptions>>().Value,
             sp.GetRequiredService<AdminKey>(),
             sp.GetService<ILedgerAccountOwners>()));
-        builder.Services.AddSingleton<ILedgerClient, LocalLedgerClient>();
+        builder.Services.AddSingleton<LocalLedgerClient>();
+        builder.Services.AddSingleton<ILedgerClient>(sp => sp.GetRequiredService<LocalLedgerClient>());
+        builder.Services.AddSingleton<ILedgerJobs>(sp => sp.GetRequiredService<LocalLedgerClient>());
         builder.Services.AddHostedService<LedgerHostedService>();
         builder.Services.AddSingleton<IDashboardSource, LedgerDashboardSource>();
         builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");

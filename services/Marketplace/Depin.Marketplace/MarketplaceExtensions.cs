@@ -76,7 +76,9 @@ public static class MarketplaceExtensions
                         c.DefaultRequestHeaders.Add(AdminKey.HeaderName, options.LedgerApiKey);
                     }
                 });
-            builder.Services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
+            builder.Services.TryAddSingleton<HttpLedgerClient>();
+            builder.Services.TryAddSingleton<ILedgerClient>(sp => sp.GetRequiredService<HttpLedgerClient>());
+            builder.Services.TryAddSingleton<ILedgerJobs>(sp => sp.GetRequiredService<HttpLedgerClient>());
         }
 
         builder.Services.AddAuthentication(ApiKeys.Scheme)

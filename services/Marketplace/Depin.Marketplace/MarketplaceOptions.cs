@@ -20,7 +20,10 @@ public sealed class MarketplaceOptions
     /// <summary>How often a worker grain checks its last heartbeat. Default 5 s.</summary>
     public TimeSpan HeartbeatCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Failed attempts (expired leases, failed verifications) before a job fails and is refunded. Default 3.</summary>
+    /// <summary>Deadline of a job whose customer gives none, so that no escrow stays locked for ever. Default 24 h.</summary>
+    public TimeSpan DefaultJobDeadline { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Leases a job may take (each expired, released or failed-verification lease uses one) before it fails and is refunded; the ledger enforces it. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>Longest lease long-poll. Default 20 s.</summary>

@@ -6,8 +6,19 @@ using Depin.Ledger.Transactions;
 namespace Depin.Ledger.Api;
 
 /// <summary>The in-process <see cref="ILedgerClient"/>: same validation as REST, straight into the node.</summary>
-public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient
+public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient, ILedgerJobs
 {
+    public Task<JobRecordDto?> GetJobAsync(string job, CancellationToken cancellationToken = default)
+    {
+        if (!TxId.TryParse(job, out var id))
+        {
+            return Task.FromResult<JobRecordDto?>(null);
+        }
+
+        var (record, height) = node.GetJob(id);
+        return Task.FromResult(record.IsEmpty ? null : record.ToDto(id, height));
+    }
+
     public async Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default)
     {
         var mapped = TransactionMapping.TryMapBatch(transactions, node.Options.MaxBatchSize, out var errors)

@@ -14,7 +14,9 @@ namespace Depin.Marketplace.Jobs;
 
 /// <summary>
 /// A job and its state machine: submitted → funded (escrow locked) → queued → leased → completed → verified → settled,
-/// or rejected at funding, or failed / cancelled / expired → refunded. Key: job UUID.
+/// or rejected at funding, or failed / cancelled / expired → refunded. Key: job UUID. The grain coordinates (it
+/// serialises the job's transitions, verifies results, wakes waiting leases); the ledger decides: every transition that
+/// matters goes through the ledger's job programs, and on activation the grain adopts what the ledger's record says.
 /// </summary>
 public interface IJobGrain : IGrainWithGuidKey
 {
@@ -52,6 +54,7 @@ public sealed partial class JobGrain(
     ILedgerClient ledger,
     IEventPublisher events,
     IJobResultStore results,
+    ILedgerJobs records,
     KernelRegistry kernels,
     IOptions<MarketplaceOptions> options,
     TimeProvider time,
@@ -69,14 +72,16 @@ public sealed partial class JobGrain(
 
     private JobState S => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.Exists && !S.IsFinal)
         {
-            StartTimer();
+            await ReconcileAsync(cancellationToken);
+            if (!S.IsFinal)
+            {
+                StartTimer();
+            }
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<JobState> Submit(JobSubmission submission)
@@ -123,6 +128,14 @@ public sealed partial class JobGrain(
         var fee = (long)((Int128)price * options.Value.FeeBasisPoints / 10_000);
         var token = S.FencingToken + 1;
         var expires = now + options.Value.LeaseDuration;
+        var leased = (await ledger.SubmitAsync([JobLedger.Lease(JobId, token, offer.WorkerId, offer.ProviderAddress, expires)]))[0];
+        if (!leased.Succeeded)
+        {
+            // The ledger's record moved on (deadline, budget, a lease this grain did not record): follow it.
+            await ReconcileAsync(CancellationToken.None);
+            return null;
+        }
+
         Transition(JobStatuses.Leased, $"worker {offer.WorkerId}, token {token}, price {price}", now) ;
         state.State = S with
         {
@@ -146,6 +159,12 @@ public sealed partial class JobGrain(
         }
 
         var expires = time.GetUtcNow() + options.Value.LeaseDuration;
+        var extended = (await ledger.SubmitAsync([JobLedger.Extend(JobId, fencingToken, workerId, expires)]))[0];
+        if (!extended.Succeeded)
+        {
+            return null;
+        }
+
         state.State = S with { LeaseExpiresAt = expires };
         await state.WriteStateAsync();
         return expires;
@@ -168,6 +187,12 @@ public sealed partial class JobGrain(
         }
 
         var job = S.Submission!;
+        var completed = (await ledger.SubmitAsync([JobLedger.Complete(JobId, fencingToken, workerId, digest)]))[0];
+        if (!completed.Succeeded)
+        {
+            return new CompletionResult(CompletionStatus.Stale, S.Status, "the ledger refused the completion: " + completed.Status);
+        }
+
         Transition(JobStatuses.Completed, $"digest {digest}", time.GetUtcNow());
         state.State = S with { ResultDigest = digest, ResultToken = fencingToken };
         await state.WriteStateAsync();
@@ -200,7 +225,7 @@ public sealed partial class JobGrain(
         }
 
         await GrainFactory.GetGrain<IWorkerGrain>(workerId).LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.Released);
-        await RequeueAsync("released by worker" + (reason is null ? "" : ": " + reason));
+        await EndAttemptAsync("released by worker" + (reason is null ? "" : ": " + reason));
         return true;
     }
 
@@ -220,6 +245,8 @@ public sealed partial class JobGrain(
                 if (S.Status == JobStatuses.Leased && S.WorkerId is { } workerId)
                 {
                     await GrainFactory.GetGrain<IWorkerGrain>(workerId).LeaseEnded(JobId.ToString("D"), S.FencingToken, LeaseOutcome.Cancelled);
+                    // The lease ends in the ledger first (as its holder), so that the queued job can be cancelled there.
+                    await ledger.SubmitAsync([JobLedger.Fail(JobId, S.Submission!.CustomerAddress, S.FencingToken, workerId)]);
                 }
 
                 await EndAsync(JobStatuses.Cancelled, "cancelled by customer");
@@ -282,8 +309,7 @@ public sealed partial class JobGrain(
     private async Task FundAsync()
     {
         var job = S.Submission!;
-        var tx = new LedgerTransactionDto(LedgerIds.Escrow(JobId), "escrow-lock", From: job.CustomerAddress, Amount: job.Escrow, Job: JobId.ToString("D"));
-        var receipt = (await ledger.SubmitAsync([tx]))[0];
+        var receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, job, options.Value.MaxAttempts)]))[0];
         var now = time.GetUtcNow();
         if (!receipt.Succeeded)
         {
@@ -343,13 +369,85 @@ public sealed partial class JobGrain(
     private async Task FailAttemptAsync(string reason)
     {
         state.State = S with { Failures = S.Failures + 1 };
-        if (S.Failures >= options.Value.MaxAttempts)
+        await EndAttemptAsync(reason);
+    }
+
+    /// <summary>Ends the current lease in the ledger (as its holder); the ledger queues the job again or, with its attempt budget spent, fails and refunds it.</summary>
+    private async Task EndAttemptAsync(string reason)
+    {
+        var receipt = (await ledger.SubmitAsync([JobLedger.Fail(JobId, S.Submission!.CustomerAddress, S.FencingToken, S.WorkerId)]))[0];
+        var record = await records.GetJobAsync(JobId.ToString("D"));
+        if (record?.Status == "failed")
         {
             await EndAsync(JobStatuses.Failed, reason);
         }
-        else
+        else if (receipt.Succeeded || record?.Status == "queued")
         {
             await RequeueAsync(reason);
+        }
+        else
+        {
+            await ReconcileAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Adopts the ledger's record where it moved past what this grain stored (a crash between the ledger commit and the
+    /// grain's write): final outcomes, and a lease the grain never recorded (its timer then ends it once expired).
+    /// </summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (S.Submission is null)
+        {
+            return;
+        }
+
+        var record = await records.GetJobAsync(JobId.ToString("D"), cancellationToken);
+        if (record is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        switch (record.Status)
+        {
+            case "settled" when S.Status != JobStatuses.Settled:
+                if (S.Status != JobStatuses.Verified)
+                {
+                    Transition(JobStatuses.Verified, "from the ledger record", now);
+                }
+
+                state.State = S with { Price = record.Price, Fee = record.Fee, ProviderAddress = record.Provider, PendingSince = null };
+                Transition(JobStatuses.Settled, $"ledger record settled at {record.FinishedAt:O}", now);
+                await state.WriteStateAsync();
+                break;
+            case "failed" or "cancelled" or "expired" when S.Status != JobStatuses.Refunded:
+                var ended = record.Status switch { "failed" => JobStatuses.Failed, "cancelled" => JobStatuses.Cancelled, _ => JobStatuses.Expired };
+                if (S.Status != ended)
+                {
+                    Transition(ended, "from the ledger record", now);
+                }
+
+                Transition(JobStatuses.Refunded, $"ledger record {record.Status} at {record.FinishedAt:O}", now);
+                state.State = S with { PendingSince = null, LeaseExpiresAt = null };
+                await state.WriteStateAsync();
+                break;
+            case "leased" when record.FencingToken > S.FencingToken || S.Status == JobStatuses.Queued:
+                Transition(JobStatuses.Leased, $"lease {record.FencingToken} from the ledger record", now);
+                state.State = S with { FencingToken = record.FencingToken, LeaseExpiresAt = record.LeaseDeadline, WorkerId = null, ProviderAddress = record.Provider };
+                await state.WriteStateAsync();
+                break;
+            case "queued" or "leased" when S.Status == JobStatuses.Submitted:
+                // The escrow was locked, but the grain's write of it was lost.
+                Transition(JobStatuses.Funded, "escrow locked (from the ledger record)", now);
+                Transition(JobStatuses.Queued, null, now);
+                await state.WriteStateAsync();
+                await EnqueueAsync();
+                break;
+            case "queued" when S.Status is JobStatuses.Leased or JobStatuses.Funded:
+                state.State = S with { FencingToken = record.FencingToken };
+                await RequeueAsync("queued in the ledger record");
+                break;
         }
     }
 

@@ -87,7 +87,7 @@ public static class JobsApi
             kernel.MinMemoryBytes(request.Parameters),
             request.MaxPricePerMegaUnit,
             escrow,
-            request.Deadline);
+            request.Deadline ?? time.GetUtcNow() + o.DefaultJobDeadline);
         var existing = request.IdempotencyKey is { } key && await customer.Owns(LedgerIds.JobId(customerId, key));
         var jobId = await customer.SubmitJob(submission, request.IdempotencyKey);
         var view = (await grains.GetGrain<IJobGrain>(jobId).Submit(submission)).ToView(jobId);

@@ -4,8 +4,20 @@ using Refit;
 namespace Depin.Marketplace.Settlement;
 
 /// <summary><see cref="ILedgerClient"/> over the ledger service's REST API, for a marketplace that runs without an in-process ledger.</summary>
-public sealed class HttpLedgerClient(ILedgerApi api) : ILedgerClient
+public sealed class HttpLedgerClient(ILedgerApi api) : ILedgerClient, ILedgerJobs
 {
+    public async Task<JobRecordDto?> GetJobAsync(string job, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await api.GetJobAsync(job, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default) =>
         (await api.SubmitAsync(new SubmitTransactionsRequest(transactions), cancellationToken)).Receipts;
 

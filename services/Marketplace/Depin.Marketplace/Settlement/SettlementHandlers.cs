@@ -9,9 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Depin.Marketplace.Settlement;
 
 /// <summary>
-/// Subscribers that move money: a verified job is settled with one escrow-release (price to the provider less the fee,
-/// the fee to the treasury, the rest back to the customer); an ended job is refunded. Ledger transaction ids derive
-/// from the job id, so a repeated event returns the original receipt and never pays twice.
+/// Subscribers that move money: a verified job is settled with one job-settle (price to the provider less the fee, the
+/// fee to the treasury, the rest back to the customer); an ended job gets the program that refunds it (job-cancel,
+/// job-expire, or job-fail when its attempts ran out). Ledger transaction ids derive from the job id, so a repeated event
+/// returns the original receipt and never pays twice; the ledger's record says whether the money went back.
 /// </summary>
 public static partial class SettlementHandlers
 {
@@ -26,8 +27,7 @@ public static partial class SettlementHandlers
             return;
         }
 
-        var tx = new LedgerTransactionDto(LedgerIds.Settle(jobId), "escrow-release",
-            From: state.Submission!.CustomerAddress, To: state.ProviderAddress, Amount: state.Price, Fee: state.Fee, Job: jobId.ToString("D"));
+        var tx = JobLedger.Settle(jobId, state.Submission!.CustomerAddress, state.ProviderAddress!, state.Price!.Value, state.Fee!.Value);
         var receipt = (await services.GetRequiredService<ILedgerClient>().SubmitAsync([tx], cancellationToken))[0];
         if (!receipt.Succeeded)
         {
@@ -49,10 +49,18 @@ public static partial class SettlementHandlers
             return;
         }
 
-        var tx = new LedgerTransactionDto(LedgerIds.Refund(jobId), "escrow-refund", From: state.Submission!.CustomerAddress, Job: jobId.ToString("D"));
-        var receipt = (await services.GetRequiredService<ILedgerClient>().SubmitAsync([tx], cancellationToken))[0];
-        if (!receipt.Succeeded)
+        var customer = state.Submission!.CustomerAddress;
+        var tx = state.Status switch
         {
+            JobStatuses.Cancelled => JobLedger.Cancel(jobId, customer),
+            JobStatuses.Expired => JobLedger.Expire(jobId, customer),
+            _ => JobLedger.Fail(jobId, customer, state.FencingToken, state.WorkerId),
+        };
+        var receipt = (await services.GetRequiredService<ILedgerClient>().SubmitAsync([tx], cancellationToken))[0];
+        var record = await services.GetRequiredService<ILedgerJobs>().GetJobAsync(jobId.ToString("D"), cancellationToken);
+        if (!JobLedger.IsRefunded(record))
+        {
+            // Left ended: the job republishes; an expiry the ledger's clock has not reached yet succeeds on a later try.
             Log(services).RefundFailed(e.JobId, receipt.Status);
             return;
         }
@@ -66,6 +74,6 @@ public static partial class SettlementHandlers
     [LoggerMessage(Level = LogLevel.Error, Message = "Settlement of job {JobId} failed in the ledger: {Status}")]
     private static partial void SettlementFailed(this ILogger logger, string jobId, string status);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refund of job {JobId} failed in the ledger: {Status}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund of job {JobId} not done in the ledger yet ({Status}); it is retried")]
     private static partial void RefundFailed(this ILogger logger, string jobId, string status);
 }

@@ -1,0 +1,8 @@
+namespace Depin.Contracts.Ledger;
+
+/// <summary>Reads job records from the ledger (in process, or over REST with a credential).</summary>
+public interface ILedgerJobs
+{
+    /// <summary>The job's record at the latest height, or null when the ledger has none.</summary>
+    Task<JobRecordDto?> GetJobAsync(string job, CancellationToken cancellationToken = default);
+}

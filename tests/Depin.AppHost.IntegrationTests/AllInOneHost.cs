@@ -17,8 +17,14 @@ public sealed class AllInOneHost : IAsyncLifetime
     private ChildHost? _host;
 
     public AllInOneHost()
+        : this(null)
     {
-        _directory = Directory.CreateTempSubdirectory("depin-apphost-it-").FullName;
+    }
+
+    /// <summary>A host with <paramref name="settings"/> (environment variable names) on top of the defaults.</summary>
+    internal AllInOneHost(IDictionary<string, string>? settings)
+    {
+        _directory = System.IO.Directory.CreateTempSubdirectory("depin-apphost-it-").FullName;
         // PostgreSQL runs as the postgres user when the tests run as root: it must reach its data directory.
         if (!OperatingSystem.IsWindows())
         {
@@ -36,7 +42,14 @@ public sealed class AllInOneHost : IAsyncLifetime
             ["LocalPostgres__Port"] = ChildHost.FreePort().ToString(),
             ["Pool__WalletKeyFile"] = Path.Combine(_directory, "pool-wallet.json"),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _environment[key] = value;
+        }
     }
+
+    /// <summary>The host's own data directory (temporary, removed on dispose).</summary>
+    public string Directory => _directory;
 
     public HttpClient Http => _host!.Http;
 
@@ -93,7 +106,7 @@ public sealed class AllInOneHost : IAsyncLifetime
         StopLeftoverPostgres();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {

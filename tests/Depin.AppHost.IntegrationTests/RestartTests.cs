@@ -7,7 +7,7 @@ using Depin.Contracts.Marketplace;
 namespace Depin.AppHost.IntegrationTests;
 
 /// <summary>The newcomer's flow across a SIGKILL of the host: registrations, keys and jobs live in PostgreSQL, money in the ledger.</summary>
-public sealed class RestartTests : IAsyncLifetime
+public sealed class RestartTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly AllInOneHost _host = new();
 
@@ -44,7 +44,9 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, accountResponse.StatusCode);
         Assert.Equal(after.Balance, (await accountResponse.Content.ReadFromJsonAsync<AccountDto>())!.Balance);
 
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         var exit = await _host.StopAsync(TimeSpan.FromSeconds(10));
+        output.WriteLine($"Ctrl+C to exit: {stopping.Elapsed.TotalSeconds:F1} s");
 
         Assert.Equal(0, exit);
         Assert.DoesNotContain("crit:", _host.Output, StringComparison.Ordinal);

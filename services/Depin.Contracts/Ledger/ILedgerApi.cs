@@ -17,6 +17,9 @@ public interface ILedgerApi
     [Get("/api/ledger/accounts/{address}/proof")]
     Task<AccountProofDto> GetProofAsync(string address, CancellationToken cancellationToken = default);
 
+    [Get("/api/ledger/jobs/open")]
+    Task<OpenJobsDto> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default);
+
     [Get("/api/ledger/jobs/{job}")]
     Task<JobRecordDto> GetJobAsync(string job, CancellationToken cancellationToken = default);
 

@@ -5,4 +5,7 @@ public interface ILedgerJobs
 {
     /// <summary>The job's record at the latest height, or null when the ledger has none.</summary>
     Task<JobRecordDto?> GetJobAsync(string job, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of jobs whose record is not final (queued, leased, completed), at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<string>> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default);
 }

@@ -96,6 +96,9 @@ public sealed record JobRecordDto(
 /// <summary>A Merkle inclusion proof of a job record against the state root of a height (the index's bits give the path).</summary>
 public sealed record JobProofDto(long Height, string StateRoot, JobRecordDto Record, string LeafHash, long Index, IReadOnlyList<string> Siblings);
 
+/// <summary>Ids of jobs whose ledger record is not final, at a height.</summary>
+public sealed record OpenJobsDto(IReadOnlyList<string> Jobs, long Height);
+
 /// <summary>Well-known ledger account addresses.</summary>
 public static class LedgerAccounts
 {

@@ -56,6 +56,7 @@ public static class MarketplaceExtensions
         builder.Services.TryAddSingleton<IJobResultStore, FileJobResultStore>();
         builder.Services.AddSingleton<ProviderRegistrar>();
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
+        builder.Services.AddHostedService<OpenJobsSweeper>();
         builder.Services.AddSingleton<Admin.MarketplaceActivity>();
         builder.Services.AddSingleton<ServiceDefaults.Admin.IDashboardSource>(sp => sp.GetRequiredService<Admin.MarketplaceActivity>());
         builder.Services.AddAdminKey();

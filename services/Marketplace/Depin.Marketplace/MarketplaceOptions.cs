@@ -20,6 +20,12 @@ public sealed class MarketplaceOptions
     /// <summary>How often a worker grain checks its last heartbeat. Default 5 s.</summary>
     public TimeSpan HeartbeatCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the ledger's open jobs are swept (their grains woken). Default 15 s; the first sweep runs at start.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Most open jobs woken per sweep. Default 100,000.</summary>
+    public int SweepLimit { get; set; } = 100_000;
+
     /// <summary>Deadline of a job whose customer gives none, so that no escrow stays locked for ever. Default 24 h.</summary>
     public TimeSpan DefaultJobDeadline { get; set; } = TimeSpan.FromHours(24);
 

@@ -105,6 +105,26 @@ public sealed class JobLedgerNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_open_jobs_index_follows_the_records_and_is_rebuilt_on_restart()
+    {
+        var clock = new Clock(1_700_000_000_000);
+        var queued = TxId.Derive("queued");
+        using (var node = Open(clock))
+        {
+            var settled = await RunLifecycleAsync(node, clock, 3);
+            await node.SubmitAsync([Submit(queued, Customer, 10, clock.Now + 60_000)]);
+
+            Assert.Equal([queued], node.OpenJobs(100));
+            Assert.DoesNotContain(settled[0], node.OpenJobs(100));
+        }
+
+        using var reopened = Open(clock);
+        Assert.Equal([queued], reopened.OpenJobs(100));
+        await reopened.SubmitAsync([Cancel(queued, Customer)]);
+        Assert.Empty(reopened.OpenJobs(100));
+    }
+
+    [Fact]
     public void Data_of_the_older_format_is_refused_with_what_to_do()
     {
         var blocks = Directory.CreateDirectory(Path.Combine(_data.Path, "blocks")).FullName;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Depin.Ledger.Api;
 
@@ -22,6 +23,7 @@ public static class LedgerApi
         group.MapGet("/transactions/{id}", GetReceipt).WithName("GetReceipt").WithSummary("A transaction's receipt.");
         group.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("An account at the latest height.");
         group.MapGet("/accounts/{address}/proof", GetProof).WithName("GetAccountProof").WithSummary("A Merkle inclusion proof of an account against the latest state root.");
+        group.MapGet("/jobs/open", GetOpenJobs).WithName("GetOpenLedgerJobs").WithSummary("Ids of jobs whose record is not final (service credentials and admins).");
         group.MapGet("/jobs/{job}", GetJob).WithName("GetLedgerJob").WithSummary("A job record at the latest height (to its customer, its provider or an admin).");
         group.MapGet("/jobs/{job}/proof", GetJobProof).WithName("GetLedgerJobProof").WithSummary("A Merkle inclusion proof of a job record against the latest state root.");
         group.MapGet("/blocks/latest", GetLatestBlock).WithName("GetLatestBlock").WithSummary("The latest committed block.");
@@ -151,6 +153,22 @@ public static class LedgerApi
     {
         var block = node.GetBlock(node.Height);
         return block is null ? NotFound("No block has been committed yet.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
+    }
+
+    private static Results<Ok<OpenJobsDto>, ValidationProblem, ProblemHttpResult> GetOpenJobs(HttpContext context, LedgerNode node, LedgerAccess access, int? limit)
+    {
+        if (!access.TryGetCredential(context, out _, out _) && !context.RequestServices.GetRequiredService<ServiceDefaults.Security.AdminKey>().IsAuthorized(context))
+        {
+            return NotYours(context, "The open-jobs index");
+        }
+
+        if (limit is < 1 or > 100_000)
+        {
+            return Invalid("limit", "must be within 1..100000");
+        }
+
+        var height = node.Height;
+        return TypedResults.Ok(new OpenJobsDto(node.OpenJobs(limit ?? 10_000).Select(id => id.Value.ToString("D")).ToArray(), height));
     }
 
     private static async Task<Results<Ok<JobRecordDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetJob(

@@ -8,6 +8,9 @@ namespace Depin.Ledger.Api;
 /// <summary>The in-process <see cref="ILedgerClient"/>: same validation as REST, straight into the node.</summary>
 public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient, ILedgerJobs
 {
+    public Task<IReadOnlyList<string>> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(node.OpenJobs(limit).Select(id => id.Value.ToString("D")).ToArray());
+
     public Task<JobRecordDto?> GetJobAsync(string job, CancellationToken cancellationToken = default)
     {
         if (!TxId.TryParse(job, out var id))

@@ -31,6 +31,7 @@ public sealed partial class LedgerNode : IDisposable
     private readonly BlockLog _log;
     private readonly SnapshotStore _snapshots;
     private readonly Dictionary<TxId, long> _index = [];
+    private readonly HashSet<TxId> _openJobs = [];
     private readonly List<CommittedBlock> _blocks = [];
     private readonly ReaderWriterLockSlim _stateLock = new();
     private readonly Channel<Submission> _queue = Channel.CreateUnbounded<Submission>(new UnboundedChannelOptions { SingleReader = true });
@@ -138,6 +139,20 @@ public sealed partial class LedgerNode : IDisposable
         try
         {
             return (_store.Jobs.Get(id), Height);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Ids of jobs whose record is not final (queued, leased or completed), at most <paramref name="limit"/>.</summary>
+    public TxId[] OpenJobs(int limit)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            return [.. _openJobs.Take(limit)];
         }
         finally
         {
@@ -307,6 +322,15 @@ public sealed partial class LedgerNode : IDisposable
         {
             throw new LedgerCorruptionException(Path.Combine(_options.DataDirectory, "blocks"), 0, $"the log ends at block {Height} but a snapshot exists at block {snapshotHeight}");
         }
+
+        for (var slot = 0; slot < _store.Jobs.Count; slot++)
+        {
+            ref var record = ref _store.Jobs.StateAt(slot);
+            if (!record.IsEmpty && !record.IsFinal)
+            {
+                _openJobs.Add(_store.Jobs.IdAt(slot));
+            }
+        }
     }
 
     private void Index(ReadOnlySpan<Transaction> transactions, long height)
@@ -314,6 +338,29 @@ public sealed partial class LedgerNode : IDisposable
         for (var i = 0; i < transactions.Length; i++)
         {
             _index[transactions[i].Id] = (height << 24) | (long)i;
+        }
+    }
+
+    /// <summary>Keeps the open-jobs index (rebuilt by replay at start) in step with the records the block changed.</summary>
+    private void TrackOpenJobs(ReadOnlySpan<Transaction> transactions, ReadOnlySpan<ReceiptStatus> statuses)
+    {
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            if (!transactions[i].HasJobRecord || statuses[i] != ReceiptStatus.Success)
+            {
+                continue;
+            }
+
+            var job = transactions[i].Job;
+            var record = _store.Jobs.Get(job);
+            if (record.IsEmpty || record.IsFinal)
+            {
+                _openJobs.Remove(job);
+            }
+            else
+            {
+                _openJobs.Add(job);
+            }
         }
     }
 
@@ -468,6 +515,7 @@ public sealed partial class LedgerNode : IDisposable
                 var location = _log.Append(header, transactions, statuses);
                 committed = new CommittedBlock(header, header.Hash, location, statuses);
                 Index(transactions, height);
+                TrackOpenJobs(transactions, statuses);
                 _blocks.Add(committed);
                 Height = height;
                 LatestHash = committed.Hash;

@@ -6,6 +6,9 @@ namespace Depin.Marketplace.Settlement;
 /// <summary><see cref="ILedgerClient"/> over the ledger service's REST API, for a marketplace that runs without an in-process ledger.</summary>
 public sealed class HttpLedgerClient(ILedgerApi api) : ILedgerClient, ILedgerJobs
 {
+    public async Task<IReadOnlyList<string>> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default) =>
+        (await api.GetOpenJobsAsync(limit, cancellationToken)).Jobs;
+
     public async Task<JobRecordDto?> GetJobAsync(string job, CancellationToken cancellationToken = default)
     {
         try

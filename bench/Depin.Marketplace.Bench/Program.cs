@@ -11,6 +11,12 @@ if (args.Length > 0 && args[0] == "loadgen")
 
 var seconds = args.Contains("--quick") ? 5.0 : 10.0;
 var directory = Directory.CreateTempSubdirectory("depin-bench-market-").FullName;
+if (!OperatingSystem.IsWindows())
+{
+    // The host's own PostgreSQL runs as the postgres user under root and must reach its data directory.
+    File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+}
+
 const string AdminKey = "bench-admin-key";
 try
 {
@@ -25,6 +31,8 @@ try
         ["Pool__Enabled"] = "false",
         ["LocalChain__Enabled"] = "false",
         ["Logging__LogLevel__Default"] = "Warning",
+        ["LocalPostgres__DataDirectory"] = Path.Combine(directory, "postgres"),
+        ["LocalPostgres__Port"] = ChildHost.FreePort().ToString(CultureInfo.InvariantCulture),
     });
     var url = host.Http.BaseAddress!.ToString().TrimEnd('/');
     Console.WriteLine($"Depin marketplace benchmark: all-in-one host at {url}, load generator in a separate process, {Environment.ProcessorCount} cores");
@@ -35,6 +43,8 @@ try
     })!;
     Console.Write(await load.StandardOutput.ReadToEndAsync());
     await load.WaitForExitAsync();
+    // Ctrl+C, so that the host stops its PostgreSQL too.
+    await host.StopAsync(TimeSpan.FromSeconds(30));
     return load.ExitCode;
 }
 finally

@@ -59,13 +59,8 @@ public sealed partial class JobGrain(
     IOptions<MarketplaceOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger)
-    : Grain, IJobGrain, IRemindable
+    : Grain, IJobGrain
 {
-    /// <summary>A durable reminder per open job: after a restart it reactivates the job, whose timer then re-enqueues, expires or settles it.</summary>
-    private const string OpenJobReminder = "open-job";
-
-    private static readonly TimeSpan OpenJobReminderPeriod = TimeSpan.FromMinutes(1);
-
     private IGrainTimer? _timer;
 
     private Guid JobId => this.GetPrimaryKey();
@@ -91,7 +86,6 @@ public sealed partial class JobGrain(
             var now = time.GetUtcNow();
             state.State = new JobState(submission, JobStatuses.Submitted, now, [new JobTransition(JobStatuses.Submitted, now, null)]);
             await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(OpenJobReminder, OpenJobReminderPeriod, OpenJobReminderPeriod);
         }
 
         if (S.Status == JobStatuses.Submitted)
@@ -256,21 +250,6 @@ public sealed partial class JobGrain(
             default:
                 return false;
         }
-    }
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (!S.Exists || S.IsFinal)
-        {
-            if (await this.GetReminder(reminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            return;
-        }
-
-        StartTimer();
     }
 
     public async Task MarkSettled(string transactionId, long height)

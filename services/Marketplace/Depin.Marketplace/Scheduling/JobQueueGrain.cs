@@ -27,7 +27,11 @@ public interface IJobQueueGrain : IGrainWithStringKey
     /// <summary>The best entry this worker could take, without taking it.</summary>
     Task<QueueEntry?> Peek(long askPricePerMegaUnit, long deviceMemoryBytes);
 
-    /// <summary>Leases the best job this worker can run; null when there is none.</summary>
+    /// <summary>
+    /// Leases the best job this worker can run; null when there is none. Interleaved: a lease waits for its ledger commit,
+    /// and the entry it tries is taken off the index before that wait, so concurrent leases never try the same job.
+    /// </summary>
+    [AlwaysInterleave]
     Task<LeaseGrant?> TryLease(LeaseOffer offer);
 
     Task<int> Count();

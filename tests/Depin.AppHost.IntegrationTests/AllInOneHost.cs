@@ -58,6 +58,8 @@ public sealed class AllInOneHost : IAsyncLifetime
 
     public string PostgresDirectory => _environment["LocalPostgres__DataDirectory"];
 
+    public int PostgresPort => int.Parse(_environment["LocalPostgres__Port"], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The marketplace API of the running host, as the caller with <paramref name="key"/> (anonymous without one).</summary>
     public IMarketplaceApi Api(string? key = null)
     {

@@ -53,7 +53,7 @@ public sealed class MarketplaceOptions
     /// <summary>Rate limit window. Default 10 s.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Folder of uploaded results. Default {temp}/depin-marketplace/results.</summary>
+    /// <summary>Folder of uploaded results (written durably). Default ".data/results" under the working directory.</summary>
     public string? ResultsDirectory { get; set; }
 
     /// <summary>Largest result upload, bytes (before base64). Default 64 MiB.</summary>

@@ -1,3 +1,4 @@
+using Depin.ServiceDefaults.Storage;
 using System.Buffers.Binary;
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Commitment;

@@ -20,8 +20,8 @@ public sealed partial class MarketplaceExceptionHandler(IProblemDetailsService p
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", Describe(bad)),
             JsonException => (StatusCodes.Status400BadRequest, "Bad request", "The request body is not valid JSON for this endpoint."),
             KernelParameterException kp => (StatusCodes.Status400BadRequest, "Invalid parameters", string.Join("; ", kp.Errors)),
-            TimeoutException or Orleans.Runtime.OrleansException or HttpRequestException =>
-                (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "A back end did not answer; retry later."),
+            _ when IsUnavailable(exception) =>
+                (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "A back end (the database, the ledger or the cluster) did not answer; nothing was applied that was not acknowledged. Retry later."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),
         };
         if (status >= 500)
@@ -36,6 +36,21 @@ public sealed partial class MarketplaceExceptionHandler(IProblemDetailsService p
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>A back end that is down or unreachable, anywhere in the chain (grain storage errors arrive wrapped, or as Orleans' fallback when their type cannot cross the wire).</summary>
+    private static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or Orleans.Runtime.OrleansException or HttpRequestException or System.Data.Common.DbException or System.Net.Sockets.SocketException ||
+                (e is Orleans.Serialization.UnavailableExceptionFallbackException fallback && fallback.ExceptionType?.Contains("Npgsql", StringComparison.Ordinal) == true))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(BadHttpRequestException bad) =>

@@ -1,3 +1,4 @@
+using Depin.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Depin.Marketplace.Jobs;
@@ -11,23 +12,31 @@ public interface IJobResultStore
     Task<byte[]?> ReadAsync(Guid jobId, long fencingToken, string workerId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Results as files under <see cref="MarketplaceOptions.ResultsDirectory"/>.</summary>
+/// <summary>Results as files under <see cref="MarketplaceOptions.ResultsDirectory"/>, each written durably (file and directory fsynced).</summary>
 public sealed class FileJobResultStore : IJobResultStore
 {
     private readonly string _directory;
 
     public FileJobResultStore(IOptions<MarketplaceOptions> options)
     {
-        _directory = options.Value.ResultsDirectory ?? Path.Combine(Path.GetTempPath(), "depin-marketplace", "results");
+        _directory = options.Value.ResultsDirectory ?? Path.Combine(".data", "results");
         Directory.CreateDirectory(_directory);
     }
 
     public async Task SaveAsync(Guid jobId, long fencingToken, string workerId, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default)
     {
+        // Durable before anything refers to it: the file and the rename are fsynced (a SIGKILL cannot show the difference,
+        // since the page cache survives a process kill; a power cut can).
         var path = PathOf(jobId, fencingToken, workerId);
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temp, result.ToArray(), cancellationToken);
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            await file.WriteAsync(result, cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+
         File.Move(temp, path, overwrite: true);
+        DurableFiles.FlushDirectory(_directory);
     }
 
     public async Task<byte[]?> ReadAsync(Guid jobId, long fencingToken, string workerId, CancellationToken cancellationToken = default)

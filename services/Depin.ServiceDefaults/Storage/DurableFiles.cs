@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Depin.Ledger.Storage;
+namespace Depin.ServiceDefaults.Storage;
 
 /// <summary>fsync for files and directories (a rename is durable only once its directory is flushed).</summary>
-internal static partial class DurableFiles
+public static partial class DurableFiles
 {
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
 

@@ -6,16 +6,5 @@ namespace Depin.Ledger.Commitment;
 public sealed record AccountProof(long Height, Hash256 StateRoot, AccountId Account, AccountState State, int Slot, Hash256[] Siblings)
 {
     /// <summary>Recomputes the root from the leaf and the path and compares it with <see cref="StateRoot"/>.</summary>
-    public bool Verify()
-    {
-        var node = StateTree.LeafHash(Account, State);
-        var index = Slot;
-        foreach (var sibling in Siblings)
-        {
-            node = (index & 1) == 0 ? Hash256.Node(node, sibling) : Hash256.Node(sibling, node);
-            index >>= 1;
-        }
-
-        return index == 0 && node == StateRoot;
-    }
+    public bool Verify() => MerklePath.Verify(StateTree.LeafHash(Account, State), Slot, Siblings, StateRoot);
 }

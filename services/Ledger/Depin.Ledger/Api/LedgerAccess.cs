@@ -77,10 +77,12 @@ public sealed class LedgerAccess
         return false;
     }
 
+    /// <summary>Whether the caller is one of the platform's services (a credential) or an admin.</summary>
+    public bool IsServiceOrAdmin(HttpContext context) => TryGetCredential(context, out _, out _) || _admin.IsAuthorized(context);
+
     /// <summary>Whether the caller may read <paramref name="address"/>: a credential, the admin key or the account's owner.</summary>
     public async ValueTask<bool> CanReadAsync(HttpContext context, string address, CancellationToken cancellationToken) =>
-        TryGetCredential(context, out _, out _) ||
-        _admin.IsAuthorized(context) ||
+        IsServiceOrAdmin(context) ||
         (_owners is not null && context.User.Identity?.IsAuthenticated == true && await _owners.OwnsAsync(context.User, address, cancellationToken));
 
     /// <summary>Whether the caller may read a job record: a credential, the admin key, or the owner of its customer or provider account.</summary>

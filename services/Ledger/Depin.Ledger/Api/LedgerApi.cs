@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Depin.Ledger.Api;
 
@@ -157,7 +156,7 @@ public static class LedgerApi
 
     private static Results<Ok<OpenJobsDto>, ValidationProblem, ProblemHttpResult> GetOpenJobs(HttpContext context, LedgerNode node, LedgerAccess access, int? limit)
     {
-        if (!access.TryGetCredential(context, out _, out _) && !context.RequestServices.GetRequiredService<ServiceDefaults.Security.AdminKey>().IsAuthorized(context))
+        if (!access.IsServiceOrAdmin(context))
         {
             return NotYours(context, "The open-jobs index");
         }

@@ -207,7 +207,7 @@ public sealed partial class JobGrain(
         await events.PublishAsync(WorkerActivityTopics.VerificationFailed, new VerificationFailedEvent(
             $"{JobId:D}:failed:{fencingToken}", JobId.ToString("D"), workerId, S.ProviderAddress ?? "", outcome.Reason ?? "verification failed", time.GetUtcNow()));
         await worker.LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.VerificationFailed);
-        await FailAttemptAsync("verification failed: " + outcome.Reason);
+        await EndAttemptAsync("verification failed: " + outcome.Reason);
         return new CompletionResult(CompletionStatus.Rejected, S.Status, outcome.Reason);
     }
 
@@ -345,12 +345,6 @@ public sealed partial class JobGrain(
         });
     }
 
-    private async Task FailAttemptAsync(string reason)
-    {
-        state.State = S with { Failures = S.Failures + 1 };
-        await EndAttemptAsync(reason);
-    }
-
     /// <summary>Ends the current lease in the ledger (as its holder); the ledger queues the job again or, with its attempt budget spent, fails and refunds it.</summary>
     private async Task EndAttemptAsync(string reason)
     {
@@ -438,7 +432,7 @@ public sealed partial class JobGrain(
         }
 
         LogLeaseExpired(JobId, S.WorkerId, reason);
-        await FailAttemptAsync("lease lost: " + reason);
+        await EndAttemptAsync("lease lost: " + reason);
     }
 
     private async Task RequeueAsync(string reason)

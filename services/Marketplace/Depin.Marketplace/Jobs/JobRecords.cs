@@ -29,7 +29,6 @@ public sealed record JobState(
     [property: Id(2)] DateTimeOffset CreatedAt = default,
     [property: Id(3)] ImmutableList<JobTransition>? Transitions = null,
     [property: Id(4)] int Attempts = 0,
-    [property: Id(5)] int Failures = 0,
     [property: Id(6)] long FencingToken = 0,
     [property: Id(7)] string? WorkerId = null,
     [property: Id(8)] string? ProviderAddress = null,

@@ -45,7 +45,7 @@ internal static class Workloads
                     new JobPayload(default, default, 0, now + 3_600_000, 1_000, 1, 3)));
                 if (b >= 1)
                 {
-                    txs.Add(new Transaction(TxId.New(), ProgramKind.JobLease, default, Account(customers + i % providers), 0, 0, jobs[b - 1][i],
+                    txs.Add(new Transaction(TxId.New(), ProgramKind.JobLease, default, Account(customers + i % providers), 4_000, 100, jobs[b - 1][i],
                         new JobPayload(default, Worker(i % providers), 0, now + 60_000, 0, 0, 0)));
                 }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Depin.Contracts.Marketplace;
 using Depin.Testing;
 using Refit;
@@ -70,6 +71,18 @@ public sealed class AllInOneHost : IAsyncLifetime
         }
 
         return RestService.For<IMarketplaceApi>(http);
+    }
+
+    /// <summary>Registers a provider as the CLI does: a new wallet key signs the rewards service's challenge (EIP-191).</summary>
+    public async Task<(IMarketplaceApi Api, ProviderRegistration Registration)> RegisterProviderAsync(string name)
+    {
+        var wallet = Depin.Rewards.Wallets.LocalKeyFile.Create(Path.Combine(_directory, $"wallet-{Guid.NewGuid():N}.json"));
+        var address = wallet.Address.ToString();
+        using var response = await Http.PostAsJsonAsync("/api/wallets/challenges", new Depin.Contracts.Rewards.WalletChallengeRequest(address));
+        response.EnsureSuccessStatusCode();
+        var challenge = (await response.Content.ReadFromJsonAsync<Depin.Contracts.Rewards.WalletChallengeDto>())!;
+        var registration = await Api().RegisterProviderAsync(new RegisterProviderRequest(name, address, wallet.SignChallenge(challenge.Message)));
+        return (Api(registration.ApiKey), registration);
     }
 
     /// <summary>Polls the job until it reaches <paramref name="status"/> (at most 60 s) and returns its last view.</summary>

@@ -171,7 +171,7 @@ public sealed class LedgerRestTests : IAsyncLifetime
 
         var receipts = (await _ledger.SubmitAsync(
             new LedgerTransactionDto(Id(), "job-submit", From: Alice, Amount: 1_000, Job: job, Digest: digest, Until: until, WorkUnits: 64, Kind: 3, MaxAttempts: 2),
-            new LedgerTransactionDto(Id(), "job-lease", To: Bob, Job: job, Worker: worker, Until: until),
+            new LedgerTransactionDto(Id(), "job-lease", To: Bob, Amount: 400, Fee: 10, Job: job, Worker: worker, Until: until),
             new LedgerTransactionDto(Id(), "job-complete", Job: job, Worker: worker, Token: 1, Digest: digest),
             new LedgerTransactionDto(Id(), "job-settle", From: Alice, To: Bob, Amount: 400, Fee: 10, Job: job),
             new LedgerTransactionDto(Id(), "job-settle", From: Alice, To: Bob, Amount: 400, Fee: 10, Job: job))).Receipts;
@@ -188,6 +188,34 @@ public sealed class LedgerRestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs/{job}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs/{job}/proof")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _ledger.Http.GetAsync($"/api/ledger/jobs/{Id()}")).StatusCode);
+
+        var history = await _ledger.Http.GetFromJsonAsync<JobHistoryDto>($"/api/ledger/jobs/{job}/history");
+        Assert.Equal(["job-submit", "job-lease", "job-complete", "job-settle", "job-settle"], history!.Events.Select(e => e.Program));
+        Assert.Equal("job-wrong-status", history.Events[^1].Status);
+        Assert.Equal((Bob, 400L, 10L, worker), (history.Events[1].Account, history.Events[1].Amount, history.Events[1].Fee, history.Events[1].Worker));
+        Assert.Equal("settled", history.Record!.Status);
+        var page = await _ledger.Http.GetFromJsonAsync<JobPageDto>($"/api/ledger/jobs?customer={Alice}&limit=1");
+        Assert.Equal(job, Assert.Single(page!.Jobs).Job);
+        var leased = await _ledger.Http.GetFromJsonAsync<JobPageDto>($"/api/ledger/jobs?provider={Bob}");
+        Assert.Contains(leased!.Jobs, j => j.Job == job);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs/{job}/history")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs?customer={Alice}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _ledger.Http.GetAsync($"/api/ledger/jobs/{Id()}/history")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/ledger/jobs", "customer")]
+    [InlineData("/api/ledger/jobs?customer=0xa11ce00000000000000000000000000000000001&provider=0xb0b0000000000000000000000000000000000002", "provider")]
+    [InlineData("/api/ledger/jobs?customer=alice", "customer")]
+    [InlineData("/api/ledger/jobs?provider=0xb0b0000000000000000000000000000000000002&limit=0", "limit")]
+    [InlineData("/api/ledger/jobs/not-a-uuid/history", "job")]
+    public async Task A_malformed_job_query_gets_a_problem_naming_the_field(string path, string field)
+    {
+        using var response = await _ledger.Http.GetAsync(path);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
     }
 
     [Theory]

@@ -55,8 +55,8 @@ internal static class RandomJobBlocks
     public static Transaction Submit(TxId job, AccountId customer, long maxPrice, long deadline, byte maxAttempts = 2) =>
         new(TxId.New(), ProgramKind.JobSubmit, customer, default, maxPrice, 0, job, new JobPayload(Hash256.Compute(job.Value.ToByteArray()), default, 0, deadline, 1_000, 1, maxAttempts));
 
-    public static Transaction Lease(TxId job, TxId worker, AccountId provider, long until) =>
-        new(TxId.New(), ProgramKind.JobLease, default, provider, 0, 0, job, new JobPayload(default, worker, 0, until, 0, 0, 0));
+    public static Transaction Lease(TxId job, TxId worker, AccountId provider, long until, long price = 400, long fee = 10) =>
+        new(TxId.New(), ProgramKind.JobLease, default, provider, price, fee, job, new JobPayload(default, worker, 0, until, 0, 0, 0));
 
     public static Transaction Extend(TxId job, TxId worker, long token, long until) =>
         new(TxId.New(), ProgramKind.JobExtend, default, default, 0, 0, job, new JobPayload(default, worker, token, until, 0, 0, 0));
@@ -82,8 +82,9 @@ internal static class RandomJobBlocks
             case JobStatus.Queued when now >= job.Deadline:
                 return Expire(id, job.Customer);
             case JobStatus.Queued:
+                var price = Math.Max(1, job.Escrow * random.Next(50, 101) / 100);
                 return roll < 85
-                    ? Lease(id, Workers[random.Next(Workers.Length)], Providers[random.Next(Providers.Length)], now + Second * random.Next(1, 4))
+                    ? Lease(id, Workers[random.Next(Workers.Length)], Providers[random.Next(Providers.Length)], now + Second * random.Next(1, 4), price, price / 40)
                     : roll < 93 ? Cancel(id, job.Customer) : Expire(id, job.Customer);
             case JobStatus.Leased when now > job.LeaseDeadline:
                 return roll < 70 ? Fail(id, job.Customer, default, 0) : Expire(id, job.Customer);
@@ -93,10 +94,9 @@ internal static class RandomJobBlocks
                     : roll < 90 ? Fail(id, job.Customer, job.Worker, job.FencingToken)
                     : Complete(id, job.Worker, job.FencingToken - 1, default);
             case JobStatus.Completed:
-                var price = Math.Max(1, job.Escrow * random.Next(50, 101) / 100);
-                return roll < 80 ? Settle(id, job.Customer, job.Provider, price, price / 40)
+                return roll < 80 ? Settle(id, job.Customer, job.Provider, job.Price, job.Fee)
                     : roll < 95 ? Fail(id, job.Customer, job.Worker, job.FencingToken)
-                    : Settle(id, job.Customer, job.Provider, job.Escrow + 1, 0);
+                    : Settle(id, job.Customer, job.Provider, job.Price + 1, job.Fee);
             case JobStatus.None:
                 return null;
             default:

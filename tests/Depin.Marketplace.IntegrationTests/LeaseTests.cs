@@ -84,11 +84,14 @@ public sealed class LeaseTests(MarketplaceFixture fx)
 
         Assert.Contains(refunded.History, h => h.Status == JobStatuses.Failed);
         Assert.DoesNotContain(refunded.History, h => h.Status is JobStatuses.Verified or JobStatuses.Settled);
-        Assert.Equal(3, refunded.History.Count(h => h.Status == JobStatuses.Completed));
         Assert.Equal(0, await fx.BalanceAsync(prov.PayoutAddress));
         Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
         var worker = await provider.GetWorkerAsync(await cheat.Agent.Registered);
-        Assert.Equal(3, worker.FailedVerifications);
+        // Every one of the three attempts was judged and rejected (on a loaded machine one may instead outlive its 2 s lease).
+        var judged = refunded.History.Count(h => h.Status == JobStatuses.Completed);
+        Assert.InRange(judged, 1, 3);
+        Assert.Equal(judged, worker.FailedVerifications);
+        Assert.Equal(3, judged + worker.ExpiredLeases);
         Assert.Equal(0, worker.CompletedJobs);
     }
 

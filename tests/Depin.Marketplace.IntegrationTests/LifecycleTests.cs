@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Depin.Contracts.Events;
 using Depin.Contracts.Ledger;
@@ -63,8 +64,31 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         Assert.True(escrow > 0);
         Assert.Equal("success", cancelled[0].Status);
         Assert.NotEqual(job.JobId, lease.Content?.JobId);
-        Assert.Contains(view.History, h => h.Detail?.Contains("from the ledger record", StringComparison.Ordinal) == true);
+        Assert.Equal([JobStatuses.Submitted, JobStatuses.Funded, JobStatuses.Queued, JobStatuses.Cancelled, JobStatuses.Refunded], view.History.Select(h => h.Status));
+        Assert.Contains(cancelled[0].Id, view.History[^1].Detail, StringComparison.Ordinal);
         Assert.Equal(10_000, await fx.BalanceAsync(reg.LedgerAddress));
+    }
+
+    [Fact]
+    public async Task A_queued_job_says_why_it_waits()
+    {
+        // montecarlo: no other test runs a worker of this kind.
+        var parameters = JsonDocument.Parse("""{"s0":100,"strike":100,"rate":0.01,"sigma":0.2,"maturity":1,"paths":1024,"seed":7}""").RootElement;
+        var (customer, _) = await fx.NewCustomerAsync(10_000_000);
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("montecarlo", parameters, 500));
+        var alone = await customer.GetJobAsync(job.JobId);
+
+        var (provider, _) = await fx.NewProviderAsync();
+        var dear = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("dear", [new DeviceInfo("cpu", 1L << 30, 4, 1)], 1_000, ["montecarlo"]));
+        using var none = await provider.LeaseAsync(dear.WorkerId, new LeaseRequest(0, 1));
+        var tooDear = await customer.GetJobAsync(job.JobId);
+
+        Assert.Equal(JobStatuses.Queued, alone.Status);
+        Assert.StartsWith("no worker that runs montecarlo asked for work", alone.Waiting, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, none.StatusCode);
+        Assert.Contains("asks more than the bid of 500", tooDear.Waiting, StringComparison.Ordinal);
+        Assert.True(tooDear.Waiting!.Contains("lowest ask 1000", StringComparison.Ordinal), tooDear.Waiting);
+        Assert.Null((await customer.CancelJobAsync(job.JobId)).Waiting);
     }
 
     [Fact]
@@ -90,6 +114,6 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
 
         var topics = doc.RootElement.EnumerateArray().Select(s => (s.GetProperty("pubsubName").GetString(), s.GetProperty("topic").GetString())).ToList();
         Assert.Contains((PubSub.Name, MarketplaceTopics.JobVerified), topics);
-        Assert.Contains((PubSub.Name, MarketplaceTopics.JobEnded), topics);
+        Assert.Contains((PubSub.Name, MarketplaceTopics.JobRefunded), topics);
     }
 }

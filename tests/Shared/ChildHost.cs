@@ -31,11 +31,27 @@ internal sealed class ChildHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A loopback port free now, below Linux's ephemeral range (32768+), so that the outgoing connections of other
+    /// processes (database clients, HTTP) cannot take it between this call and the child's bind.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1_000; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_700);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port below the ephemeral range.");
     }
 
     public static async Task<ChildHost> StartAsync(string assembly, IDictionary<string, string> environment, string? workingDirectory = null, TimeSpan? timeout = null)

@@ -165,7 +165,7 @@ internal static class Commands
                 job = await api.GetJobAsync(jobId, ct);
                 var reached = job.History.Count(h => stages.Contains(h.Status));
                 task.Value = Math.Min(reached, stages.Length);
-                task.Description = $"{job.JobId[..8]} {job.Status}";
+                task.Description = job.Waiting is { } why ? $"{job.JobId[..8]} {job.Status}: {Markup.Escape(why)}" : $"{job.JobId[..8]} {job.Status}";
                 if (Terminal.Contains(job.Status))
                 {
                     task.Value = stages.Length;

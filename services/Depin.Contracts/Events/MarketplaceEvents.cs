@@ -12,7 +12,7 @@ public static class MarketplaceTopics
     /// <summary>A result passed verification: settle it. <see cref="JobVerifiedEvent"/>.</summary>
     public const string JobVerified = "marketplace.job-verified";
 
-    /// <summary>A job failed, was cancelled or expired: refund its escrow. <see cref="JobEndedEvent"/>.</summary>
+    /// <summary>A job failed, was cancelled or expired (its escrow already refunded by the same ledger transaction). <see cref="JobEndedEvent"/>.</summary>
     public const string JobEnded = "marketplace.job-ended";
 
     /// <summary>Settlement committed in the ledger. <see cref="JobSettledEvent"/>.</summary>

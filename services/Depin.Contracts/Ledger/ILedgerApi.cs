@@ -20,6 +20,12 @@ public interface ILedgerApi
     [Get("/api/ledger/jobs/open")]
     Task<OpenJobsDto> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default);
 
+    [Get("/api/ledger/jobs/{job}/history")]
+    Task<JobHistoryDto> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default);
+
+    [Get("/api/ledger/jobs")]
+    Task<JobPageDto> GetJobsAsync(string? customer, string? provider, int? limit, int? before, CancellationToken cancellationToken = default);
+
     [Get("/api/ledger/jobs/{job}")]
     Task<JobRecordDto> GetJobAsync(string job, CancellationToken cancellationToken = default);
 

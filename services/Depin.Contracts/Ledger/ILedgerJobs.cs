@@ -8,4 +8,10 @@ public interface ILedgerJobs
 
     /// <summary>Ids of jobs whose record is not final (queued, leased, completed), at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<string>> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Every transaction of the job with its receipt, and its record; null when the ledger never saw the job.</summary>
+    Task<JobHistoryDto?> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default);
+
+    /// <summary>The jobs an account submitted (or, with <paramref name="provider"/>, leased), newest first.</summary>
+    Task<JobPageDto> GetJobsAsync(string account, bool provider, int limit, int? before, CancellationToken cancellationToken = default);
 }

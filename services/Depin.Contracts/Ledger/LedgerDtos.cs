@@ -96,6 +96,37 @@ public sealed record JobRecordDto(
 /// <summary>A Merkle inclusion proof of a job record against the state root of a height (the index's bits give the path).</summary>
 public sealed record JobProofDto(long Height, string StateRoot, JobRecordDto Record, string LeafHash, long Index, IReadOnlyList<string> Siblings);
 
+/// <summary>
+/// One job transaction in a job's history: the program, its receipt (a failure names its reason), the block that
+/// committed it and that block's timestamp, and what it carried (account, amount and fee, worker, fencing token, time,
+/// code, digest), as submitted.
+/// </summary>
+public sealed record JobEventDto(
+    string Transaction,
+    string Program,
+    string Status,
+    bool Succeeded,
+    long Height,
+    int Index,
+    DateTimeOffset At,
+    string? Account,
+    long Amount,
+    long Fee,
+    string? Worker,
+    long Token,
+    DateTimeOffset? Until,
+    int Code,
+    string? Digest);
+
+/// <summary>A job's history as the ledger holds it: every job transaction, and the record (null when none was created).</summary>
+public sealed record JobHistoryDto(string Job, JobRecordDto? Record, IReadOnlyList<JobEventDto> Events, long Height);
+
+/// <summary>
+/// Job records, newest first; pass <paramref name="Next"/> as <c>before</c> for the next page (null on the last).
+/// <paramref name="Total"/> counts the account's jobs in the index.
+/// </summary>
+public sealed record JobPageDto(IReadOnlyList<JobRecordDto> Jobs, int? Next, int Total, long Height);
+
 /// <summary>Ids of jobs whose ledger record is not final, at a height.</summary>
 public sealed record OpenJobsDto(IReadOnlyList<string> Jobs, long Height);
 

@@ -48,6 +48,9 @@ public interface IMarketplaceApi
     [Get("/api/jobs")]
     Task<JobList> ListJobsAsync(CancellationToken cancellationToken = default);
 
+    [Get("/api/jobs")]
+    Task<JobList> ListJobsAsync(int? limit, int? before, CancellationToken cancellationToken = default);
+
     [Get("/api/jobs/{jobId}")]
     Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
 

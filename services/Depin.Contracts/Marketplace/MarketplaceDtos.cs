@@ -162,7 +162,8 @@ public sealed record JobView(
     DateTimeOffset? Deadline,
     string? ResultDigest,
     string? FailureReason,
-    IReadOnlyList<JobTransitionView> History);
+    IReadOnlyList<JobTransitionView> History,
+    string? Waiting = null);
 
-/// <summary>A page of jobs.</summary>
-public sealed record JobList(IReadOnlyList<JobView> Jobs);
+/// <summary>A page of jobs, newest first; pass <paramref name="Next"/> as <c>before</c> for the next page (null on the last).</summary>
+public sealed record JobList(IReadOnlyList<JobView> Jobs, int? Next = null);

@@ -21,6 +21,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Refit;
 
 namespace Depin.Marketplace;
@@ -54,6 +55,7 @@ public static class MarketplaceExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(_ => KernelRegistry.CreateDefault());
         builder.Services.TryAddSingleton<IJobResultStore, FileJobResultStore>();
+        builder.Services.TryAddSingleton(sp => new JobSpecs(new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath)));
         builder.Services.AddSingleton<ProviderRegistrar>();
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
         builder.Services.AddHostedService<OpenJobsSweeper>();
@@ -163,7 +165,6 @@ public static class MarketplaceExtensions
         endpoints.MapCustomersApi();
         endpoints.MapJobsApi();
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);
-        endpoints.MapTopic<JobEndedEvent>(MarketplaceTopics.JobEnded, "/events/marketplace/job-ended", SettlementHandlers.OnJobEnded);
         endpoints.MapTopic<JobFundedEvent>(MarketplaceTopics.JobFunded, "/events/marketplace/activity/job-funded", Activity<JobFundedEvent>((a, e) => a.OnFunded(e)));
         endpoints.MapTopic<JobRejectedEvent>(MarketplaceTopics.JobRejected, "/events/marketplace/activity/job-rejected", Activity<JobRejectedEvent>((a, e) => a.OnRejected(e)));
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/activity/job-verified", Activity<JobVerifiedEvent>((a, e) => a.OnVerified(e)));

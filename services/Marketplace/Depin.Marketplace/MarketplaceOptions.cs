@@ -56,6 +56,15 @@ public sealed class MarketplaceOptions
     /// <summary>Folder of uploaded results (written durably). Default ".data/results" under the working directory.</summary>
     public string? ResultsDirectory { get; set; }
 
+    /// <summary>
+    /// Folder of the content store: each job as submitted (parameters and input), by SHA-256, which its ledger record
+    /// commits to. Default "content" beside <see cref="ResultsDirectory"/> (".data/content").
+    /// </summary>
+    public string? ContentDirectory { get; set; }
+
+    /// <summary>The content store's folder after defaults.</summary>
+    public string ContentPath => ContentDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ResultsDirectory ?? Path.Combine(".data", "results")))!, "content");
+
     /// <summary>Largest result upload, bytes (before base64). Default 64 MiB.</summary>
     public int MaxResultBytes { get; set; } = 64 << 20;
 

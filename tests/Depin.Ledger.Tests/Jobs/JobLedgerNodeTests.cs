@@ -124,6 +124,66 @@ public sealed class JobLedgerNodeTests : IDisposable
         Assert.Empty(reopened.OpenJobs(100));
     }
 
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(2)]
+    public async Task Jobs_by_customer_and_provider_and_each_jobs_history_are_indexed_and_rebuilt_on_restart(int snapshotInterval)
+    {
+        var clock = new Clock(1_700_000_000_000);
+        var poor = AccountId.FromNumber(3);
+        var refused = TxId.Derive("refused");
+        var other = AccountId.FromNumber(4);
+        TxId[] ids;
+        using (var node = Open(clock, snapshotInterval))
+        {
+            ids = await RunLifecycleAsync(node, clock, 5);
+            Assert.Equal(ReceiptStatus.InsufficientFunds, await One(node, Submit(refused, poor, 1_000, clock.Now + 60_000)));
+            Assert.Equal(ReceiptStatus.JobWrongStatus, await One(node, Settle(ids[0], Customer, Provider, 400, 10)));
+            Assert.Equal(ReceiptStatus.Success, await One(node, Transaction.Deposit(TxId.New(), other, 5_000)));
+        }
+
+        using var reopened = Open(new Clock(clock.Now + 3_600_000), snapshotInterval);
+        var first = reopened.JobsOf(Customer, provider: false, 3, null);
+        var rest = reopened.JobsOf(Customer, provider: false, 3, first.Next);
+        var leased = reopened.JobsOf(Provider, provider: true, 10, null);
+        var (record, events, _) = reopened.GetJobHistory(ids[0]);
+        var (none, refusedEvents, _) = reopened.GetJobHistory(refused);
+
+        Assert.Equal(ids.Reverse().Take(3), first.Jobs.Select(j => j.Id));
+        Assert.Equal(ids.Reverse().Skip(3), rest.Jobs.Select(j => j.Id));
+        Assert.Equal((2, (int?)null, 5), (first.Next ?? -1, rest.Next, rest.Total));
+        Assert.All(first.Jobs, j => Assert.Equal(JobStatus.Settled, j.Record.Status));
+        Assert.Equal(ids.Reverse(), leased.Jobs.Select(j => j.Id));
+        Assert.Empty(reopened.JobsOf(poor, provider: false, 10, null).Jobs);
+        Assert.Empty(reopened.JobsOf(other, provider: false, 10, null).Jobs);
+
+        Assert.Equal(JobStatus.Settled, record.Status);
+        Assert.Equal(
+            [(ProgramKind.JobSubmit, ReceiptStatus.Success), (ProgramKind.JobLease, ReceiptStatus.Success), (ProgramKind.JobComplete, ReceiptStatus.Success),
+             (ProgramKind.JobSettle, ReceiptStatus.Success), (ProgramKind.JobSettle, ReceiptStatus.JobWrongStatus)],
+            events.Select(e => (e.Event.Transaction.Program, e.Event.Status)));
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.First.TimestampMs <= p.Second.TimestampMs && p.First.Event.Height < p.Second.Event.Height));
+        Assert.Equal(1_700_000_000_000, events[0].TimestampMs);
+        Assert.True(none.IsEmpty);
+        Assert.Equal(ReceiptStatus.InsufficientFunds, Assert.Single(refusedEvents).Event.Status);
+    }
+
+    [Fact]
+    public async Task Open_jobs_are_served_by_kind()
+    {
+        var clock = new Clock(1_700_000_000_000);
+        using var node = Open(clock);
+        await node.SubmitAsync([Transaction.Deposit(TxId.New(), Customer, 1_000_000)]);
+        var kind1 = TxId.Derive("kind-1");
+        var kind2 = TxId.Derive("kind-2");
+        await node.SubmitAsync([Submit(kind1, Customer, 1_000, clock.Now + 60_000), Submit(kind2, Customer, 1_000, clock.Now + 60_000) with { Payload = Submit(kind2, Customer, 1_000, clock.Now + 60_000).Payload with { Kind = 2 } }]);
+
+        Assert.Equal([kind1], node.OpenJobs(10, kind: 1));
+        Assert.Equal([kind2], node.OpenJobs(10, kind: 2));
+        Assert.Equal(2, node.OpenJobs(10).Length);
+        Assert.Single(node.OpenJobs(1));
+    }
+
     [Fact]
     public void Data_of_the_older_format_is_refused_with_what_to_do()
     {

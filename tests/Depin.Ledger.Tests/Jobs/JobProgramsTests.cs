@@ -2,6 +2,7 @@ using Depin.Ledger.Accounts;
 using Depin.Ledger.Commitment;
 using Depin.Ledger.Execution;
 using Depin.Ledger.Jobs;
+using Depin.Ledger.Programs;
 using Depin.Ledger.Transactions;
 using static Depin.Ledger.Tests.RandomJobBlocks;
 
@@ -86,7 +87,8 @@ public sealed class JobProgramsTests
         Run(T0 + 1, Complete(Job, Worker, Record.FencingToken, default));
 
         Assert.Equal(ReceiptStatus.ProviderMismatch, Run(T0 + 2, Settle(Job, Customer, AccountId.FromNumber(77), 400, 10)));
-        Assert.Equal(ReceiptStatus.AmountExceedsEscrow, Run(T0 + 2, Settle(Job, Customer, Provider, 1_001, 10)));
+        Assert.Equal(ReceiptStatus.PriceMismatch, Run(T0 + 2, Settle(Job, Customer, Provider, 401, 10)));
+        Assert.Equal(ReceiptStatus.PriceMismatch, Run(T0 + 2, Settle(Job, Customer, Provider, 400, 0)));
         Assert.Equal(ReceiptStatus.Success, Run(T0 + 2, Settle(Job, Customer, Provider, 400, 10)));
         Assert.Equal(ReceiptStatus.JobWrongStatus, Run(T0 + 3, Settle(Job, Customer, Provider, 400, 10)));
         Assert.Equal(ReceiptStatus.JobWrongStatus, Run(T0 + 3, Cancel(Job, Customer)));
@@ -97,6 +99,19 @@ public sealed class JobProgramsTests
         Assert.Equal(9_600, Balance(Customer));
         Assert.Equal(JobStatus.Settled, Record.Status);
         Assert.Equal((400L, 10L, 0L, T0 + 2), (Record.Price, Record.Fee, Record.Escrow, Record.FinishedAt));
+    }
+
+    [Fact]
+    public void A_lease_agrees_a_price_within_the_escrow_and_a_requeue_forgets_it()
+    {
+        Assert.Equal(ReceiptStatus.Success, Run(T0, Submit(Job, Customer, 1_000, T0 + 60_000)));
+        Assert.Equal(ReceiptStatus.AmountExceedsEscrow, Run(T0, Lease(Job, Worker, Provider, T0 + 10_000, 1_001, 0)));
+        Assert.Equal(ReceiptStatus.FeeExceedsAmount, NativePrograms.CheckShape(Lease(Job, Worker, Provider, T0 + 10_000, 5, 6)));
+        Assert.Equal(ReceiptStatus.Success, Run(T0, Lease(Job, Worker, Provider, T0 + 10_000, 700, 20)));
+        Assert.Equal((700L, 20L), (Record.Price, Record.Fee));
+
+        Assert.Equal(ReceiptStatus.Success, Run(T0 + 1, Fail(Job, Customer, Worker, 1)));
+        Assert.Equal((JobStatus.Queued, 0L, 0L), (Record.Status, Record.Price, Record.Fee));
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public static class LedgerApi
         group.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("An account at the latest height.");
         group.MapGet("/accounts/{address}/proof", GetProof).WithName("GetAccountProof").WithSummary("A Merkle inclusion proof of an account against the latest state root.");
         group.MapGet("/jobs/open", GetOpenJobs).WithName("GetOpenLedgerJobs").WithSummary("Ids of jobs whose record is not final (service credentials and admins).");
+        group.MapGet("/jobs", GetJobs).WithName("GetLedgerJobs").WithSummary("The job records of a customer (?customer=) or a provider (?provider=), newest first, paged with ?before= (to that account's owner, services and admins).");
+        group.MapGet("/jobs/{job}/history", GetJobHistory).WithName("GetLedgerJobHistory").WithSummary("Every transaction of a job with its receipt (failures name their reason), and its record.");
         group.MapGet("/jobs/{job}", GetJob).WithName("GetLedgerJob").WithSummary("A job record at the latest height (to its customer, its provider or an admin).");
         group.MapGet("/jobs/{job}/proof", GetJobProof).WithName("GetLedgerJobProof").WithSummary("A Merkle inclusion proof of a job record against the latest state root.");
         group.MapGet("/blocks/latest", GetLatestBlock).WithName("GetLatestBlock").WithSummary("The latest committed block.");
@@ -202,6 +204,60 @@ public static class LedgerApi
         }
 
         return await access.CanReadJobAsync(context, proof.Record, cancellationToken) ? TypedResults.Ok(proof.ToDto()) : NotYours(context, $"The record of job {job}");
+    }
+
+    private static async Task<Results<Ok<JobPageDto>, ValidationProblem, ProblemHttpResult>> GetJobs(
+        HttpContext context, LedgerNode node, LedgerAccess access, string? customer, string? provider, int? limit, int? before, CancellationToken cancellationToken)
+    {
+        if ((customer is null) == (provider is null))
+        {
+            return Invalid(customer is null ? "customer" : "provider", "give exactly one of customer and provider (an account address)");
+        }
+
+        var field = customer is null ? "provider" : "customer";
+        var address = customer ?? provider!;
+        if (!AccountId.TryParse(address, out var id))
+        {
+            return Invalid(field, "must be 0x followed by 40 hex digits");
+        }
+
+        if (limit is < 1 or > 1_000)
+        {
+            return Invalid("limit", "must be within 1..1000");
+        }
+
+        if (before is < 0)
+        {
+            return Invalid("before", "must be the next value of a previous page");
+        }
+
+        if (!await access.CanReadAsync(context, address, cancellationToken))
+        {
+            return NotYours(context, $"The jobs of {address}");
+        }
+
+        return TypedResults.Ok(node.JobsOf(id, provider is not null, limit ?? 50, before).ToDto());
+    }
+
+    private static async Task<Results<Ok<JobHistoryDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetJobHistory(
+        string job, HttpContext context, LedgerNode node, LedgerAccess access, CancellationToken cancellationToken)
+    {
+        if (!TxId.TryParse(job, out var id))
+        {
+            return Invalid("job", "must be the job's UUID");
+        }
+
+        var history = node.GetJobHistory(id);
+        if (history.Record.IsEmpty && history.Events.Length == 0)
+        {
+            return NotFound($"The ledger has no transaction of job {job}.");
+        }
+
+        // With no record (every submission failed), the history belongs to the account that tried to submit it.
+        var allowed = history.Record.IsEmpty
+            ? await access.CanReadAsync(context, history.Events[0].Event.Transaction.From.ToString(), cancellationToken)
+            : await access.CanReadJobAsync(context, history.Record, cancellationToken);
+        return allowed ? TypedResults.Ok(history.ToDto(id)!) : NotYours(context, $"The history of job {job}");
     }
 
     private static ProblemHttpResult NotYours(HttpContext context, string what) =>

@@ -65,6 +65,44 @@ public static class LedgerViews
         job.FinishedAt == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(job.FinishedAt),
         height);
 
+    /// <summary>Null when the ledger has neither a record nor a transaction of the job.</summary>
+    public static JobHistoryDto? ToDto(this (Jobs.JobRecord Record, (Jobs.JobEvent Event, long TimestampMs)[] Events, long Height) history, TxId id)
+    {
+        if (history.Record.IsEmpty && history.Events.Length == 0)
+        {
+            return null;
+        }
+
+        var events = new JobEventDto[history.Events.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var (e, at) = history.Events[i];
+            var tx = e.Transaction;
+            var account = tx.Program == ProgramKind.JobLease ? tx.To : tx.From;
+            events[i] = new JobEventDto(
+                tx.Id.ToString(),
+                tx.Program.Name(),
+                e.Status.Name(),
+                e.Status == ReceiptStatus.Success,
+                e.Height,
+                e.Index,
+                DateTimeOffset.FromUnixTimeMilliseconds(at),
+                account.IsZero ? null : account.ToString(),
+                tx.Amount,
+                tx.Fee,
+                tx.Payload.Worker.IsEmpty ? null : tx.Payload.Worker.Value.ToString("D"),
+                tx.Payload.Token,
+                tx.Payload.Until == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(tx.Payload.Until),
+                tx.Payload.Kind,
+                tx.Payload.Digest.IsZero ? null : tx.Payload.Digest.ToString());
+        }
+
+        return new JobHistoryDto(id.Value.ToString("D"), history.Record.IsEmpty ? null : history.Record.ToDto(id, history.Height), events, history.Height);
+    }
+
+    public static JobPageDto ToDto(this Jobs.JobPage page) =>
+        new([.. page.Jobs.Select(j => j.Record.ToDto(j.Id, page.Height))], page.Next, page.Total, page.Height);
+
     public static JobProofDto ToDto(this JobProof proof) => new(
         proof.Height,
         proof.StateRoot.ToString(),

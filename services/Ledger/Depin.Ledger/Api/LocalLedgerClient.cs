@@ -22,6 +22,12 @@ public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient, ILedgerJ
         return Task.FromResult(record.IsEmpty ? null : record.ToDto(id, height));
     }
 
+    public Task<JobHistoryDto?> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default) =>
+        Task.FromResult(TxId.TryParse(job, out var id) ? node.GetJobHistory(id).ToDto(id) : null);
+
+    public Task<JobPageDto> GetJobsAsync(string account, bool provider, int limit, int? before, CancellationToken cancellationToken = default) =>
+        Task.FromResult(node.JobsOf(AccountId.Parse(account), provider, limit, before).ToDto());
+
     public async Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default)
     {
         var mapped = TransactionMapping.TryMapBatch(transactions, node.Options.MaxBatchSize, out var errors)

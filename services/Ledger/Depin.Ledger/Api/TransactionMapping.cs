@@ -72,7 +72,7 @@ public static class TransactionMapping
         var needs = Requirements(program);
         var from = Address(dto.From, needs.From, prefix, "from", errors);
         var to = Address(dto.To, needs.To, prefix, "to", errors);
-        var amount = Amount(dto.Amount, needs.Amount, prefix, errors);
+        var amount = program == ProgramKind.JobLease ? Price(dto.Amount, prefix, errors) : Amount(dto.Amount, needs.Amount, prefix, errors);
         var fee = 0L;
         if (needs.Fee)
         {
@@ -135,7 +135,7 @@ public static class TransactionMapping
         ProgramKind.CompleteUnstake => (true, false, false, false, false),
         ProgramKind.RewardCredit => (false, true, true, false, false),
         ProgramKind.JobSubmit => (true, false, true, false, true),
-        ProgramKind.JobLease => (false, true, false, false, true),
+        ProgramKind.JobLease => (false, true, false, true, true),
         ProgramKind.JobExtend or ProgramKind.JobComplete => (false, false, false, false, true),
         ProgramKind.JobSettle => (true, true, true, true, true),
         ProgramKind.JobFail or ProgramKind.JobCancel or ProgramKind.JobExpire => (true, false, false, false, true),
@@ -207,6 +207,18 @@ public static class TransactionMapping
                 maxAttempts = (byte)dto.MaxAttempts.Value;
             }
         }
+        else if (program == ProgramKind.JobFail && dto.Kind is not null)
+        {
+            // At job-fail the byte carries the submitter's reason code, which the job's history shows.
+            if (dto.Kind is not (>= 0 and <= 255))
+            {
+                errors[$"{prefix}.kind"] = ["must be a reason code within 0..255"];
+            }
+            else
+            {
+                kind = (byte)dto.Kind.Value;
+            }
+        }
 
         return new JobPayload(digest, worker, token, until, workUnits, kind, maxAttempts);
     }
@@ -224,6 +236,18 @@ public static class TransactionMapping
         }
 
         return id;
+    }
+
+    /// <summary>The price a lease agrees (zero for a free job).</summary>
+    private static long Price(long? amount, Prefix prefix, Dictionary<string, string[]> errors)
+    {
+        if (amount is < 0)
+        {
+            errors[$"{prefix}.amount"] = ["must be the agreed price: zero or a positive integer number of micro-credits"];
+            return 0;
+        }
+
+        return amount ?? 0;
     }
 
     private static long Amount(long? amount, bool required, Prefix prefix, Dictionary<string, string[]> errors)

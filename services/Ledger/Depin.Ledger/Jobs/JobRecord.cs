@@ -37,6 +37,7 @@ public struct JobRecord : IEquatable<JobRecord>
     /// <summary>Micro-credits the record still holds (MaxPrice until final, then 0).</summary>
     public long Escrow;
 
+    /// <summary>Agreed by the lease (what the settlement must pay), recorded again when settled.</summary>
     public long Price;
 
     public long Fee;

@@ -31,7 +31,7 @@ public sealed partial class LedgerNode : IDisposable
     private readonly BlockLog _log;
     private readonly SnapshotStore _snapshots;
     private readonly Dictionary<TxId, long> _index = [];
-    private readonly HashSet<TxId> _openJobs = [];
+    private readonly Jobs.JobIndex _jobIndex = new();
     private readonly List<CommittedBlock> _blocks = [];
     private readonly ReaderWriterLockSlim _stateLock = new();
     private readonly Channel<Submission> _queue = Channel.CreateUnbounded<Submission>(new UnboundedChannelOptions { SingleReader = true });
@@ -146,13 +146,55 @@ public sealed partial class LedgerNode : IDisposable
         }
     }
 
-    /// <summary>Ids of jobs whose record is not final (queued, leased or completed), at most <paramref name="limit"/>.</summary>
-    public TxId[] OpenJobs(int limit)
+    /// <summary>Ids of jobs whose record is not final (queued, leased or completed), of one kind when given, at most <paramref name="limit"/>.</summary>
+    public TxId[] OpenJobs(int limit, int? kind = null)
     {
         _stateLock.EnterReadLock();
         try
         {
-            return [.. _openJobs.Take(limit)];
+            return _jobIndex.Open(limit, kind, _store.Jobs);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>A job's transactions in commit order with their receipts and block timestamps, and its record (empty when it has none).</summary>
+    public (Jobs.JobRecord Record, (Jobs.JobEvent Event, long TimestampMs)[] Events, long Height) GetJobHistory(TxId id)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            var events = _jobIndex.History(id);
+            var timed = new (Jobs.JobEvent, long)[events.Length];
+            for (var i = 0; i < events.Length; i++)
+            {
+                timed[i] = (events[i], _blocks[(int)events[i].Height - 1].Header.TimestampMs);
+            }
+
+            return (_store.Jobs.Get(id), timed, Height);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>The jobs a customer submitted (or a provider leased), newest first, with their records.</summary>
+    public Jobs.JobPage JobsOf(AccountId account, bool provider, int limit, int? before)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            var (ids, next, total) = provider ? _jobIndex.OfProvider(account, limit, before) : _jobIndex.OfCustomer(account, limit, before);
+            var jobs = new (TxId, Jobs.JobRecord)[ids.Length];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                jobs[i] = (ids[i], _store.Jobs.Get(ids[i]));
+            }
+
+            return new Jobs.JobPage(jobs, next, total, Height);
         }
         finally
         {
@@ -312,6 +354,7 @@ public sealed partial class LedgerNode : IDisposable
             }
 
             Index(block.Transactions, header.Height);
+            _jobIndex.Add(block.Transactions, block.Statuses, header.Height);
             _blocks.Add(new CommittedBlock(header, hash, block.Location, block.Statuses));
             Height = header.Height;
             LatestHash = hash;
@@ -325,11 +368,7 @@ public sealed partial class LedgerNode : IDisposable
 
         for (var slot = 0; slot < _store.Jobs.Count; slot++)
         {
-            ref var record = ref _store.Jobs.StateAt(slot);
-            if (!record.IsEmpty && !record.IsFinal)
-            {
-                _openJobs.Add(_store.Jobs.IdAt(slot));
-            }
+            _jobIndex.Track(_store.Jobs.IdAt(slot), _store.Jobs.StateAt(slot));
         }
     }
 
@@ -338,29 +377,6 @@ public sealed partial class LedgerNode : IDisposable
         for (var i = 0; i < transactions.Length; i++)
         {
             _index[transactions[i].Id] = (height << 24) | (long)i;
-        }
-    }
-
-    /// <summary>Keeps the open-jobs index (rebuilt by replay at start) in step with the records the block changed.</summary>
-    private void TrackOpenJobs(ReadOnlySpan<Transaction> transactions, ReadOnlySpan<ReceiptStatus> statuses)
-    {
-        for (var i = 0; i < transactions.Length; i++)
-        {
-            if (!transactions[i].HasJobRecord || statuses[i] != ReceiptStatus.Success)
-            {
-                continue;
-            }
-
-            var job = transactions[i].Job;
-            var record = _store.Jobs.Get(job);
-            if (record.IsEmpty || record.IsFinal)
-            {
-                _openJobs.Remove(job);
-            }
-            else
-            {
-                _openJobs.Add(job);
-            }
         }
     }
 
@@ -515,7 +531,8 @@ public sealed partial class LedgerNode : IDisposable
                 var location = _log.Append(header, transactions, statuses);
                 committed = new CommittedBlock(header, header.Hash, location, statuses);
                 Index(transactions, height);
-                TrackOpenJobs(transactions, statuses);
+                _jobIndex.Add(transactions, statuses, height);
+                _jobIndex.TrackOpen(transactions, statuses, _store.Jobs);
                 _blocks.Add(committed);
                 Height = height;
                 LatestHash = committed.Hash;

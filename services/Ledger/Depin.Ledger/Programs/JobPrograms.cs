@@ -53,6 +53,16 @@ internal static class JobPrograms
                     return ReceiptStatus.InvalidAccount;
                 }
 
+                if (tx.Amount < 0 || tx.Fee < 0)
+                {
+                    return ReceiptStatus.InvalidAmount;
+                }
+
+                if (tx.Fee > tx.Amount)
+                {
+                    return ReceiptStatus.FeeExceedsAmount;
+                }
+
                 return tx.Payload.Worker.IsEmpty ? ReceiptStatus.InvalidPayload : ReceiptStatus.Success;
             case ProgramKind.JobExtend:
             case ProgramKind.JobComplete:
@@ -140,7 +150,14 @@ internal static class JobPrograms
             return ReceiptStatus.InvalidPayload;
         }
 
+        if (tx.Amount > job.Escrow)
+        {
+            return ReceiptStatus.AmountExceedsEscrow;
+        }
+
         job.Status = JobStatus.Leased;
+        job.Price = tx.Amount;
+        job.Fee = tx.Fee;
         job.Worker = tx.Payload.Worker;
         job.Provider = tx.To;
         job.FencingToken++;
@@ -182,7 +199,10 @@ internal static class JobPrograms
         return ReceiptStatus.Success;
     }
 
-    /// <summary>Only a completed job, and so only once: provider To gets Amount − Fee, the treasury Fee, customer From the rest.</summary>
+    /// <summary>
+    /// Only a completed job, and so only once, at the price and fee agreed by its lease: provider To gets Amount − Fee,
+    /// the treasury Fee, customer From the rest of the escrow.
+    /// </summary>
     private static ReceiptStatus Settle(in Transaction tx, in BlockContext block, Span<AccountState> acc, ref JobRecord job, ref int mask)
     {
         if (job.IsEmpty)
@@ -205,9 +225,9 @@ internal static class JobPrograms
             return ReceiptStatus.ProviderMismatch;
         }
 
-        if (tx.Amount > job.Escrow)
+        if (tx.Amount != job.Price || tx.Fee != job.Fee)
         {
-            return ReceiptStatus.AmountExceedsEscrow;
+            return ReceiptStatus.PriceMismatch;
         }
 
         var refund = job.Escrow - tx.Amount;
@@ -264,6 +284,8 @@ internal static class JobPrograms
             job.Provider = default;
             job.LeaseDeadline = 0;
             job.ResultDigest = default;
+            job.Price = 0;
+            job.Fee = 0;
             mask = NativePrograms.RecordWritten;
             return ReceiptStatus.Success;
         }

@@ -6,7 +6,8 @@ namespace Depin.Ledger.Transactions;
 /// <summary>
 /// What a job program carries beyond accounts and amounts: a digest (the parameters' hash at submission, the result's at
 /// completion), the worker, the fencing token, a time (the job's deadline at submission, the lease deadline at lease and
-/// extend; Unix ms), the work units, the kernel kind and the attempt budget. All zero for the money programs.
+/// extend; Unix ms), the work units, the kernel kind (at job-fail: the submitter's reason code, which only the history
+/// reads) and the attempt budget. All zero for the money programs.
 /// </summary>
 public readonly record struct JobPayload(Hash256 Digest, TxId Worker, long Token, long Until, long WorkUnits, byte Kind, byte MaxAttempts)
 {

@@ -29,4 +29,7 @@ public enum ReceiptStatus : byte
     CustomerMismatch = 23,
     ProviderMismatch = 24,
     InvalidPayload = 25,
+
+    /// <summary>A settlement whose price or fee differs from what the job's lease agreed.</summary>
+    PriceMismatch = 26,
 }

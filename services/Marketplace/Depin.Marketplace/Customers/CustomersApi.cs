@@ -41,12 +41,13 @@ public static class CustomersApi
         return TypedResults.Created("/api/customers/me", new CustomerRegistration(customerId, key, state.LedgerAddress));
     }
 
-    public static async Task<Ok<CustomerView>> GetAsync(ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, CancellationToken cancellationToken)
+    public static async Task<Ok<CustomerView>> GetAsync(ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, ILedgerJobs jobs, CancellationToken cancellationToken)
     {
         var id = user.PrincipalId();
         var state = await grains.GetGrain<ICustomerGrain>(id).Get();
         var account = await ledger.GetAccountAsync(state.LedgerAddress, cancellationToken);
-        return TypedResults.Ok(new CustomerView(id, state.Name, state.LedgerAddress, account.Balance, state.Jobs.Count));
+        var submitted = await jobs.GetJobsAsync(state.LedgerAddress, provider: false, 1, null, cancellationToken);
+        return TypedResults.Ok(new CustomerView(id, state.Name, state.LedgerAddress, account.Balance, submitted.Total));
     }
 
     public static async Task<Results<Ok<BalanceView>, ValidationProblem, ProblemHttpResult>> FundAsync(

@@ -16,7 +16,8 @@ namespace Depin.Marketplace.Jobs;
 /// A job and its state machine: submitted → funded (escrow locked) → queued → leased → completed → verified → settled,
 /// or rejected at funding, or failed / cancelled / expired → refunded. Key: job UUID. The grain coordinates (it
 /// serialises the job's transitions, verifies results, wakes waiting leases); the ledger decides: every transition that
-/// matters goes through the ledger's job programs, and on activation the grain adopts what the ledger's record says.
+/// matters goes through the ledger's job programs. The grain keeps no state of its own: on activation it rebuilds the job
+/// from the ledger (the record, the job's transactions, and the submission its record's hash names in the content store).
 /// </summary>
 public interface IJobGrain : IGrainWithGuidKey
 {
@@ -44,55 +45,69 @@ public interface IJobGrain : IGrainWithGuidKey
     Task<bool> Cancel();
 
     Task MarkSettled(string transactionId, long height);
-
-    Task MarkRefunded(string transactionId, long height);
 }
 
 /// <inheritdoc cref="IJobGrain"/>
 public sealed partial class JobGrain(
-    [PersistentState("job", MarketplaceExtensions.StorageName)] IPersistentState<JobState> state,
     ILedgerClient ledger,
     IEventPublisher events,
     IJobResultStore results,
     ILedgerJobs records,
+    JobSpecs specs,
     KernelRegistry kernels,
     IOptions<MarketplaceOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
+    private JobState _state = new();
     private IGrainTimer? _timer;
 
     private Guid JobId => this.GetPrimaryKey();
 
-    private JobState S => state.State;
+    private JobState S => _state;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await LoadAsync(cancellationToken);
         if (S.Exists && !S.IsFinal)
         {
-            await ReconcileAsync(cancellationToken);
-            if (!S.IsFinal)
+            StartTimer();
+            if (S.Status == JobStatuses.Queued)
             {
-                StartTimer();
+                await EnqueueAsync();
             }
         }
     }
 
     public async Task<JobState> Submit(JobSubmission submission)
     {
-        if (!S.Exists)
+        if (S.Exists)
         {
-            var now = time.GetUtcNow();
-            state.State = new JobState(submission, JobStatuses.Submitted, now, [new JobTransition(JobStatuses.Submitted, now, null)]);
-            await state.WriteStateAsync();
+            return S;
         }
 
-        if (S.Status == JobStatuses.Submitted)
+        // Durable before the ledger refers to it: the record commits to this hash.
+        var hash = await specs.PutAsync(submission);
+        var now = time.GetUtcNow();
+        _state = new JobState(submission, JobStatuses.Submitted, now, [new JobTransition(JobStatuses.Submitted, now, null)]);
+        var receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, submission, options.Value.MaxAttempts, hash)]))[0];
+        now = time.GetUtcNow();
+        if (!receipt.Succeeded)
         {
-            await FundAsync();
+            Transition(JobStatuses.Rejected, receipt.Status, now);
+            _state = S with { FailureReason = receipt.Status };
+            await events.PublishAsync(MarketplaceTopics.JobRejected,
+                new JobRejectedEvent(JobId.ToString("D") + ":rejected", JobId.ToString("D"), submission.CustomerAddress, receipt.Status, now));
+            return S;
         }
 
+        Transition(JobStatuses.Funded, JobReplay.Details.Funded(submission.Escrow, receipt.Id, receipt.Height), now);
+        await events.PublishAsync(MarketplaceTopics.JobFunded,
+            new JobFundedEvent(JobId.ToString("D") + ":funded", JobId.ToString("D"), submission.CustomerAddress, submission.Escrow, now));
+        Transition(JobStatuses.Queued, null, now);
+        await EnqueueAsync();
+        StartTimer();
         return S;
     }
 
@@ -108,7 +123,7 @@ public sealed partial class JobGrain(
 
         if (job.Deadline is { } deadline && now >= deadline)
         {
-            await EndAsync(JobStatuses.Expired, "deadline passed while queued");
+            await ExpireAsync();
             return null;
         }
 
@@ -122,16 +137,16 @@ public sealed partial class JobGrain(
         var fee = (long)((Int128)price * options.Value.FeeBasisPoints / 10_000);
         var token = S.FencingToken + 1;
         var expires = now + options.Value.LeaseDuration;
-        var leased = (await ledger.SubmitAsync([JobLedger.Lease(JobId, token, offer.WorkerId, offer.ProviderAddress, expires)]))[0];
+        var leased = (await ledger.SubmitAsync([JobLedger.Lease(JobId, token, offer.WorkerId, offer.ProviderAddress, expires, price, fee)]))[0];
         if (!leased.Succeeded)
         {
-            // The ledger's record moved on (deadline, budget, a lease this grain did not record): follow it.
-            await ReconcileAsync(CancellationToken.None);
+            // The ledger's record moved on (deadline, budget, a lease this activation did not see): follow it.
+            await RefreshAsync();
             return null;
         }
 
-        Transition(JobStatuses.Leased, $"worker {offer.WorkerId}, token {token}, price {price}", now) ;
-        state.State = S with
+        Transition(JobStatuses.Leased, JobReplay.Details.Leased(offer.WorkerId, token, price), now);
+        _state = S with
         {
             Attempts = S.Attempts + 1,
             FencingToken = token,
@@ -141,7 +156,6 @@ public sealed partial class JobGrain(
             Price = price,
             Fee = fee,
         };
-        await state.WriteStateAsync();
         return new LeaseGrant(JobId, job.Kind, job.ParametersJson, job.InputBase64, token, expires, job.WorkUnits, price);
     }
 
@@ -159,8 +173,7 @@ public sealed partial class JobGrain(
             return null;
         }
 
-        state.State = S with { LeaseExpiresAt = expires };
-        await state.WriteStateAsync();
+        _state = S with { LeaseExpiresAt = expires };
         return expires;
     }
 
@@ -180,35 +193,15 @@ public sealed partial class JobGrain(
                 : new CompletionResult(CompletionStatus.NotHolder, S.Status, "this worker does not hold the job");
         }
 
-        var job = S.Submission!;
         var completed = (await ledger.SubmitAsync([JobLedger.Complete(JobId, fencingToken, workerId, digest)]))[0];
         if (!completed.Succeeded)
         {
             return new CompletionResult(CompletionStatus.Stale, S.Status, "the ledger refused the completion: " + completed.Status);
         }
 
-        Transition(JobStatuses.Completed, $"digest {digest}", time.GetUtcNow());
-        state.State = S with { ResultDigest = digest, ResultToken = fencingToken };
-        await state.WriteStateAsync();
-
-        var outcome = await VerifyAsync(job, fencingToken, workerId);
-        var worker = GrainFactory.GetGrain<IWorkerGrain>(workerId);
-        if (outcome.Ok)
-        {
-            Transition(JobStatuses.Verified, null, time.GetUtcNow());
-            state.State = S with { PendingSince = time.GetUtcNow(), LeaseExpiresAt = null };
-            await state.WriteStateAsync();
-            await worker.LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.Verified);
-            await PublishVerifiedAsync();
-            return new CompletionResult(CompletionStatus.Accepted, S.Status, null);
-        }
-
-        LogVerificationFailed(JobId, workerId, outcome.Reason);
-        await events.PublishAsync(WorkerActivityTopics.VerificationFailed, new VerificationFailedEvent(
-            $"{JobId:D}:failed:{fencingToken}", JobId.ToString("D"), workerId, S.ProviderAddress ?? "", outcome.Reason ?? "verification failed", time.GetUtcNow()));
-        await worker.LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.VerificationFailed);
-        await EndAttemptAsync("verification failed: " + outcome.Reason);
-        return new CompletionResult(CompletionStatus.Rejected, S.Status, outcome.Reason);
+        Transition(JobStatuses.Completed, JobReplay.Details.Completed(digest), time.GetUtcNow());
+        _state = S with { ResultDigest = digest, ResultToken = fencingToken, LeaseExpiresAt = null };
+        return await JudgeAsync();
     }
 
     public async Task<bool> Release(string workerId, long fencingToken, string? reason)
@@ -219,7 +212,7 @@ public sealed partial class JobGrain(
         }
 
         await GrainFactory.GetGrain<IWorkerGrain>(workerId).LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.Released);
-        await EndAttemptAsync("released by worker" + (reason is null ? "" : ": " + reason));
+        await EndAttemptAsync(AttemptEnd.Released, reason);
         return true;
     }
 
@@ -235,17 +228,29 @@ public sealed partial class JobGrain(
     {
         switch (S.Status)
         {
-            case JobStatuses.Submitted or JobStatuses.Funded or JobStatuses.Queued or JobStatuses.Leased:
+            case JobStatuses.Queued or JobStatuses.Leased:
+                var customer = S.Submission!.CustomerAddress;
                 if (S.Status == JobStatuses.Leased && S.WorkerId is { } workerId)
                 {
                     await GrainFactory.GetGrain<IWorkerGrain>(workerId).LeaseEnded(JobId.ToString("D"), S.FencingToken, LeaseOutcome.Cancelled);
                     // The lease ends in the ledger first (as its holder), so that the queued job can be cancelled there.
-                    await ledger.SubmitAsync([JobLedger.Fail(JobId, S.Submission!.CustomerAddress, S.FencingToken, workerId)]);
+                    await ledger.SubmitAsync([JobLedger.Fail(JobId, customer, S.FencingToken, workerId, AttemptEnd.CancelledByCustomer)]);
                 }
 
-                await EndAsync(JobStatuses.Cancelled, "cancelled by customer");
+                // Refunded in the ledger before the customer hears "cancelled": the answer survives any crash after it.
+                var receipt = (await ledger.SubmitAsync([JobLedger.Cancel(JobId, customer)]))[0];
+                if (!receipt.Succeeded)
+                {
+                    await RefreshAsync();
+                    return S.FailureReason == JobReplay.Details.CancelledByCustomer;
+                }
+
+                await RemoveFromQueueAsync();
+                Transition(JobStatuses.Cancelled, JobReplay.Details.CancelledByCustomer, time.GetUtcNow());
+                _state = S with { FailureReason = JobReplay.Details.CancelledByCustomer, LeaseExpiresAt = null, Price = null, Fee = null };
+                await RefundedAsync(receipt.Id, receipt.Height);
                 return true;
-            case JobStatuses.Cancelled or JobStatuses.Refunded when S.FailureReason == "cancelled by customer":
+            case JobStatuses.Cancelled or JobStatuses.Refunded when S.FailureReason == JobReplay.Details.CancelledByCustomer:
                 return true;
             default:
                 return false;
@@ -259,54 +264,54 @@ public sealed partial class JobGrain(
             return;
         }
 
-        Transition(JobStatuses.Settled, $"ledger tx {transactionId} at height {height}", time.GetUtcNow());
-        state.State = S with { SettlementTxId = transactionId, PendingSince = null };
-        await state.WriteStateAsync();
+        Transition(JobStatuses.Settled, JobReplay.Details.Ledger(transactionId, height), time.GetUtcNow());
+        _state = S with { SettlementTxId = transactionId, PendingSince = null };
         StopTimer();
         await events.PublishAsync(MarketplaceTopics.JobSettled,
             new JobSettledEvent(JobId.ToString("D") + ":settled", JobId.ToString("D"), transactionId, height, time.GetUtcNow()));
     }
 
-    public async Task MarkRefunded(string transactionId, long height)
-    {
-        if (S.Status is not (JobStatuses.Cancelled or JobStatuses.Failed or JobStatuses.Expired))
-        {
-            return;
-        }
-
-        Transition(JobStatuses.Refunded, $"ledger tx {transactionId} at height {height}", time.GetUtcNow());
-        state.State = S with { RefundTxId = transactionId, PendingSince = null };
-        await state.WriteStateAsync();
-        StopTimer();
-        await events.PublishAsync(MarketplaceTopics.JobRefunded,
-            new JobRefundedEvent(JobId.ToString("D") + ":refunded", JobId.ToString("D"), transactionId, height, time.GetUtcNow()));
-    }
-
     private bool HoldsLease(string workerId, long fencingToken) =>
         S.Status == JobStatuses.Leased && S.FencingToken == fencingToken && S.WorkerId == workerId;
 
-    private async Task FundAsync()
+    /// <summary>The job as the ledger has it; nothing when the ledger never saw it.</summary>
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var job = S.Submission!;
-        var receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, job, options.Value.MaxAttempts)]))[0];
-        var now = time.GetUtcNow();
-        if (!receipt.Succeeded)
+        var history = await records.GetJobHistoryAsync(JobId.ToString("D"), cancellationToken);
+        if (history is null || history.Events.Count == 0)
         {
-            Transition(JobStatuses.Rejected, receipt.Status, now);
-            state.State = S with { FailureReason = receipt.Status };
-            await state.WriteStateAsync();
-            await events.PublishAsync(MarketplaceTopics.JobRejected,
-                new JobRejectedEvent(JobId.ToString("D") + ":rejected", JobId.ToString("D"), job.CustomerAddress, receipt.Status, now));
             return;
         }
 
-        Transition(JobStatuses.Funded, $"escrow {job.Escrow} locked by tx {receipt.Id} at height {receipt.Height}", now);
-        await events.PublishAsync(MarketplaceTopics.JobFunded,
-            new JobFundedEvent(JobId.ToString("D") + ":funded", JobId.ToString("D"), job.CustomerAddress, job.Escrow, now));
-        Transition(JobStatuses.Queued, null, now);
-        await state.WriteStateAsync();
-        await EnqueueAsync();
-        StartTimer();
+        var hash = history.Record?.ParamsHash ?? history.Events.FirstOrDefault(e => e.Program == "job-submit")?.Digest;
+        var submission = hash is null ? null : await specs.GetAsync(hash, cancellationToken);
+        if (submission is null)
+        {
+            LogSubmissionMissing(JobId, hash);
+            return;
+        }
+
+        _state = JobReplay.FromLedger(submission, history);
+    }
+
+    /// <summary>Follows the ledger after it refused a step: reloads, then queues or stops as the record says.</summary>
+    private async Task RefreshAsync()
+    {
+        var wasQueued = S.Status == JobStatuses.Queued;
+        await LoadAsync(CancellationToken.None);
+        if (S.Status == JobStatuses.Queued)
+        {
+            await EnqueueAsync();
+        }
+        else if (wasQueued)
+        {
+            await RemoveFromQueueAsync();
+        }
+
+        if (S.IsFinal)
+        {
+            StopTimer();
+        }
     }
 
     private Task EnqueueAsync()
@@ -314,6 +319,40 @@ public sealed partial class JobGrain(
         var job = S.Submission!;
         return GrainFactory.GetGrain<IJobQueueGrain>(job.Kind)
             .Enqueue(new QueueEntry(JobId, job.MaxPricePerMegaUnit, job.MinMemoryBytes, S.CreatedAt));
+    }
+
+    private Task RemoveFromQueueAsync() => GrainFactory.GetGrain<IJobQueueGrain>(S.Submission!.Kind).Remove(JobId);
+
+    /// <summary>Verifies the completed attempt's stored result: a verified job is published for settlement, a rejected one ends its attempt.</summary>
+    private async Task<CompletionResult> JudgeAsync()
+    {
+        var token = S.ResultToken!.Value;
+        var workerId = S.WorkerId;
+        var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, token, workerId);
+        var worker = workerId is null ? null : GrainFactory.GetGrain<IWorkerGrain>(workerId);
+        if (outcome.Ok)
+        {
+            Transition(JobStatuses.Verified, null, time.GetUtcNow());
+            _state = S with { PendingSince = time.GetUtcNow() };
+            if (worker is not null)
+            {
+                await worker.LeaseEnded(JobId.ToString("D"), token, LeaseOutcome.Verified);
+            }
+
+            await PublishVerifiedAsync();
+            return new CompletionResult(CompletionStatus.Accepted, S.Status, null);
+        }
+
+        LogVerificationFailed(JobId, workerId, outcome.Reason);
+        await events.PublishAsync(WorkerActivityTopics.VerificationFailed, new VerificationFailedEvent(
+            $"{JobId:D}:failed:{token}", JobId.ToString("D"), workerId ?? "", S.ProviderAddress ?? "", outcome.Reason ?? "verification failed", time.GetUtcNow()));
+        if (worker is not null)
+        {
+            await worker.LeaseEnded(JobId.ToString("D"), token, LeaseOutcome.VerificationFailed);
+        }
+
+        await EndAttemptAsync(AttemptEnd.VerificationFailed, outcome.Reason);
+        return new CompletionResult(CompletionStatus.Rejected, S.Status, outcome.Reason);
     }
 
     private async Task<VerificationOutcome> VerifyAsync(JobSubmission job, long fencingToken, string workerId)
@@ -345,82 +384,26 @@ public sealed partial class JobGrain(
         });
     }
 
-    /// <summary>Ends the current lease in the ledger (as its holder); the ledger queues the job again or, with its attempt budget spent, fails and refunds it.</summary>
-    private async Task EndAttemptAsync(string reason)
+    /// <summary>Ends the current attempt in the ledger (as its holder); the ledger queues the job again or, with its attempt budget spent, fails and refunds it.</summary>
+    private async Task EndAttemptAsync(AttemptEnd why, string? detail)
     {
-        var receipt = (await ledger.SubmitAsync([JobLedger.Fail(JobId, S.Submission!.CustomerAddress, S.FencingToken, S.WorkerId)]))[0];
+        var reason = JobReplay.Details.Ended(why) + (detail is null ? "" : ": " + detail);
+        var receipt = (await ledger.SubmitAsync([JobLedger.Fail(JobId, S.Submission!.CustomerAddress, S.FencingToken, S.WorkerId, why)]))[0];
         var record = await records.GetJobAsync(JobId.ToString("D"));
+        var now = time.GetUtcNow();
         if (record?.Status == "failed")
         {
-            await EndAsync(JobStatuses.Failed, reason);
+            Transition(JobStatuses.Failed, reason, now);
+            _state = S with { FailureReason = reason, LeaseExpiresAt = null, Price = null, Fee = null };
+            await RefundedAsync(receipt.Id, receipt.Height);
         }
-        else if (receipt.Succeeded || record?.Status == "queued")
+        else if (record?.Status == "queued")
         {
             await RequeueAsync(reason);
         }
         else
         {
-            await ReconcileAsync(CancellationToken.None);
-        }
-    }
-
-    /// <summary>
-    /// Adopts the ledger's record where it moved past what this grain stored (a crash between the ledger commit and the
-    /// grain's write): final outcomes, and a lease the grain never recorded (its timer then ends it once expired).
-    /// </summary>
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
-    {
-        if (S.Submission is null)
-        {
-            return;
-        }
-
-        var record = await records.GetJobAsync(JobId.ToString("D"), cancellationToken);
-        if (record is null)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        switch (record.Status)
-        {
-            case "settled" when S.Status != JobStatuses.Settled:
-                if (S.Status != JobStatuses.Verified)
-                {
-                    Transition(JobStatuses.Verified, "from the ledger record", now);
-                }
-
-                state.State = S with { Price = record.Price, Fee = record.Fee, ProviderAddress = record.Provider, PendingSince = null };
-                Transition(JobStatuses.Settled, $"ledger record settled at {record.FinishedAt:O}", now);
-                await state.WriteStateAsync();
-                break;
-            case "failed" or "cancelled" or "expired" when S.Status != JobStatuses.Refunded:
-                var ended = record.Status switch { "failed" => JobStatuses.Failed, "cancelled" => JobStatuses.Cancelled, _ => JobStatuses.Expired };
-                if (S.Status != ended)
-                {
-                    Transition(ended, "from the ledger record", now);
-                }
-
-                Transition(JobStatuses.Refunded, $"ledger record {record.Status} at {record.FinishedAt:O}", now);
-                state.State = S with { PendingSince = null, LeaseExpiresAt = null };
-                await state.WriteStateAsync();
-                break;
-            case "leased" when record.FencingToken > S.FencingToken || S.Status == JobStatuses.Queued:
-                Transition(JobStatuses.Leased, $"lease {record.FencingToken} from the ledger record", now);
-                state.State = S with { FencingToken = record.FencingToken, LeaseExpiresAt = record.LeaseDeadline, WorkerId = null, ProviderAddress = record.Provider };
-                await state.WriteStateAsync();
-                break;
-            case "queued" or "leased" when S.Status == JobStatuses.Submitted:
-                // The escrow was locked, but the grain's write of it was lost.
-                Transition(JobStatuses.Funded, "escrow locked (from the ledger record)", now);
-                Transition(JobStatuses.Queued, null, now);
-                await state.WriteStateAsync();
-                await EnqueueAsync();
-                break;
-            case "queued" when S.Status is JobStatuses.Leased or JobStatuses.Funded:
-                state.State = S with { FencingToken = record.FencingToken };
-                await RequeueAsync("queued in the ledger record");
-                break;
+            await RefreshAsync();
         }
     }
 
@@ -432,45 +415,53 @@ public sealed partial class JobGrain(
         }
 
         LogLeaseExpired(JobId, S.WorkerId, reason);
-        await EndAttemptAsync("lease lost: " + reason);
+        await EndAttemptAsync(AttemptEnd.LeaseLost, reason);
     }
 
     private async Task RequeueAsync(string reason)
     {
         if (S.Submission!.Deadline is { } deadline && time.GetUtcNow() >= deadline)
         {
-            await EndAsync(JobStatuses.Expired, "deadline passed; " + reason);
+            await ExpireAsync();
             return;
         }
 
         Transition(JobStatuses.Queued, reason, time.GetUtcNow());
-        state.State = S with { WorkerId = null, ProviderAddress = null, LeaseExpiresAt = null, Price = null, Fee = null, ResultDigest = null, ResultToken = null };
-        await state.WriteStateAsync();
+        _state = S with { WorkerId = null, ProviderAddress = null, LeaseExpiresAt = null, Price = null, Fee = null, ResultDigest = null, ResultToken = null };
         await EnqueueAsync();
     }
 
-    /// <summary>Failed, cancelled or expired: nothing is paid, the escrow is refunded through <see cref="MarketplaceTopics.JobEnded"/>.</summary>
-    private async Task EndAsync(string status, string reason)
+    /// <summary>Past its deadline: the ledger refunds the escrow (job-expire; its clock decides, so an early try is retried by the timer).</summary>
+    private async Task ExpireAsync()
     {
-        var wasQueued = S.Status == JobStatuses.Queued;
-        var funded = S.Status != JobStatuses.Submitted;
-        Transition(status, reason, time.GetUtcNow());
-        state.State = S with { FailureReason = reason, LeaseExpiresAt = null, PendingSince = time.GetUtcNow(), Price = null, Fee = null };
-        await state.WriteStateAsync();
-        if (wasQueued)
+        var receipt = (await ledger.SubmitAsync([JobLedger.Expire(JobId, S.Submission!.CustomerAddress)]))[0];
+        if (!receipt.Succeeded)
         {
-            await GrainFactory.GetGrain<IJobQueueGrain>(S.Submission!.Kind).Remove(JobId);
+            await RefreshAsync();
+            return;
         }
 
-        if (funded)
+        if (S.Status == JobStatuses.Queued)
         {
-            await PublishEndedAsync();
+            await RemoveFromQueueAsync();
         }
-        else
-        {
-            // Nothing was locked; escrow-refund would fail, so the job is final now.
-            StopTimer();
-        }
+
+        Transition(JobStatuses.Expired, JobReplay.Details.DeadlinePassed, time.GetUtcNow());
+        _state = S with { FailureReason = JobReplay.Details.DeadlinePassed, LeaseExpiresAt = null, Price = null, Fee = null };
+        await RefundedAsync(receipt.Id, receipt.Height);
+    }
+
+    /// <summary>The ledger refunded the escrow (in the same transaction that ended the job): final, and announced.</summary>
+    private async Task RefundedAsync(string transactionId, long height)
+    {
+        var now = time.GetUtcNow();
+        await events.PublishAsync(MarketplaceTopics.JobEnded, new JobEndedEvent(
+            JobId.ToString("D") + ":ended", JobId.ToString("D"), S.Submission!.CustomerAddress, S.Status, S.FailureReason, now));
+        Transition(JobStatuses.Refunded, JobReplay.Details.Ledger(transactionId, height), now);
+        _state = S with { RefundTxId = transactionId, PendingSince = null };
+        StopTimer();
+        await events.PublishAsync(MarketplaceTopics.JobRefunded,
+            new JobRefundedEvent(JobId.ToString("D") + ":refunded", JobId.ToString("D"), transactionId, height, now));
     }
 
     private Task PublishVerifiedAsync()
@@ -481,12 +472,8 @@ public sealed partial class JobGrain(
             S.Price!.Value, S.Fee!.Value, job.WorkUnits, time.GetUtcNow()));
     }
 
-    private Task PublishEndedAsync() =>
-        events.PublishAsync(MarketplaceTopics.JobEnded, new JobEndedEvent(
-            JobId.ToString("D") + ":ended", JobId.ToString("D"), S.Submission!.CustomerAddress, S.Status, S.FailureReason, time.GetUtcNow()));
-
     private void Transition(string status, string? detail, DateTimeOffset at) =>
-        state.State = S with { Status = status, Transitions = S.History.Add(new JobTransition(status, at, detail)) };
+        _state = S with { Status = status, Transitions = S.History.Add(new JobTransition(status, at, detail)) };
 
     private void StartTimer()
     {
@@ -512,8 +499,8 @@ public sealed partial class JobGrain(
         var o = options.Value;
         switch (S.Status)
         {
-            case JobStatuses.Queued when S.Submission!.Deadline is { } deadline && now >= deadline:
-                await EndAsync(JobStatuses.Expired, "deadline passed while queued");
+            case JobStatuses.Queued or JobStatuses.Leased when S.Submission!.Deadline is { } deadline && now >= deadline:
+                await ExpireAsync();
                 break;
             case JobStatuses.Queued:
                 await EnqueueAsync();
@@ -521,13 +508,13 @@ public sealed partial class JobGrain(
             case JobStatuses.Leased when S.LeaseExpiresAt is { } expires && now >= expires:
                 await ExpireLeaseAsync("lease expired");
                 break;
-            case JobStatuses.Verified when S.PendingSince is { } since && now - since >= o.SettlementRetryInterval:
-                state.State = S with { PendingSince = now };
-                await PublishVerifiedAsync();
+            case JobStatuses.Completed when S.ResultToken is not null:
+                // Completed in the ledger but not judged in this activation (a restart came between): judge it now.
+                await JudgeAsync();
                 break;
-            case JobStatuses.Cancelled or JobStatuses.Failed or JobStatuses.Expired when S.PendingSince is { } since && now - since >= o.SettlementRetryInterval:
-                state.State = S with { PendingSince = now };
-                await PublishEndedAsync();
+            case JobStatuses.Verified when S.PendingSince is { } since && now - since >= o.SettlementRetryInterval:
+                _state = S with { PendingSince = now };
+                await PublishVerifiedAsync();
                 break;
             default:
                 if (S.IsFinal)
@@ -540,8 +527,11 @@ public sealed partial class JobGrain(
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: result of worker {WorkerId} failed verification: {Reason}")]
-    private partial void LogVerificationFailed(Guid jobId, string workerId, string? reason);
+    private partial void LogVerificationFailed(Guid jobId, string? workerId, string? reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: lease of worker {WorkerId} lost ({Reason})")]
     private partial void LogLeaseExpired(Guid jobId, string? workerId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the ledger has it, but its submission {Hash} is not in the content store")]
+    private partial void LogSubmissionMissing(Guid jobId, string? hash);
 }

@@ -21,13 +21,15 @@ internal static class JobLedger
         [Depin.Kernels.ProofOfWork.PowKernel.KindName] = 4,
     };
 
-    public static LedgerTransactionDto Submit(Guid job, JobSubmission s, int maxAttempts) => new(
+    /// <summary>Creates the record and locks the escrow; <paramref name="specHash"/> is the stored submission's SHA-256 (<see cref="JobSpecs"/>).</summary>
+    public static LedgerTransactionDto Submit(Guid job, JobSubmission s, int maxAttempts, string specHash) => new(
         LedgerIds.Escrow(job), "job-submit", From: s.CustomerAddress, Amount: s.Escrow, Job: Id(job),
-        Digest: ParametersHash(s), Until: s.Deadline!.Value.ToUnixTimeMilliseconds(), WorkUnits: s.WorkUnits,
+        Digest: specHash, Until: s.Deadline!.Value.ToUnixTimeMilliseconds(), WorkUnits: s.WorkUnits,
         Kind: Kinds.GetValueOrDefault(s.Kind), MaxAttempts: Math.Clamp(maxAttempts, 1, 255));
 
-    public static LedgerTransactionDto Lease(Guid job, long token, string workerId, string provider, DateTimeOffset until) => new(
-        LedgerIds.Derive($"lease:{job:D}:{token}"), "job-lease", To: provider, Job: Id(job), Worker: WorkerUuid(workerId), Until: until.ToUnixTimeMilliseconds());
+    /// <summary>Leases the job at an agreed price and fee, which its settlement must pay.</summary>
+    public static LedgerTransactionDto Lease(Guid job, long token, string workerId, string provider, DateTimeOffset until, long price, long fee) => new(
+        LedgerIds.Derive($"lease:{job:D}:{token}"), "job-lease", To: provider, Amount: price, Fee: fee, Job: Id(job), Worker: WorkerUuid(workerId), Until: until.ToUnixTimeMilliseconds());
 
     public static LedgerTransactionDto Extend(Guid job, long token, string workerId, DateTimeOffset until) => new(
         LedgerIds.Derive($"extend:{job:D}:{token}:{until.ToUnixTimeMilliseconds()}"), "job-extend", Job: Id(job), Worker: WorkerUuid(workerId), Token: token, Until: until.ToUnixTimeMilliseconds());
@@ -39,8 +41,8 @@ internal static class JobLedger
         LedgerIds.Settle(job), "job-settle", From: customer, To: provider, Amount: price, Fee: fee, Job: Id(job));
 
     /// <summary>Ends attempt <paramref name="token"/>: as its leaseholder when the worker is known, else as anyone once the lease expired.</summary>
-    public static LedgerTransactionDto Fail(Guid job, string customer, long token, string? workerId) => new(
-        LedgerIds.Derive($"fail:{job:D}:{token}"), "job-fail", From: customer, Job: Id(job), Worker: workerId is null ? null : WorkerUuid(workerId), Token: token);
+    public static LedgerTransactionDto Fail(Guid job, string customer, long token, string? workerId, AttemptEnd reason) => new(
+        LedgerIds.Derive($"fail:{job:D}:{token}"), "job-fail", From: customer, Job: Id(job), Worker: workerId is null ? null : WorkerUuid(workerId), Token: token, Kind: (int)reason);
 
     public static LedgerTransactionDto Cancel(Guid job, string customer) => new(LedgerIds.Refund(job), "job-cancel", From: customer, Job: Id(job));
 
@@ -55,24 +57,22 @@ internal static class JobLedger
             ? id.ToString("D")
             : LedgerIds.Derive("worker:" + workerId);
 
+    /// <summary>The worker id behind a ledger worker UUID (the inverse of <see cref="WorkerUuid"/> for "wrk_" ids).</summary>
+    public static string? WorkerIdOf(string? uuid) => Guid.TryParse(uuid, out var id) ? "wrk_" + id.ToString("N") : null;
+
     private static string Id(Guid job) => job.ToString("D");
-
-    /// <summary>SHA-256 of the parameters' JSON, a zero byte and the input: what the job's record commits to.</summary>
-    private static string ParametersHash(JobSubmission s)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(s.ParametersJson));
-        sha.AppendData([0]);
-        if (s.InputBase64 is not null)
-        {
-            sha.AppendData(Convert.FromBase64String(s.InputBase64));
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
 
     private static string Digest(string digest) =>
         digest.Length == 64 && digest.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF") == false
             ? digest
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(digest)));
+}
+
+/// <summary>Why an attempt ended, as its job-fail transaction records it (the reason code in the ledger's history).</summary>
+public enum AttemptEnd : byte
+{
+    LeaseLost = 0,
+    Released = 1,
+    VerificationFailed = 2,
+    CancelledByCustomer = 3,
 }

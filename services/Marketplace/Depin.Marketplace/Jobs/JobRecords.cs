@@ -21,7 +21,7 @@ public sealed record JobSubmission(
     [property: Id(8)] long Escrow,
     [property: Id(9)] DateTimeOffset? Deadline);
 
-/// <summary>A job's persisted state; <see cref="JobGrain"/> is its only writer.</summary>
+/// <summary>A job as its grain holds it in memory, rebuilt from the ledger on activation (<see cref="JobReplay"/>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record JobState(
     [property: Id(0)] JobSubmission? Submission = null,

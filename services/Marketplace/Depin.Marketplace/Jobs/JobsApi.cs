@@ -3,7 +3,7 @@ using System.Text.Json;
 using Depin.Contracts.Marketplace;
 using Depin.Kernels;
 using Depin.Marketplace.Auth;
-using Depin.Marketplace.Customers;
+using Depin.Contracts.Ledger;
 using Depin.Marketplace.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -76,7 +76,6 @@ public static class JobsApi
         }
 
         var customerId = user.PrincipalId();
-        var customer = grains.GetGrain<ICustomerGrain>(customerId);
         var submission = new JobSubmission(
             customerId,
             LedgerIds.CustomerAddress(customerId),
@@ -88,9 +87,11 @@ public static class JobsApi
             request.MaxPricePerMegaUnit,
             escrow,
             request.Deadline ?? time.GetUtcNow() + o.DefaultJobDeadline);
-        var existing = request.IdempotencyKey is { } key && await customer.Owns(LedgerIds.JobId(customerId, key));
-        var jobId = await customer.SubmitJob(submission, request.IdempotencyKey);
-        var view = (await grains.GetGrain<IJobGrain>(jobId).Submit(submission)).ToView(jobId);
+        // With an idempotency key the id derives from it, so a repeated submission finds the first job (in the ledger).
+        var jobId = request.IdempotencyKey is { } key ? LedgerIds.JobId(customerId, key) : Guid.NewGuid();
+        var job = grains.GetGrain<IJobGrain>(jobId);
+        var existing = request.IdempotencyKey is not null && (await job.Get()).Exists;
+        var view = (await job.Submit(submission)).ToView(jobId);
         if (view.Status == JobStatuses.Rejected)
         {
             return TypedResults.Problem(
@@ -103,17 +104,41 @@ public static class JobsApi
         return existing ? TypedResults.Ok(view) : TypedResults.Created($"/api/jobs/{view.JobId}", view);
     }
 
-    public static async Task<Ok<JobList>> ListAsync(ClaimsPrincipal user, IGrainFactory grains)
+    /// <summary>The caller's funded jobs from the ledger's index of its submissions (a rejected submission is not listed).</summary>
+    public static async Task<Results<Ok<JobList>, ValidationProblem>> ListAsync(ClaimsPrincipal user, IGrainFactory grains, ILedgerJobs ledger, int? limit, int? before, CancellationToken cancellationToken)
     {
-        var state = await grains.GetGrain<ICustomerGrain>(user.PrincipalId()).Get();
-        var jobs = await Task.WhenAll(state.Jobs.Reverse().Select(async id => (id, await grains.GetGrain<IJobGrain>(id).Get())));
-        return TypedResults.Ok(new JobList([.. jobs.Where(j => j.Item2.Exists).Select(j => j.Item2.ToView(j.id))]));
+        if (limit is < 1 or > 500)
+        {
+            return Problems.Invalid("limit", "must be within 1..500");
+        }
+
+        if (before is < 0)
+        {
+            return Problems.Invalid("before", "must be the next value of a previous page");
+        }
+
+        var page = await ledger.GetJobsAsync(LedgerIds.CustomerAddress(user.PrincipalId()), provider: false, limit ?? 100, before, cancellationToken);
+        var jobs = await Task.WhenAll(page.Jobs.Select(async r => (Id: Guid.Parse(r.Job), State: await grains.GetGrain<IJobGrain>(Guid.Parse(r.Job)).Get())));
+        return TypedResults.Ok(new JobList([.. jobs.Where(j => j.State.Exists).Select(j => j.State.ToView(j.Id))], page.Next));
     }
 
+    /// <summary>One of the caller's jobs; a queued one says why it waits (no worker of its kind, asks above its bid, memory, or busy workers).</summary>
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(string jobId, ClaimsPrincipal user, IGrainFactory grains)
     {
         var (id, state) = await FindOwnJobAsync(jobId, user, grains);
-        return state is null ? Problems.NotFound("Job") : TypedResults.Ok(state.ToView(id));
+        if (state is null)
+        {
+            return Problems.NotFound("Job");
+        }
+
+        var view = state.ToView(id);
+        if (state.Status == JobStatuses.Queued)
+        {
+            var job = state.Submission!;
+            view = view with { Waiting = await grains.GetGrain<Scheduling.IJobQueueGrain>(job.Kind).WhyWaiting(id, job.MaxPricePerMegaUnit, job.MinMemoryBytes) };
+        }
+
+        return TypedResults.Ok(view);
     }
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> CancelAsync(string jobId, ClaimsPrincipal user, IGrainFactory grains)

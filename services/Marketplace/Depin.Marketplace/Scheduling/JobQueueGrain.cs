@@ -24,8 +24,8 @@ public interface IJobQueueGrain : IGrainWithStringKey
     [OneWay]
     Task Remove(Guid jobId);
 
-    /// <summary>The best entry this worker could take, without taking it.</summary>
-    Task<QueueEntry?> Peek(long askPricePerMegaUnit, long deviceMemoryBytes);
+    /// <summary>The best entry this worker could take, without taking it (the offer is remembered for <see cref="WhyWaiting"/>).</summary>
+    Task<QueueEntry?> Peek(LeaseOffer offer);
 
     /// <summary>
     /// Leases the best job this worker can run; null when there is none. Interleaved: a lease waits for its ledger commit,
@@ -35,6 +35,9 @@ public interface IJobQueueGrain : IGrainWithStringKey
     Task<LeaseGrant?> TryLease(LeaseOffer offer);
 
     Task<int> Count();
+
+    /// <summary>Why a queued job is still waiting, from the offers of the workers that asked for work of this kind lately.</summary>
+    Task<string> WhyWaiting(Guid jobId, long maxPricePerMegaUnit, long minMemoryBytes);
 }
 
 /// <inheritdoc cref="IJobQueueGrain"/>
@@ -43,10 +46,11 @@ public interface IJobQueueGrain : IGrainWithStringKey
 /// worker can run instead of scanning everything. The job grains own the truth: a queued job re-enqueues itself on every
 /// check tick, so a queue lost with its activation is rebuilt within one <see cref="MarketplaceOptions.JobCheckInterval"/>.
 /// </remarks>
-public sealed class JobQueueGrain(JobQueueSignal signal) : Grain, IJobQueueGrain
+public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options) : Grain, IJobQueueGrain
 {
     private readonly SortedSet<QueueEntry> _queue = new(QueueOrder.Instance);
     private readonly Dictionary<Guid, QueueEntry> _entries = [];
+    private readonly Dictionary<string, (LeaseOffer Offer, DateTimeOffset At)> _offers = [];
 
     public Task Enqueue(QueueEntry entry)
     {
@@ -69,11 +73,15 @@ public sealed class JobQueueGrain(JobQueueSignal signal) : Grain, IJobQueueGrain
         return Task.CompletedTask;
     }
 
-    public Task<QueueEntry?> Peek(long askPricePerMegaUnit, long deviceMemoryBytes) =>
-        Task.FromResult(Best(askPricePerMegaUnit, deviceMemoryBytes));
+    public Task<QueueEntry?> Peek(LeaseOffer offer)
+    {
+        _offers[offer.WorkerId] = (offer, time.GetUtcNow());
+        return Task.FromResult(Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes));
+    }
 
     public async Task<LeaseGrant?> TryLease(LeaseOffer offer)
     {
+        _offers[offer.WorkerId] = (offer, time.GetUtcNow());
         while (Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is { } entry)
         {
             // Taken off first: a job that cannot be leased (cancelled, expired) re-enqueues itself if it is still queued.
@@ -90,6 +98,36 @@ public sealed class JobQueueGrain(JobQueueSignal signal) : Grain, IJobQueueGrain
     }
 
     public Task<int> Count() => Task.FromResult(_queue.Count);
+
+    public Task<string> WhyWaiting(Guid jobId, long maxPricePerMegaUnit, long minMemoryBytes)
+    {
+        var since = time.GetUtcNow() - options.Value.HeartbeatTimeout;
+        foreach (var stale in _offers.Where(o => o.Value.At < since).Select(o => o.Key).ToList())
+        {
+            _offers.Remove(stale);
+        }
+
+        var kind = this.GetPrimaryKeyString();
+        var offers = _offers.Values.Select(o => o.Offer).ToList();
+        if (offers.Count == 0)
+        {
+            return Task.FromResult($"no worker that runs {kind} asked for work in the last {options.Value.HeartbeatTimeout.TotalSeconds:F0} s");
+        }
+
+        var affordable = offers.Where(o => o.AskPricePerMegaUnit <= maxPricePerMegaUnit).ToList();
+        if (affordable.Count == 0)
+        {
+            return Task.FromResult($"every {kind} worker online asks more than the bid of {maxPricePerMegaUnit} per 1,000,000 work units (lowest ask {offers.Min(o => o.AskPricePerMegaUnit)})");
+        }
+
+        if (!affordable.Any(o => o.DeviceMemoryBytes >= minMemoryBytes))
+        {
+            return Task.FromResult($"no {kind} worker within the bid has the {minMemoryBytes} bytes of device memory the job needs (largest {affordable.Max(o => o.DeviceMemoryBytes)})");
+        }
+
+        var ahead = _entries.TryGetValue(jobId, out var entry) ? _queue.GetViewBetween(_queue.Min!, entry).Count - 1 : _queue.Count;
+        return Task.FromResult($"{affordable.Count} {kind} worker(s) within the bid are busy; {ahead} job(s) ahead in the queue");
+    }
 
     private QueueEntry? Best(long ask, long memory)
     {

@@ -21,6 +21,21 @@ public sealed class HttpLedgerClient(ILedgerApi api) : ILedgerClient, ILedgerJob
         }
     }
 
+    public async Task<JobHistoryDto?> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await api.GetJobHistoryAsync(job, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task<JobPageDto> GetJobsAsync(string account, bool provider, int limit, int? before, CancellationToken cancellationToken = default) =>
+        api.GetJobsAsync(provider ? null : account, provider ? account : null, limit, before, cancellationToken);
+
     public async Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default) =>
         (await api.SubmitAsync(new SubmitTransactionsRequest(transactions), cancellationToken)).Receipts;
 

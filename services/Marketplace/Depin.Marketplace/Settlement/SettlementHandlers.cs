@@ -9,10 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Depin.Marketplace.Settlement;
 
 /// <summary>
-/// Subscribers that move money: a verified job is settled with one job-settle (price to the provider less the fee, the
-/// fee to the treasury, the rest back to the customer); an ended job gets the program that refunds it (job-cancel,
-/// job-expire, or job-fail when its attempts ran out). Ledger transaction ids derive from the job id, so a repeated event
-/// returns the original receipt and never pays twice; the ledger's record says whether the money went back.
+/// The subscriber that pays: a verified job is settled with one job-settle at the price its lease agreed (to the provider
+/// less the fee, the fee to the treasury, the rest back to the customer). The transaction id derives from the job id, so
+/// a repeated event returns the original receipt and never pays twice. Refunds need no subscriber: the job program that
+/// ends a job (job-cancel, job-expire, or job-fail with its attempts spent) returns the escrow in the same transaction.
 /// </summary>
 public static partial class SettlementHandlers
 {
@@ -39,41 +39,9 @@ public static partial class SettlementHandlers
         await job.MarkSettled(receipt.Id, receipt.Height);
     }
 
-    public static async Task OnJobEnded(JobEndedEvent e, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var jobId = Guid.Parse(e.JobId);
-        var job = services.GetRequiredService<IGrainFactory>().GetGrain<IJobGrain>(jobId);
-        var state = await job.Get();
-        if (state.Status is not (JobStatuses.Cancelled or JobStatuses.Failed or JobStatuses.Expired))
-        {
-            return;
-        }
-
-        var customer = state.Submission!.CustomerAddress;
-        var tx = state.Status switch
-        {
-            JobStatuses.Cancelled => JobLedger.Cancel(jobId, customer),
-            JobStatuses.Expired => JobLedger.Expire(jobId, customer),
-            _ => JobLedger.Fail(jobId, customer, state.FencingToken, state.WorkerId),
-        };
-        var receipt = (await services.GetRequiredService<ILedgerClient>().SubmitAsync([tx], cancellationToken))[0];
-        var record = await services.GetRequiredService<ILedgerJobs>().GetJobAsync(jobId.ToString("D"), cancellationToken);
-        if (!JobLedger.IsRefunded(record))
-        {
-            // Left ended: the job republishes; an expiry the ledger's clock has not reached yet succeeds on a later try.
-            Log(services).RefundFailed(e.JobId, receipt.Status);
-            return;
-        }
-
-        await job.MarkRefunded(receipt.Id, receipt.Height);
-    }
-
     private static ILogger Log(IServiceProvider services) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger("Depin.Marketplace.Settlement");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Settlement of job {JobId} failed in the ledger: {Status}")]
     private static partial void SettlementFailed(this ILogger logger, string jobId, string status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund of job {JobId} not done in the ledger yet ({Status}); it is retried")]
-    private static partial void RefundFailed(this ILogger logger, string jobId, string status);
 }

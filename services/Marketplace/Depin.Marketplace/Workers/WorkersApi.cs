@@ -257,7 +257,7 @@ public static class WorkersApi
     /// <summary>Asks each queue of the worker's kinds, best bid first (oldest first among equals), until one grants a lease.</summary>
     private static async Task<LeaseGrant?> TryLeaseAsync(IGrainFactory grains, ImmutableArray<string> kinds, LeaseOffer offer)
     {
-        var peeks = await Task.WhenAll(kinds.Select(async k => (Kind: k, Entry: await grains.GetGrain<IJobQueueGrain>(k).Peek(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes))));
+        var peeks = await Task.WhenAll(kinds.Select(async k => (Kind: k, Entry: await grains.GetGrain<IJobQueueGrain>(k).Peek(offer))));
         foreach (var (kind, _) in peeks.Where(p => p.Entry is not null)
                      .OrderByDescending(p => p.Entry!.MaxPricePerMegaUnit).ThenBy(p => p.Entry!.CreatedAt))
         {

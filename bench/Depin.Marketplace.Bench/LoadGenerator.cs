@@ -14,8 +14,9 @@ namespace Depin.Marketplace.Bench;
 /// <summary>
 /// Customers submit small proof-of-work jobs; simulated worker lanes lease them over REST, solve them with the reference
 /// kernel and upload results, so every job runs the whole path (escrow lock, queue, lease, verify, settlement).
-/// Phase 1 measures accepted submissions per second at full load; phase 2 submits at half that rate and measures
-/// submit → lease latency.
+/// Phase 1 measures accepted submissions and accepted results (verified, then settled) per second at full load; once its
+/// backlog is leased, phase 2 submits at half the accepted rate and measures submit → lease latency in steady state.
+/// At the end every job's status is read back: all must settle.
 /// </summary>
 internal static class LoadGenerator
 {
@@ -51,17 +52,42 @@ internal static class LoadGenerator
         }
 
         var submitted = new ConcurrentDictionary<string, long>();
+        var leased = new ConcurrentDictionary<string, bool>();
         var latencies = new ConcurrentBag<double>();
+        var results = new long[1];
         using var stop = new CancellationTokenSource();
-        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, latencies, stop.Token))).ToArray();
+        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, leased, latencies, results, stop.Token))).ToArray();
         var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
 
+        var before = Interlocked.Read(ref results[0]);
+        var started = Stopwatch.GetTimestamp();
         var (rate, rejected) = await Submit(customers, submitted, seconds, targetPerSecond: null);
+        var completedRate = (Interlocked.Read(ref results[0]) - before) / Stopwatch.GetElapsedTime(started).TotalSeconds;
         var fullLoadLatencies = latencies.ToArray();
+        var drain = Stopwatch.StartNew();
+        while (leased.Count < submitted.Count && drain.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        var drained = drain.Elapsed;
         latencies.Clear();
         var (halfRate, _) = await Submit(customers, submitted, seconds, targetPerSecond: rate / 2);
         await Task.Delay(2_000);
         var halfLoadLatencies = latencies.ToArray();
+        var settle = Stopwatch.StartNew();
+        var settled = 0;
+        while (settle.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            settled = await CountSettledAsync(customers);
+            if (settled >= submitted.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
         stop.Cancel();
         await Task.WhenAll(lanes.Concat(heartbeats));
 
@@ -70,8 +96,27 @@ internal static class LoadGenerator
         Console.WriteLine("-------------------------------|-----------------|------------------|----------|--------");
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
         Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
-        Console.WriteLine($"refused submissions: {rejected}; lanes: {Workers}×{LanesPerWorker}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
-        return 0;
+        Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load");
+        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions: {rejected}; lanes: {Workers}×{LanesPerWorker}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
+        return settled >= submitted.Count ? 0 : 1;
+    }
+
+    private static async Task<int> CountSettledAsync(List<IMarketplaceApi> customers)
+    {
+        var settled = 0;
+        foreach (var customer in customers)
+        {
+            int? before = null;
+            do
+            {
+                var page = await customer.ListJobsAsync(500, before);
+                settled += page.Jobs.Count(j => j.Status == JobStatuses.Settled);
+                before = page.Next;
+            }
+            while (before is not null);
+        }
+
+        return settled;
     }
 
     private static IMarketplaceApi Api(HttpMessageHandler handler, string url, string? key)
@@ -124,7 +169,9 @@ internal static class LoadGenerator
         return (accepted / Stopwatch.GetElapsedTime(started).TotalSeconds, rejected);
     }
 
-    private static async Task Lane(IMarketplaceApi api, string worker, int lane, ConcurrentDictionary<string, long> submitted, ConcurrentBag<double> latencies, CancellationToken stop)
+    private static async Task Lane(
+        IMarketplaceApi api, string worker, int lane, ConcurrentDictionary<string, long> submitted, ConcurrentDictionary<string, bool> leased,
+        ConcurrentBag<double> latencies, long[] results, CancellationToken stop)
     {
         var pow = KernelRegistry.CreateDefault().Get("pow");
         while (!stop.IsCancellationRequested)
@@ -143,8 +190,13 @@ internal static class LoadGenerator
                     latencies.Add(Stopwatch.GetElapsedTime(at, received).TotalMilliseconds);
                 }
 
+                leased[lease.JobId] = true;
                 var result = pow.RunReference(lease.Parameters, []);
-                await api.SubmitResultAsync(worker, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)), stop);
+                var verdict = await api.SubmitResultAsync(worker, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)), stop);
+                if (verdict.Accepted)
+                {
+                    Interlocked.Increment(ref results[0]);
+                }
             }
             catch (OperationCanceledException)
             {

@@ -52,7 +52,10 @@ public sealed record WorkerState(
 
 /// <summary>
 /// A provider's worker: devices, ask, heartbeats and the leases it holds. A timer takes it offline when heartbeats stop
-/// and hands its leases back to their jobs. Key: worker id.
+/// and hands its leases back to their jobs. Key: worker id. The registration is written before it is acknowledged;
+/// heartbeats, the lease list and the counters are bookkeeping, written by the timer at most every
+/// <see cref="MarketplaceOptions.HeartbeatCheckInterval"/> and on deactivation (the ledger holds each lease's truth,
+/// and its sweeper ends leases whose deadline passed).
 /// </summary>
 public interface IWorkerGrain : IGrainWithStringKey
 {
@@ -80,6 +83,15 @@ public sealed partial class WorkerGrain(
     : Grain, IWorkerGrain
 {
     private IGrainTimer? _timer;
+    private bool _dirty;
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +127,7 @@ public sealed partial class WorkerGrain(
         var now = time.GetUtcNow();
         var previous = state.State;
         state.State = state.State with { LastHeartbeat = now, Online = true };
-        await state.WriteStateAsync();
+        _dirty = true;
         if (previous.Online && previous.LastHeartbeat != default)
         {
             var seconds = (long)Math.Min((now - previous.LastHeartbeat).TotalSeconds, options.Value.HeartbeatTimeout.TotalSeconds);
@@ -133,13 +145,14 @@ public sealed partial class WorkerGrain(
         return state.State;
     }
 
-    public async Task LeaseGranted(string jobId, long fencingToken)
+    public Task LeaseGranted(string jobId, long fencingToken)
     {
         state.State = state.State with { Leases = state.State.ActiveLeases.SetItem(jobId, fencingToken) };
-        await state.WriteStateAsync();
+        _dirty = true;
+        return Task.CompletedTask;
     }
 
-    public async Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome)
+    public Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome)
     {
         var leases = state.State.ActiveLeases;
         if (leases.TryGetValue(jobId, out var held) && held == fencingToken)
@@ -154,7 +167,8 @@ public sealed partial class WorkerGrain(
             LeaseOutcome.Expired => state.State with { Leases = leases, ExpiredLeases = state.State.ExpiredLeases + 1 },
             _ => state.State with { Leases = leases },
         };
-        await state.WriteStateAsync();
+        _dirty = true;
+        return Task.CompletedTask;
     }
 
     private void StartTimer()
@@ -173,12 +187,19 @@ public sealed partial class WorkerGrain(
     {
         if (!state.State.Online || time.GetUtcNow() - state.State.LastHeartbeat <= options.Value.HeartbeatTimeout)
         {
+            if (_dirty)
+            {
+                _dirty = false;
+                await state.WriteStateAsync(cancellationToken);
+            }
+
             return;
         }
 
         var leases = state.State.ActiveLeases;
         LogOffline(this.GetPrimaryKeyString(), leases.Count);
         state.State = state.State with { Online = false };
+        _dirty = false;
         await state.WriteStateAsync(cancellationToken);
         foreach (var (jobId, token) in leases)
         {

@@ -104,6 +104,22 @@ public sealed class AllInOneHost : IAsyncLifetime
     /// <summary>Starts the host (again) over the same data directory and ports.</summary>
     public async Task StartAsync() => _host = await ChildHost.StartAsync("depin-apphost.dll", _environment, workingDirectory: _directory);
 
+    /// <summary>Sets (or, with null, removes) an environment variable of the next start.</summary>
+    public void SetEnvironment(string key, string? value)
+    {
+        if (value is null)
+        {
+            _environment.Remove(key);
+        }
+        else
+        {
+            _environment[key] = value;
+        }
+    }
+
+    /// <summary>Waits for the host to end by itself (a fault point); false when it still runs after <paramref name="timeout"/>.</summary>
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _host!.WaitForExitAsync(timeout);
+
     /// <summary>SIGKILL of the host process tree.</summary>
     public void Kill() => _host!.Kill();
 

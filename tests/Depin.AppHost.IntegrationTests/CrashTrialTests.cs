@@ -32,6 +32,7 @@ public sealed class CrashTrialTests(ITestOutputHelper output) : IAsyncLifetime
     private AckLog _acks = null!;
     private long _attemptedDeposits;
     private int _inFlight;
+    private int _cutOff;
 
     public async Task InitializeAsync()
     {
@@ -70,6 +71,31 @@ public sealed class CrashTrialTests(ITestOutputHelper output) : IAsyncLifetime
         await AssertEveryJobEndsOnceAsync();
     }
 
+    [Theory]
+    [InlineData("ledger-committed:60")]
+    [InlineData("job-completed:3")]
+    [InlineData("registration:10")]
+    public async Task Whatever_was_acknowledged_survives_a_kill_at_a_named_fault_point(string point)
+    {
+        _host.Kill();
+        _host.SetEnvironment("DEPIN_FAULT_POINT", point);
+        await _host.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var lanes = Enumerable.Range(0, 4).Select(_ => Task.Run(() => LaneAsync(stop.Token))).ToArray();
+
+        var died = await _host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(lanes).WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        output.WriteLine($"{point}: the host killed itself with {Volatile.Read(ref _cutOff)} of 4 lanes waiting on a reply; acknowledged: {_acks.Customers.Count} customers, {_acks.Jobs.Count} jobs");
+        Assert.True(died, $"the fault point {point} was never reached:\n{_host.Output}");
+        Assert.Contains($"fault point {point.Split(':')[0]} reached", _host.Output, StringComparison.Ordinal);
+
+        _host.SetEnvironment("DEPIN_FAULT_POINT", null);
+        await _host.StartAsync();
+        await AssertAcknowledgedStateSurvivedAsync();
+        await AssertEveryJobEndsOnceAsync();
+    }
+
     /// <summary>One customer after another: register, get funded by the admin, submit jobs until stopped.</summary>
     private async Task LaneAsync(CancellationToken stop)
     {
@@ -93,6 +119,7 @@ public sealed class CrashTrialTests(ITestOutputHelper output) : IAsyncLifetime
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or Refit.ApiException or Refit.ApiRequestException or IOException)
         {
             // The host died under us: whatever was not acknowledged may or may not have happened.
+            Interlocked.Increment(ref _cutOff);
         }
     }
 

@@ -111,6 +111,21 @@ internal sealed class ChildHost : IAsyncDisposable
         throw new TimeoutException($"{assembly} did not become healthy:\n{host.Output}");
     }
 
+    /// <summary>Waits for the process to end by itself; false when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing.</summary>
     public void Kill()
     {

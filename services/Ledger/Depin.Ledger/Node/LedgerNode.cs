@@ -550,6 +550,7 @@ public sealed partial class LedgerNode : IDisposable
                 _stateLock.ExitWriteLock();
             }
 
+            Depin.ServiceDefaults.Testing.FaultPoints.Reached(Depin.ServiceDefaults.Testing.FaultPoints.LedgerCommitted);
             for (var i = 0; i < origins.Count; i++)
             {
                 origins[i].Submission.Resolve(origins[i].Index, new Receipt(block[i].Id, height, i, committed.Statuses[i]));

@@ -36,6 +36,7 @@ public static class CustomersApi
 
         var customerId = "cus_" + Guid.NewGuid().ToString("N");
         var state = await grains.GetGrain<ICustomerGrain>(customerId).Register(request.Name.Trim());
+        ServiceDefaults.Testing.FaultPoints.Reached(ServiceDefaults.Testing.FaultPoints.Registration);
         var key = ApiKeys.NewKey("dpc");
         await grains.GetGrain<IApiKeyGrain>(ApiKeys.Hash(key)).Assign(new ApiKeyOwner(ApiKeys.CustomerRole, customerId));
         return TypedResults.Created("/api/customers/me", new CustomerRegistration(customerId, key, state.LedgerAddress));

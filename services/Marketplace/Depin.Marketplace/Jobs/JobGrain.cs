@@ -201,6 +201,7 @@ public sealed partial class JobGrain(
 
         Transition(JobStatuses.Completed, JobReplay.Details.Completed(digest), time.GetUtcNow());
         _state = S with { ResultDigest = digest, ResultToken = fencingToken, LeaseExpiresAt = null };
+        ServiceDefaults.Testing.FaultPoints.Reached(ServiceDefaults.Testing.FaultPoints.JobCompleted);
         return await JudgeAsync();
     }
 

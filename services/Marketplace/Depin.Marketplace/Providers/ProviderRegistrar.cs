@@ -40,6 +40,7 @@ public sealed class ProviderRegistrar(IGrainFactory grains, IPayoutWalletProof? 
         var providerId = "prv_" + Guid.NewGuid().ToString("N");
         var payout = request.PayoutAddress.ToLowerInvariant();
         await grains.GetGrain<IProviderGrain>(providerId).Register(request.Name.Trim(), payout);
+        ServiceDefaults.Testing.FaultPoints.Reached(ServiceDefaults.Testing.FaultPoints.Registration);
         var key = ApiKeys.NewKey("dpp");
         await grains.GetGrain<IApiKeyGrain>(ApiKeys.Hash(key)).Assign(new ApiKeyOwner(ApiKeys.ProviderRole, providerId));
         return new ProviderRegistration(providerId, key, payout);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Depin.Contracts.Marketplace;
 using Depin.Contracts.Rewards;
 using Depin.Rewards.Wallets;
@@ -44,7 +45,7 @@ internal sealed partial class LocalWorkerPool(
         var url = SelfUrl(server);
         using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
         var wallet = LocalKeyFile.LoadOrCreate(options.Value.WalletKeyFile);
-        var registration = await RegisterProviderAsync(anonymous, "local-pool", wallet, stoppingToken);
+        var registration = await LoadOrRegisterAsync(anonymous, wallet, stoppingToken);
         var agentOptions = new WorkerAgentOptions
         {
             MarketplaceUrl = url,
@@ -59,6 +60,35 @@ internal sealed partial class LocalWorkerPool(
         // Stop on ApplicationStopping, while the server still listens, so that the agent can give its leases back.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         await agent.RunAsync(stopping.Token);
+    }
+
+    /// <summary>The provider this pool registered on an earlier start (kept beside its wallet, 0600) while its key still works; else a new one.</summary>
+    private async Task<ProviderRegistration> LoadOrRegisterAsync(HttpClient anonymous, LocalKeyFile wallet, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.WalletKeyFile))!, "pool-provider.json");
+        if (File.Exists(file) && JsonSerializer.Deserialize<ProviderRegistration>(await File.ReadAllTextAsync(file, cancellationToken)) is { } saved &&
+            string.Equals(saved.PayoutAddress, wallet.Address.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/providers/me");
+            request.Headers.Add("X-Api-Key", saved.ApiKey);
+            using var response = await anonymous.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return saved;
+            }
+        }
+
+        var registration = await RegisterProviderAsync(anonymous, "local-pool", wallet, cancellationToken);
+        Depin.ServiceDefaults.Storage.DurableFiles.WriteAtomically(file, stream =>
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            JsonSerializer.Serialize(stream, registration);
+        });
+        return registration;
     }
 
     /// <summary>Registers a provider the way a wallet owner does: fetch a challenge, sign it (EIP-191), register with the signature.</summary>

@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "loadgen")
 }
 
 var quick = args.Contains("--quick");
+if (args.Contains("--recovery"))
+{
+    await RecoveryBench.RunAsync(quick ? 100_000 : 1_000_000);
+    return 0;
+}
+
 var cores = Environment.ProcessorCount;
 const int BlockSize = 10_000;
 var blocks = quick ? 4 : 8;

@@ -59,6 +59,15 @@ internal static class LoadGenerator
         var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, leased, latencies, results, stop.Token))).ToArray();
         var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
 
+        // Warm-up (not timed): JIT and tiered compilation in both processes, connection pools, grain activations.
+        await Submit(customers, submitted, Math.Min(3, seconds), targetPerSecond: null);
+        var warm = Stopwatch.StartNew();
+        while (leased.Count < submitted.Count && warm.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        latencies.Clear();
         var before = Interlocked.Read(ref results[0]);
         var started = Stopwatch.GetTimestamp();
         var (rate, rejected) = await Submit(customers, submitted, seconds, targetPerSecond: null);

@@ -23,7 +23,7 @@ try
     await using var host = await ChildHost.StartAsync("depin-apphost.dll", new Dictionary<string, string>
     {
         ["Ledger__DataDirectory"] = Path.Combine(directory, "ledger"),
-        ["Marketplace__ResultsDirectory"] = Path.Combine(directory, "results"),
+        ["Marketplace__ContentDirectory"] = Path.Combine(directory, "content"),
         ["Admin__ApiKey"] = AdminKey,
         ["Marketplace__RateLimitPermits"] = "100000000",
         ["Marketplace__SiloPort"] = ChildHost.FreePort().ToString(CultureInfo.InvariantCulture),

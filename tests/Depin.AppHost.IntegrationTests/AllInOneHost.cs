@@ -34,7 +34,7 @@ public sealed class AllInOneHost : IAsyncLifetime
         _environment = new Dictionary<string, string>
         {
             ["Ledger__DataDirectory"] = Path.Combine(_directory, "ledger"),
-            ["Marketplace__ResultsDirectory"] = Path.Combine(_directory, "results"),
+            ["Marketplace__ContentDirectory"] = Path.Combine(_directory, "content"),
             ["Marketplace__SiloPort"] = ChildHost.FreePort().ToString(),
             ["Marketplace__GatewayPort"] = ChildHost.FreePort().ToString(),
             ["Admin__ApiKey"] = AdminKey,

@@ -29,6 +29,7 @@ public sealed class RestartTests(Xunit.Abstractions.ITestOutputHelper output) : 
         job = await AllInOneHost.WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled);
         Assert.Equal(JobStatuses.Settled, job.Status);
         var before = await customer.GetCustomerAsync();
+        var poolBefore = PoolProvider();
 
         _host.Kill();
         await _host.StartAsync();
@@ -50,8 +51,11 @@ public sealed class RestartTests(Xunit.Abstractions.ITestOutputHelper output) : 
         output.WriteLine($"Ctrl+C to exit: {stopping.Elapsed.TotalSeconds:F1} s");
 
         Assert.Equal(0, exit);
+        // The local pool came back as the provider it registered before the kill (its key kept beside its wallet).
+        Assert.Equal(poolBefore, PoolProvider());
         Assert.DoesNotContain("crit:", _host.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("fail:", _host.Output, StringComparison.Ordinal);
+        var failAt = _host.Output.IndexOf("fail:", StringComparison.Ordinal);
+        Assert.True(failAt < 0, failAt < 0 ? "" : _host.Output.Substring(failAt, Math.Min(3000, _host.Output.Length - failAt)));
         Assert.False(File.Exists(Path.Combine(_host.PostgresDirectory, "postmaster.pid")), "the host's PostgreSQL is still running after Ctrl+C");
     }
 
@@ -98,6 +102,9 @@ public sealed class RestartTests(Xunit.Abstractions.ITestOutputHelper output) : 
         var lease = await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 10));
         Assert.Equal(queued.JobId, lease.Content?.JobId);
     }
+
+    private string PoolProvider() =>
+        System.Text.RegularExpressions.Regex.Match(_host.Output, "registered as provider (prv_[0-9a-f]+)") is { Success: true } match ? match.Groups[1].Value : "(none yet)";
 
     /// <summary>Deletes any Orleans grain state of jobs from the host's PostgreSQL (left running by the kill) and returns how many rows there were.</summary>
     private async Task<int> DeleteJobGrainStateAsync()

@@ -55,7 +55,7 @@ public sealed class MarketplaceFixture : IAsyncLifetime
             ["Marketplace:RateLimitPermits"] = "100000",
             ["Marketplace:SiloPort"] = FreePort().ToString(),
             ["Marketplace:GatewayPort"] = FreePort().ToString(),
-            ["Marketplace:ResultsDirectory"] = Path.Combine(_directory, "results"),
+            ["Marketplace:ContentDirectory"] = Path.Combine(_directory, "content"),
             ["Ledger:DataDirectory"] = Path.Combine(_directory, "ledger"),
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -54,8 +54,8 @@ public static class MarketplaceExtensions
         builder.AddEventing();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(_ => KernelRegistry.CreateDefault());
-        builder.Services.TryAddSingleton<IJobResultStore, FileJobResultStore>();
-        builder.Services.TryAddSingleton(sp => new JobSpecs(new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath)));
+        builder.Services.TryAddSingleton(sp => new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath));
+        builder.Services.TryAddSingleton<JobSpecs>();
         builder.Services.AddSingleton<ProviderRegistrar>();
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
         builder.Services.AddHostedService<OpenJobsSweeper>();

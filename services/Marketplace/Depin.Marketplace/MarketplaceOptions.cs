@@ -53,17 +53,15 @@ public sealed class MarketplaceOptions
     /// <summary>Rate limit window. Default 10 s.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Folder of uploaded results (written durably). Default ".data/results" under the working directory.</summary>
-    public string? ResultsDirectory { get; set; }
-
     /// <summary>
-    /// Folder of the content store: each job as submitted (parameters and input), by SHA-256, which its ledger record
-    /// commits to. Default "content" beside <see cref="ResultsDirectory"/> (".data/content").
+    /// Folder of the content store (group-committed segment files): each job as submitted (parameters and input), which
+    /// its ledger record commits to by SHA-256, and each uploaded result, under the digest its completion records.
+    /// Default ".data/content" under the working directory.
     /// </summary>
     public string? ContentDirectory { get; set; }
 
     /// <summary>The content store's folder after defaults.</summary>
-    public string ContentPath => ContentDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ResultsDirectory ?? Path.Combine(".data", "results")))!, "content");
+    public string ContentPath => ContentDirectory ?? Path.Combine(".data", "content");
 
     /// <summary>Largest result upload, bytes (before base64). Default 64 MiB.</summary>
     public int MaxResultBytes { get; set; } = 64 << 20;

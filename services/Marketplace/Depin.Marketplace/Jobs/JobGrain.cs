@@ -7,6 +7,7 @@ using Depin.Marketplace.Infrastructure;
 using Depin.Marketplace.Scheduling;
 using Depin.Marketplace.Workers;
 using Depin.ServiceDefaults.Eventing;
+using Depin.ServiceDefaults.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -51,7 +52,7 @@ public interface IJobGrain : IGrainWithGuidKey
 public sealed partial class JobGrain(
     ILedgerClient ledger,
     IEventPublisher events,
-    IJobResultStore results,
+    ContentStore content,
     ILedgerJobs records,
     JobSpecs specs,
     KernelRegistry kernels,
@@ -329,7 +330,7 @@ public sealed partial class JobGrain(
     {
         var token = S.ResultToken!.Value;
         var workerId = S.WorkerId;
-        var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, token, workerId);
+        var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, S.ResultDigest);
         var worker = workerId is null ? null : GrainFactory.GetGrain<IWorkerGrain>(workerId);
         if (outcome.Ok)
         {
@@ -356,9 +357,9 @@ public sealed partial class JobGrain(
         return new CompletionResult(CompletionStatus.Rejected, S.Status, outcome.Reason);
     }
 
-    private async Task<VerificationOutcome> VerifyAsync(JobSubmission job, long fencingToken, string workerId)
+    private async Task<VerificationOutcome> VerifyAsync(JobSubmission job, string? digest)
     {
-        var bytes = await results.ReadAsync(JobId, fencingToken, workerId);
+        var bytes = digest is null ? null : await content.GetAsync(digest);
         if (bytes is null)
         {
             return VerificationOutcome.Rejected("no result was stored");

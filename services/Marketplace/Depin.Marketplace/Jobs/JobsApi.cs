@@ -159,7 +159,7 @@ public static class JobsApi
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetResultAsync(
-        string jobId, ClaimsPrincipal user, IGrainFactory grains, IJobResultStore results, HttpContext context)
+        string jobId, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.ContentStore content, HttpContext context)
     {
         var (id, state) = await FindOwnJobAsync(jobId, user, grains);
         if (state is null)
@@ -167,12 +167,12 @@ public static class JobsApi
             return Problems.NotFound("Job");
         }
 
-        if (state.Status is not (JobStatuses.Verified or JobStatuses.Settled) || state.ResultToken is not { } token || state.WorkerId is not { } worker)
+        if (state.Status is not (JobStatuses.Verified or JobStatuses.Settled) || state.ResultDigest is not { } digest)
         {
             return Problems.Conflict($"The job is {state.Status}; a result is available once it is verified.");
         }
 
-        var bytes = await results.ReadAsync(id, token, worker, context.RequestAborted);
+        var bytes = await content.GetAsync(digest, context.RequestAborted);
         if (bytes is null)
         {
             return Problems.NotFound("Result");

@@ -36,18 +36,31 @@ public enum LeaseOutcome
     Cancelled,
 }
 
-/// <summary>A worker's persisted state.</summary>
+/// <summary>A lease a worker holds: the job and its fencing token.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkerLease([property: Id(0)] string JobId, [property: Id(1)] long FencingToken);
+
+/// <summary>
+/// A worker's persisted state. The leases are a list, not a dictionary: the ADO.NET storage's JSON serializer cannot read
+/// back an immutable dictionary it wrote (reference preservation).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerState(
     [property: Id(0)] WorkerRegistration? Registration = null,
     [property: Id(1)] DateTimeOffset LastHeartbeat = default,
     [property: Id(2)] bool Online = false,
-    [property: Id(3)] ImmutableDictionary<string, long>? Leases = null,
+    [property: Id(7)] ImmutableList<WorkerLease>? HeldLeases = null,
     [property: Id(4)] int CompletedJobs = 0,
     [property: Id(5)] int FailedVerifications = 0,
     [property: Id(6)] int ExpiredLeases = 0)
 {
-    public ImmutableDictionary<string, long> ActiveLeases => Leases ?? ImmutableDictionary<string, long>.Empty;
+    public ImmutableList<WorkerLease> ActiveLeases => HeldLeases ?? [];
+
+    public WorkerState WithLease(string jobId, long fencingToken) =>
+        this with { HeldLeases = ActiveLeases.RemoveAll(l => l.JobId == jobId).Add(new WorkerLease(jobId, fencingToken)) };
+
+    public WorkerState WithoutLease(string jobId, long fencingToken) =>
+        this with { HeldLeases = ActiveLeases.RemoveAll(l => l.JobId == jobId && l.FencingToken == fencingToken) };
 }
 
 /// <summary>
@@ -107,7 +120,7 @@ public sealed partial class WorkerGrain(
     {
         if (state.State.Registration is null)
         {
-            state.State = new WorkerState(registration, time.GetUtcNow(), true, ImmutableDictionary<string, long>.Empty);
+            state.State = new WorkerState(registration, time.GetUtcNow(), true, []);
             await state.WriteStateAsync();
             StartTimer();
         }
@@ -147,25 +160,20 @@ public sealed partial class WorkerGrain(
 
     public Task LeaseGranted(string jobId, long fencingToken)
     {
-        state.State = state.State with { Leases = state.State.ActiveLeases.SetItem(jobId, fencingToken) };
+        state.State = state.State.WithLease(jobId, fencingToken);
         _dirty = true;
         return Task.CompletedTask;
     }
 
     public Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome)
     {
-        var leases = state.State.ActiveLeases;
-        if (leases.TryGetValue(jobId, out var held) && held == fencingToken)
-        {
-            leases = leases.Remove(jobId);
-        }
-
+        var ended = state.State.WithoutLease(jobId, fencingToken);
         state.State = outcome switch
         {
-            LeaseOutcome.Verified => state.State with { Leases = leases, CompletedJobs = state.State.CompletedJobs + 1 },
-            LeaseOutcome.VerificationFailed => state.State with { Leases = leases, FailedVerifications = state.State.FailedVerifications + 1 },
-            LeaseOutcome.Expired => state.State with { Leases = leases, ExpiredLeases = state.State.ExpiredLeases + 1 },
-            _ => state.State with { Leases = leases },
+            LeaseOutcome.Verified => ended with { CompletedJobs = ended.CompletedJobs + 1 },
+            LeaseOutcome.VerificationFailed => ended with { FailedVerifications = ended.FailedVerifications + 1 },
+            LeaseOutcome.Expired => ended with { ExpiredLeases = ended.ExpiredLeases + 1 },
+            _ => ended,
         };
         _dirty = true;
         return Task.CompletedTask;

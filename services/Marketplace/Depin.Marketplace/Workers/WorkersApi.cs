@@ -45,7 +45,7 @@ public static class WorkersApi
             r.AskPricePerMegaUnit,
             s.Online ? "online" : "offline",
             s.LastHeartbeat,
-            [.. s.ActiveLeases.Keys],
+            [.. s.ActiveLeases.Select(l => l.JobId)],
             s.CompletedJobs,
             s.FailedVerifications,
             s.ExpiredLeases);
@@ -180,7 +180,7 @@ public static class WorkersApi
     }
 
     public static async Task<Results<Ok<ResultVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultAsync(
-        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, IJobResultStore results,
+        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.ContentStore content,
         IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
     {
         if (await FindOwnWorkerAsync(workerId, user, grains) is null)
@@ -223,7 +223,8 @@ public static class WorkersApi
             return Problems.NotFound("Job");
         }
 
-        await results.SaveAsync(id, request.FencingToken, workerId, bytes, cancellationToken);
+        // Durable before the completion names it; stored by its SHA-256, so no upload can replace another's bytes.
+        await content.PutAsync(bytes, cancellationToken);
         var outcome = await job.Complete(workerId, request.FencingToken, request.Digest.ToLowerInvariant());
         return outcome.Outcome switch
         {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.Intrinsics.X86;
 
-namespace Depin.Ledger.Storage;
+namespace Depin.ServiceDefaults.Storage;
 
 /// <summary>CRC-32C (Castagnoli), hardware-accelerated with SSE4.2 where available.</summary>
 public static class Crc32C

@@ -209,6 +209,7 @@ public sealed class LedgerRestTests : IAsyncLifetime
     [InlineData("/api/ledger/jobs?customer=alice", "customer")]
     [InlineData("/api/ledger/jobs?provider=0xb0b0000000000000000000000000000000000002&limit=0", "limit")]
     [InlineData("/api/ledger/jobs/not-a-uuid/history", "job")]
+    [InlineData("/api/ledger/jobs/open?kind=256", "kind")]
     public async Task A_malformed_job_query_gets_a_problem_naming_the_field(string path, string field)
     {
         using var response = await _ledger.Http.GetAsync(path);

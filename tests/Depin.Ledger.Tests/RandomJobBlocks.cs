@@ -70,6 +70,9 @@ internal static class RandomJobBlocks
     public static Transaction Fail(TxId job, AccountId customer, TxId worker, long token) =>
         new(TxId.New(), ProgramKind.JobFail, customer, default, 0, 0, job, new JobPayload(default, worker, token, 0, 0, 0, 0));
 
+    public static Transaction Release(TxId job, TxId worker, long token) =>
+        new(TxId.New(), ProgramKind.JobRelease, default, default, 0, 0, job, new JobPayload(default, worker, token, 0, 0, 0, 0));
+
     public static Transaction Cancel(TxId job, AccountId customer) => new(TxId.New(), ProgramKind.JobCancel, customer, default, 0, 0, job);
 
     public static Transaction Expire(TxId job, AccountId customer) => new(TxId.New(), ProgramKind.JobExpire, customer, default, 0, 0, job);
@@ -90,7 +93,8 @@ internal static class RandomJobBlocks
                 return roll < 70 ? Fail(id, job.Customer, default, 0) : Expire(id, job.Customer);
             case JobStatus.Leased:
                 return roll < 70 ? Complete(id, job.Worker, job.FencingToken, Hash256.Compute(id.Value.ToByteArray()))
-                    : roll < 80 ? Extend(id, job.Worker, job.FencingToken, now + Second * 3)
+                    : roll < 77 ? Extend(id, job.Worker, job.FencingToken, now + Second * 3)
+                    : roll < 84 ? Release(id, job.Worker, job.FencingToken)
                     : roll < 90 ? Fail(id, job.Customer, job.Worker, job.FencingToken)
                     : Complete(id, job.Worker, job.FencingToken - 1, default);
             case JobStatus.Completed:

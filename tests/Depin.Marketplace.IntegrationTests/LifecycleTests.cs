@@ -3,6 +3,7 @@ using System.Text.Json;
 using Depin.Contracts.Events;
 using Depin.Contracts.Ledger;
 using Depin.Contracts.Marketplace;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Depin.Marketplace.IntegrationTests;
 
@@ -43,6 +44,9 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
 
         Assert.Equal(JobStatuses.Queued, queued.Status);
         Assert.Contains("released by worker", queued.History[^1].Detail, StringComparison.Ordinal);
+        // A lease given back does not spend the attempt budget: the ledger's record agrees.
+        Assert.Equal(0, queued.Attempts);
+        Assert.Equal(0, (await fx.Services.GetRequiredService<ILedgerJobs>().GetJobAsync(job.JobId))!.Attempt);
         await customer.CancelJobAsync(job.JobId);
         await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);
     }

@@ -4,7 +4,7 @@ namespace Depin.Contracts.Ledger;
 /// A ledger transaction as submitted over REST. Amounts are integer micro-credits.
 /// Program names: transfer, deposit, withdraw, escrow-lock, escrow-release, escrow-refund, stake, unstake,
 /// complete-unstake, slash, reward-credit, and the job programs job-submit, job-lease, job-extend, job-complete,
-/// job-settle, job-fail, job-cancel, job-expire. Ids are UUIDs chosen by the submitter (idempotency keys).
+/// job-settle, job-fail, job-cancel, job-expire, job-release. Ids are UUIDs chosen by the submitter (idempotency keys).
 /// The job programs' payload: <paramref name="Digest"/> (hex SHA-256: parameters at submit, result at complete),
 /// <paramref name="Worker"/> (UUID), <paramref name="Token"/> (fencing token), <paramref name="Until"/> (Unix ms: the
 /// job's deadline at submit, the lease deadline at lease and extend), <paramref name="WorkUnits"/>, <paramref name="Kind"/>

@@ -57,6 +57,7 @@ public static class MarketplaceExtensions
         builder.Services.TryAddSingleton(sp => new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath));
         builder.Services.TryAddSingleton<JobSpecs>();
         builder.Services.AddSingleton<ProviderRegistrar>();
+        builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
         builder.Services.AddHostedService<OpenJobsSweeper>();
         builder.Services.AddSingleton<Admin.MarketplaceActivity>();

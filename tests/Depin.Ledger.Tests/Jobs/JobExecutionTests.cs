@@ -61,7 +61,7 @@ public sealed class JobExecutionTests
             Assert.Equal(total, store.TotalHoldings());
         }
 
-        foreach (var program in new[] { ProgramKind.JobSubmit, ProgramKind.JobLease, ProgramKind.JobComplete, ProgramKind.JobSettle, ProgramKind.JobFail, ProgramKind.JobExpire, ProgramKind.JobExtend, ProgramKind.JobCancel })
+        foreach (var program in new[] { ProgramKind.JobSubmit, ProgramKind.JobLease, ProgramKind.JobComplete, ProgramKind.JobSettle, ProgramKind.JobFail, ProgramKind.JobExpire, ProgramKind.JobExtend, ProgramKind.JobCancel, ProgramKind.JobRelease })
         {
             var rate = (double)succeeded.GetValueOrDefault(program) / tried.GetValueOrDefault(program, 1);
             Assert.True(rate >= 0.5, $"{program}: {succeeded.GetValueOrDefault(program)} of {tried.GetValueOrDefault(program)} succeeded");

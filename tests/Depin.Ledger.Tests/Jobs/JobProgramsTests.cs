@@ -115,6 +115,20 @@ public sealed class JobProgramsTests
     }
 
     [Fact]
+    public void A_released_lease_requeues_the_job_without_spending_its_attempt_budget()
+    {
+        SubmitAndLease(attempts: 1);
+        Assert.Equal(ReceiptStatus.NotLeaseholder, Run(T0 + 1, Release(Job, TxId.Derive("other"), 1)));
+        Assert.Equal(ReceiptStatus.Success, Run(T0 + 1, Release(Job, Worker, 1)));
+        Assert.Equal((JobStatus.Queued, (byte)0, 0L), (Record.Status, Record.Attempt, Record.Price));
+
+        Assert.Equal(ReceiptStatus.Success, Run(T0 + 2, Lease(Job, Worker, Provider, T0 + 10_000)));
+        Assert.Equal((2L, (byte)1), (Record.FencingToken, Record.Attempt));
+        Assert.Equal(ReceiptStatus.NotLeaseholder, Run(T0 + 3, Release(Job, Worker, 1)));
+        Assert.Equal(ReceiptStatus.LeaseExpired, Run(T0 + 10_001, Release(Job, Worker, 2)));
+    }
+
+    [Fact]
     public void A_failed_attempt_requeues_until_the_budget_is_spent_then_refunds()
     {
         SubmitAndLease(attempts: 2);

@@ -22,7 +22,7 @@ public static class LedgerApi
         group.MapGet("/transactions/{id}", GetReceipt).WithName("GetReceipt").WithSummary("A transaction's receipt.");
         group.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("An account at the latest height.");
         group.MapGet("/accounts/{address}/proof", GetProof).WithName("GetAccountProof").WithSummary("A Merkle inclusion proof of an account against the latest state root.");
-        group.MapGet("/jobs/open", GetOpenJobs).WithName("GetOpenLedgerJobs").WithSummary("Ids of jobs whose record is not final (service credentials and admins).");
+        group.MapGet("/jobs/open", GetOpenJobs).WithName("GetOpenLedgerJobs").WithSummary("Ids of jobs whose record is not final, of one kernel kind with ?kind= (service credentials and admins).");
         group.MapGet("/jobs", GetJobs).WithName("GetLedgerJobs").WithSummary("The job records of a customer (?customer=) or a provider (?provider=), newest first, paged with ?before= (to that account's owner, services and admins).");
         group.MapGet("/jobs/{job}/history", GetJobHistory).WithName("GetLedgerJobHistory").WithSummary("Every transaction of a job with its receipt (failures name their reason), and its record.");
         group.MapGet("/jobs/{job}", GetJob).WithName("GetLedgerJob").WithSummary("A job record at the latest height (to its customer, its provider or an admin).");
@@ -156,7 +156,7 @@ public static class LedgerApi
         return block is null ? NotFound("No block has been committed yet.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
     }
 
-    private static Results<Ok<OpenJobsDto>, ValidationProblem, ProblemHttpResult> GetOpenJobs(HttpContext context, LedgerNode node, LedgerAccess access, int? limit)
+    private static Results<Ok<OpenJobsDto>, ValidationProblem, ProblemHttpResult> GetOpenJobs(HttpContext context, LedgerNode node, LedgerAccess access, int? limit, int? kind)
     {
         if (!access.IsServiceOrAdmin(context))
         {
@@ -168,8 +168,13 @@ public static class LedgerApi
             return Invalid("limit", "must be within 1..100000");
         }
 
+        if (kind is < 0 or > 255)
+        {
+            return Invalid("kind", "must be a kernel kind number within 0..255");
+        }
+
         var height = node.Height;
-        return TypedResults.Ok(new OpenJobsDto(node.OpenJobs(limit ?? 10_000).Select(id => id.Value.ToString("D")).ToArray(), height));
+        return TypedResults.Ok(new OpenJobsDto(node.OpenJobs(limit ?? 10_000, kind).Select(id => id.Value.ToString("D")).ToArray(), height));
     }
 
     private static async Task<Results<Ok<JobRecordDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetJob(

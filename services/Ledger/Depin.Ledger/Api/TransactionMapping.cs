@@ -136,7 +136,7 @@ public static class TransactionMapping
         ProgramKind.RewardCredit => (false, true, true, false, false),
         ProgramKind.JobSubmit => (true, false, true, false, true),
         ProgramKind.JobLease => (false, true, false, true, true),
-        ProgramKind.JobExtend or ProgramKind.JobComplete => (false, false, false, false, true),
+        ProgramKind.JobExtend or ProgramKind.JobComplete or ProgramKind.JobRelease => (false, false, false, false, true),
         ProgramKind.JobSettle => (true, true, true, true, true),
         ProgramKind.JobFail or ProgramKind.JobCancel or ProgramKind.JobExpire => (true, false, false, false, true),
         _ => (false, false, false, false, false),
@@ -150,8 +150,8 @@ public static class TransactionMapping
         long token = 0, until = 0, workUnits = 0;
         byte kind = 0, maxAttempts = 0;
         var needsDigest = program is ProgramKind.JobSubmit or ProgramKind.JobComplete;
-        var needsWorker = program is ProgramKind.JobLease or ProgramKind.JobExtend or ProgramKind.JobComplete;
-        var needsToken = program is ProgramKind.JobExtend or ProgramKind.JobComplete;
+        var needsWorker = program is ProgramKind.JobLease or ProgramKind.JobExtend or ProgramKind.JobComplete or ProgramKind.JobRelease;
+        var needsToken = program is ProgramKind.JobExtend or ProgramKind.JobComplete or ProgramKind.JobRelease;
         var needsUntil = program is ProgramKind.JobSubmit or ProgramKind.JobLease or ProgramKind.JobExtend;
         if (needsDigest && !Commitment.Hash256.TryParse(dto.Digest, out digest))
         {

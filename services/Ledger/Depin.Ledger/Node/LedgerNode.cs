@@ -40,6 +40,7 @@ public sealed partial class LedgerNode : IDisposable
     private Task _snapshotWrite = Task.CompletedTask;
     private Submission? _carry;
     private int _pending;
+    private long _sinceSnapshot;
     private Exception? _fault;
 
     public LedgerNode(LedgerOptions options, ILogger<LedgerNode> logger, TimeProvider? time = null)
@@ -537,8 +538,10 @@ public sealed partial class LedgerNode : IDisposable
                 Height = height;
                 LatestHash = committed.Hash;
                 LatestTimestampMs = timestamp;
-                if (height % _options.SnapshotIntervalBlocks == 0 && _snapshotWrite.IsCompleted)
+                _sinceSnapshot += block.Count;
+                if ((height % _options.SnapshotIntervalBlocks == 0 || _sinceSnapshot >= _options.SnapshotIntervalTransactions) && _snapshotWrite.IsCompleted)
                 {
+                    _sinceSnapshot = 0;
                     var (ids, states) = _store.Export();
                     var (jobIds, jobs) = _store.Jobs.Export();
                     var snapshot = new Snapshot(height, committed.Hash, stateRoot, ids, states, jobIds, jobs);

@@ -29,6 +29,12 @@ public sealed class LedgerOptions
     /// <summary>A snapshot is written every this many blocks. Default 1,000.</summary>
     public int SnapshotIntervalBlocks { get; set; } = 1_000;
 
+    /// <summary>
+    /// A snapshot is also written once this many transactions were committed since the last one (big blocks reach it
+    /// long before the block interval), so that a restart executes at most about this many again. Default 1,000,000.
+    /// </summary>
+    public long SnapshotIntervalTransactions { get; set; } = 1_000_000;
+
     /// <summary>Blocks between unstake and the stake becoming withdrawable. Default 100.</summary>
     public long UnbondingBlocks { get; set; } = 100;
 

@@ -22,6 +22,7 @@ internal static class JobPrograms
         ProgramKind.JobFail => Fail(tx, block, acc, ref job, ref mask),
         ProgramKind.JobCancel => Cancel(tx, block, acc, ref job, ref mask),
         ProgramKind.JobExpire => Expire(tx, block, acc, ref job, ref mask),
+        ProgramKind.JobRelease => Release(tx, block, ref job, ref mask),
         _ => ReceiptStatus.UnknownProgram,
     };
 
@@ -66,6 +67,7 @@ internal static class JobPrograms
                 return tx.Payload.Worker.IsEmpty ? ReceiptStatus.InvalidPayload : ReceiptStatus.Success;
             case ProgramKind.JobExtend:
             case ProgramKind.JobComplete:
+            case ProgramKind.JobRelease:
                 return tx.Payload.Worker.IsEmpty ? ReceiptStatus.InvalidPayload : ReceiptStatus.Success;
             case ProgramKind.JobSettle:
                 if (!tx.From.IsRegular || !tx.To.IsRegular)
@@ -291,6 +293,29 @@ internal static class JobPrograms
         }
 
         return Refund(JobStatus.Failed, block, acc, ref job, ref mask);
+    }
+
+    /// <summary>
+    /// The leaseholder gives the job back (a worker shutting down): queued again, and the attempt is given back too, since
+    /// the budget counts failures. The fencing token still moves on with the next lease.
+    /// </summary>
+    private static ReceiptStatus Release(in Transaction tx, in BlockContext block, ref JobRecord job, ref int mask)
+    {
+        var held = CheckLeaseholder(tx, block, job);
+        if (held != ReceiptStatus.Success)
+        {
+            return held;
+        }
+
+        job.Status = JobStatus.Queued;
+        job.Worker = default;
+        job.Provider = default;
+        job.LeaseDeadline = 0;
+        job.Price = 0;
+        job.Fee = 0;
+        job.Attempt--;
+        mask = NativePrograms.RecordWritten;
+        return ReceiptStatus.Success;
     }
 
     private static ReceiptStatus Cancel(in Transaction tx, in BlockContext block, Span<AccountState> acc, ref JobRecord job, ref int mask)

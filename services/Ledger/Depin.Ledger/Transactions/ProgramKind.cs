@@ -59,4 +59,7 @@ public enum ProgramKind : byte
 
     /// <summary>Ends Job once its deadline passed; its escrow is refunded to customer From.</summary>
     JobExpire = 19,
+
+    /// <summary>The leaseholder with the current token gives Job back before its lease deadline: queued again, the attempt not counted.</summary>
+    JobRelease = 20,
 }

@@ -13,6 +13,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
+    ApiKeyCache cache,
     AdminKey admin)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -34,8 +35,20 @@ public sealed class ApiKeyAuthenticationHandler(
             return Success(new ApiKeyOwner(ApiKeys.AdminRole, "admin"));
         }
 
-        var owner = await grains.GetGrain<IApiKeyGrain>(ApiKeys.Hash(key)).Get();
-        return owner is null ? AuthenticateResult.Fail("Invalid API key.") : Success(owner);
+        var hash = ApiKeys.Hash(key);
+        if (cache.TryGet(hash, out var known))
+        {
+            return Success(known);
+        }
+
+        var owner = await grains.GetGrain<IApiKeyGrain>(hash).Get();
+        if (owner is null)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        cache.Add(hash, owner);
+        return Success(owner);
     }
 
     private AuthenticateResult Success(ApiKeyOwner owner)

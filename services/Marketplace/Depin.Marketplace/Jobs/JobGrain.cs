@@ -213,8 +213,17 @@ public sealed partial class JobGrain(
             return false;
         }
 
+        var released = (await ledger.SubmitAsync([JobLedger.Release(JobId, fencingToken, workerId)]))[0];
+        if (!released.Succeeded)
+        {
+            // The lease ran out first (or the ledger moved on): the sweeper ends it as an expired attempt.
+            await RefreshAsync();
+            return false;
+        }
+
         await GrainFactory.GetGrain<IWorkerGrain>(workerId).LeaseEnded(JobId.ToString("D"), fencingToken, LeaseOutcome.Released);
-        await EndAttemptAsync(AttemptEnd.Released, reason);
+        _state = S with { Attempts = S.Attempts - 1 };
+        await RequeueAsync(JobReplay.Details.Ended(AttemptEnd.Released) + (reason is null ? "" : ": " + reason));
         return true;
     }
 

@@ -44,6 +44,10 @@ internal static class JobLedger
     public static LedgerTransactionDto Fail(Guid job, string customer, long token, string? workerId, AttemptEnd reason) => new(
         LedgerIds.Derive($"fail:{job:D}:{token}"), "job-fail", From: customer, Job: Id(job), Worker: workerId is null ? null : WorkerUuid(workerId), Token: token, Kind: (int)reason);
 
+    /// <summary>The leaseholder gives attempt <paramref name="token"/> back: queued again without spending the attempt budget.</summary>
+    public static LedgerTransactionDto Release(Guid job, long token, string workerId) => new(
+        LedgerIds.Derive($"release:{job:D}:{token}"), "job-release", Job: Id(job), Worker: WorkerUuid(workerId), Token: token);
+
     public static LedgerTransactionDto Cancel(Guid job, string customer) => new(LedgerIds.Refund(job), "job-cancel", From: customer, Job: Id(job));
 
     public static LedgerTransactionDto Expire(Guid job, string customer) => new(LedgerIds.Derive($"expire:{job:D}"), "job-expire", From: customer, Job: Id(job));

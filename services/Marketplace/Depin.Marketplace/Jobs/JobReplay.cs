@@ -66,6 +66,10 @@ public static class JobReplay
                     To(JobStatuses.Queued, Details.Ended((AttemptEnd)e.Code));
                     s = s with { WorkerId = null, ProviderAddress = null, LeaseExpiresAt = null, Price = null, Fee = null, ResultDigest = null, ResultToken = null };
                     break;
+                case "job-release":
+                    To(JobStatuses.Queued, Details.Ended(AttemptEnd.Released));
+                    s = s with { Attempts = s.Attempts - 1, WorkerId = null, ProviderAddress = null, LeaseExpiresAt = null, Price = null, Fee = null };
+                    break;
                 case "job-settle":
                     To(JobStatuses.Verified, null);
                     To(JobStatuses.Settled, Details.Ledger(e.Transaction, e.Height));

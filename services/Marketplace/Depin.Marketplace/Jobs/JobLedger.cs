@@ -52,9 +52,6 @@ internal static class JobLedger
 
     public static LedgerTransactionDto Expire(Guid job, string customer) => new(LedgerIds.Derive($"expire:{job:D}"), "job-expire", From: customer, Job: Id(job));
 
-    /// <summary>Final ledger statuses in which the escrow went back to the customer.</summary>
-    public static bool IsRefunded(JobRecordDto? record) => record?.Status is "failed" or "cancelled" or "expired";
-
     /// <summary>A worker id ("wrk_" + 32 hex digits) as the ledger's 16-byte worker id.</summary>
     public static string WorkerUuid(string workerId) =>
         workerId.StartsWith("wrk_", StringComparison.Ordinal) && Guid.TryParseExact(workerId.AsSpan(4), "N", out var id)

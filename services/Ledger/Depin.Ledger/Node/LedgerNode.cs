@@ -41,6 +41,7 @@ public sealed partial class LedgerNode : IDisposable
     private Submission? _carry;
     private int _pending;
     private long _sinceSnapshot;
+    private double _snapshotMilliseconds;
     private Exception? _fault;
 
     public LedgerNode(LedgerOptions options, ILogger<LedgerNode> logger, TimeProvider? time = null)
@@ -80,12 +81,16 @@ public sealed partial class LedgerNode : IDisposable
 
     public bool IsFaulted => _fault is not null;
 
+    /// <summary>How long the last start took to recover, and how much of it went to loading the snapshot.</summary>
+    public (TimeSpan Total, TimeSpan Snapshot) Recovery { get; private set; }
+
     /// <summary>Recovers state from disk and starts the commit loop.</summary>
     public void Start()
     {
         var started = Stopwatch.GetTimestamp();
         Recover();
-        LogRecovered(Height, _store.Count, _index.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Recovery = (Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(_snapshotMilliseconds));
+        LogRecovered(Height, _store.Count, _index.Count, Recovery.Total.TotalMilliseconds, _snapshotMilliseconds, _store.Jobs.Count);
         _loop = Task.Factory.StartNew(CommitLoop, TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -314,6 +319,7 @@ public sealed partial class LedgerNode : IDisposable
 
     private void Recover()
     {
+        var loading = Stopwatch.GetTimestamp();
         var snapshot = _snapshots.LoadLatest();
         if (snapshot is not null)
         {
@@ -327,6 +333,7 @@ public sealed partial class LedgerNode : IDisposable
         }
 
         var snapshotHeight = snapshot?.Height ?? 0;
+        _snapshotMilliseconds = Stopwatch.GetElapsedTime(loading).TotalMilliseconds;
         _log.Open(block =>
         {
             var header = block.Header;
@@ -584,8 +591,8 @@ public sealed partial class LedgerNode : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ledger recovered at height {Height}: {Accounts} accounts, {Transactions} transactions indexed, in {Milliseconds:F0} ms")]
-    private partial void LogRecovered(long height, int accounts, int transactions, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ledger recovered at height {Height}: {Accounts} accounts, {Jobs} job records, {Transactions} transactions indexed, in {Milliseconds:F0} ms ({SnapshotMilliseconds:F0} ms of them loading the snapshot, the rest reading the log)")]
+    private partial void LogRecovered(long height, int accounts, int transactions, double milliseconds, double snapshotMilliseconds, int jobs);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger storage failed; the node stops accepting transactions")]
     private partial void LogStorageFailure(Exception exception);

@@ -241,15 +241,17 @@ public sealed partial class JobGrain(
         {
             case JobStatuses.Queued or JobStatuses.Leased:
                 var customer = S.Submission!.CustomerAddress;
+                var steps = new List<LedgerTransactionDto>(2);
                 if (S.Status == JobStatuses.Leased && S.WorkerId is { } workerId)
                 {
                     await GrainFactory.GetGrain<IWorkerGrain>(workerId).LeaseEnded(JobId.ToString("D"), S.FencingToken, LeaseOutcome.Cancelled);
-                    // The lease ends in the ledger first (as its holder), so that the queued job can be cancelled there.
-                    await ledger.SubmitAsync([JobLedger.Fail(JobId, customer, S.FencingToken, workerId, AttemptEnd.CancelledByCustomer)]);
+                    // The lease ends first (as its holder), so that the queued job can be cancelled: one batch, in this order.
+                    steps.Add(JobLedger.Fail(JobId, customer, S.FencingToken, workerId, AttemptEnd.CancelledByCustomer));
                 }
 
                 // Refunded in the ledger before the customer hears "cancelled": the answer survives any crash after it.
-                var receipt = (await ledger.SubmitAsync([JobLedger.Cancel(JobId, customer)]))[0];
+                steps.Add(JobLedger.Cancel(JobId, customer));
+                var receipt = (await ledger.SubmitAsync(steps))[^1];
                 if (!receipt.Succeeded)
                 {
                     await RefreshAsync();

@@ -64,7 +64,7 @@ internal static class JobLedger
     private static string Id(Guid job) => job.ToString("D");
 
     private static string Digest(string digest) =>
-        digest.Length == 64 && digest.AsSpan().ContainsAnyExcept("0123456789abcdefABCDEF") == false
+        ServiceDefaults.Storage.ContentStore.IsHash(digest)
             ? digest
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(digest)));
 }

@@ -30,6 +30,13 @@ public static class JobReplay
         {
             var e = succeeded[i];
             void To(string status, string? detail) => transitions.Add(new JobTransition(status, e.At, detail));
+            void End(string status, string reason)
+            {
+                To(status, reason);
+                To(JobStatuses.Refunded, Details.Ledger(e.Transaction, e.Height));
+                s = s with { FailureReason = reason, RefundTxId = e.Transaction, Price = null, Fee = null, LeaseExpiresAt = null };
+            }
+
             switch (e.Program)
             {
                 case "job-submit":
@@ -58,9 +65,7 @@ public static class JobReplay
                     To(JobStatuses.Completed, Details.Completed(Hex(e.Digest)));
                     break;
                 case "job-fail" when i == lastFail:
-                    To(JobStatuses.Failed, Details.Ended((AttemptEnd)e.Code));
-                    To(JobStatuses.Refunded, Details.Ledger(e.Transaction, e.Height));
-                    s = s with { FailureReason = Details.Ended((AttemptEnd)e.Code), RefundTxId = e.Transaction, Price = null, Fee = null, LeaseExpiresAt = null };
+                    End(JobStatuses.Failed, Details.Ended((AttemptEnd)e.Code));
                     break;
                 case "job-fail":
                     To(JobStatuses.Queued, Details.Ended((AttemptEnd)e.Code));
@@ -76,14 +81,10 @@ public static class JobReplay
                     s = s with { Price = e.Amount, Fee = e.Fee, SettlementTxId = e.Transaction };
                     break;
                 case "job-cancel":
-                    To(JobStatuses.Cancelled, Details.CancelledByCustomer);
-                    To(JobStatuses.Refunded, Details.Ledger(e.Transaction, e.Height));
-                    s = s with { FailureReason = Details.CancelledByCustomer, RefundTxId = e.Transaction, Price = null, Fee = null, LeaseExpiresAt = null };
+                    End(JobStatuses.Cancelled, Details.CancelledByCustomer);
                     break;
                 case "job-expire":
-                    To(JobStatuses.Expired, Details.DeadlinePassed);
-                    To(JobStatuses.Refunded, Details.Ledger(e.Transaction, e.Height));
-                    s = s with { FailureReason = Details.DeadlinePassed, RefundTxId = e.Transaction, Price = null, Fee = null, LeaseExpiresAt = null };
+                    End(JobStatuses.Expired, Details.DeadlinePassed);
                     break;
             }
         }

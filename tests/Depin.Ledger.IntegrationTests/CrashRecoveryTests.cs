@@ -82,7 +82,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var previous = Hash256.Zero;
         var count = 0;
         using var log = new BlockLog(blocks, NullLogger.Instance);
-        log.Open(block =>
+        log.Open(null, block =>
         {
             Assert.Equal(previous, block.Header.PreviousHash);
             executor.Execute(store, block.Transactions, block.Header.Height, block.Header.TimestampMs, output);

@@ -63,6 +63,7 @@ public sealed class LedgerRestTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"transactions":[{"id":"not-a-uuid","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":1}]}""", "transactions[0].id")]
     [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"mint","to":"0xa11ce00000000000000000000000000000000001","amount":1}]}""", "transactions[0].program")]
+    [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"job-prune","amount":0,"job":"1f8fad5b-d9cb-469f-a165-70867728950e"}]}""", "transactions[0].program")]
     [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":0}]}""", "transactions[0].amount")]
     [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":-7}]}""", "transactions[0].amount")]
     [InlineData("""{"transactions":[{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","program":"deposit","to":"0xa11ce00000000000000000000000000000000001","amount":9223372036854775808}]}""", "transactions[0].amount")]

@@ -77,6 +77,8 @@ internal static class RandomJobBlocks
 
     public static Transaction Expire(TxId job, AccountId customer) => new(TxId.New(), ProgramKind.JobExpire, customer, default, 0, 0, job);
 
+    public static Transaction Prune(TxId job, long retentionMs) => new(TxId.New(), ProgramKind.JobPrune, default, default, retentionMs, 0, job);
+
     private static Transaction? Next(Random random, TxId id, in JobRecord job, long now)
     {
         var roll = random.Next(100);
@@ -96,6 +98,7 @@ internal static class RandomJobBlocks
                     : roll < 77 ? Extend(id, job.Worker, job.FencingToken, now + Second * 3)
                     : roll < 84 ? Release(id, job.Worker, job.FencingToken)
                     : roll < 90 ? Fail(id, job.Customer, job.Worker, job.FencingToken)
+                    : roll < 92 ? Prune(id, 0)
                     : Complete(id, job.Worker, job.FencingToken - 1, default);
             case JobStatus.Completed:
                 return roll < 80 ? Settle(id, job.Customer, job.Provider, job.Price, job.Fee)
@@ -105,9 +108,11 @@ internal static class RandomJobBlocks
                 return null;
             default:
                 // Final: replays of the last step must change nothing (exactly once).
+                // Or pruned once its (random) retention has passed, freeing its slot for a later submission.
                 var replay = random.Next(400);
                 return replay == 0 ? Settle(id, job.Customer, job.Provider == default ? Providers[0] : job.Provider, 1, 0)
                     : replay == 1 ? Cancel(id, job.Customer)
+                    : replay < 60 ? Prune(id, Second * random.Next(0, 4))
                     : null;
         }
     }

@@ -67,6 +67,9 @@ public sealed class JobExecutionTests
             Assert.True(rate >= 0.5, $"{program}: {succeeded.GetValueOrDefault(program)} of {tried.GetValueOrDefault(program)} succeeded");
         }
 
+        Assert.True(succeeded.GetValueOrDefault(ProgramKind.JobPrune) > 100, $"{succeeded.GetValueOrDefault(ProgramKind.JobPrune)} prunes succeeded");
+        Assert.True(store.Jobs.Count < succeeded[ProgramKind.JobSubmit], "pruned and rejected submissions' slots are taken again");
+        Assert.Equal(store.Jobs.Live, jobs.Count(j => !store.Jobs.Get(j).IsEmpty));
         var statuses = jobs.Select(j => store.Jobs.Get(j).Status).ToHashSet();
         Assert.Superset(new HashSet<JobStatus> { JobStatus.Settled, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Expired, JobStatus.Queued }, statuses);
     }

@@ -161,7 +161,7 @@ public sealed class JobLedgerNodeTests : IDisposable
         Assert.Equal(
             [(ProgramKind.JobSubmit, ReceiptStatus.Success), (ProgramKind.JobLease, ReceiptStatus.Success), (ProgramKind.JobComplete, ReceiptStatus.Success),
              (ProgramKind.JobSettle, ReceiptStatus.Success), (ProgramKind.JobSettle, ReceiptStatus.JobWrongStatus)],
-            events.Select(e => (e.Event.Transaction.Program, e.Event.Status)));
+            events.Select(e => (e.Transaction.Program, e.Event.Status)));
         Assert.True(events.Zip(events.Skip(1)).All(p => p.First.TimestampMs <= p.Second.TimestampMs && p.First.Event.Height < p.Second.Event.Height));
         Assert.Equal(1_700_000_000_000, events[0].TimestampMs);
         Assert.True(none.IsEmpty);

@@ -147,7 +147,10 @@ public static class LedgerApi
         }
 
         var block = node.GetBlock(value);
-        return block is null ? NotFound($"No block at height {value}; the latest is {node.Height}.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
+        return block is null
+            ? NotFound(value < node.FirstHeight
+                ? $"Block {value} is archived (older than the retention window); the node serves blocks {node.FirstHeight} to {node.Height}, and older ones are provable through the roots anchored on Ethereum."
+                : $"No block at height {value}; the latest is {node.Height}.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
     }
 
     private static Results<Ok<BlockDto>, NotFound<ProblemDetailsLite>> GetLatestBlock(LedgerNode node)
@@ -260,7 +263,7 @@ public static class LedgerApi
 
         // With no record (every submission failed), the history belongs to the account that tried to submit it.
         var allowed = history.Record.IsEmpty
-            ? await access.CanReadAsync(context, history.Events[0].Event.Transaction.From.ToString(), cancellationToken)
+            ? await access.CanReadAsync(context, history.Events[0].Transaction.From.ToString(), cancellationToken)
             : await access.CanReadJobAsync(context, history.Record, cancellationToken);
         return allowed ? TypedResults.Ok(history.ToDto(id)!) : NotYours(context, $"The history of job {job}");
     }

@@ -66,7 +66,7 @@ public static class LedgerViews
         height);
 
     /// <summary>Null when the ledger has neither a record nor a transaction of the job.</summary>
-    public static JobHistoryDto? ToDto(this (Jobs.JobRecord Record, (Jobs.JobEvent Event, long TimestampMs)[] Events, long Height) history, TxId id)
+    public static JobHistoryDto? ToDto(this (Jobs.JobRecord Record, Jobs.JobHistoryEntry[] Events, long Height) history, TxId id)
     {
         if (history.Record.IsEmpty && history.Events.Length == 0)
         {
@@ -76,8 +76,7 @@ public static class LedgerViews
         var events = new JobEventDto[history.Events.Length];
         for (var i = 0; i < events.Length; i++)
         {
-            var (e, at) = history.Events[i];
-            var tx = e.Transaction;
+            var (e, tx, at) = history.Events[i];
             var account = tx.Program == ProgramKind.JobLease ? tx.To : tx.From;
             events[i] = new JobEventDto(
                 tx.Id.ToString(),

@@ -69,6 +69,12 @@ public static class TransactionMapping
             return false;
         }
 
+        if (program == ProgramKind.JobPrune)
+        {
+            errors[$"{prefix}.program"] = ["job-prune is formed by the ledger node itself once a record's retention window has passed; it cannot be submitted"];
+            return false;
+        }
+
         var needs = Requirements(program);
         var from = Address(dto.From, needs.From, prefix, "from", errors);
         var to = Address(dto.To, needs.To, prefix, "to", errors);

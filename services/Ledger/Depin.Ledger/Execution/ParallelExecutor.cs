@@ -90,6 +90,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
 
         _workers.For(locations, (from, to) => ApplyFinalWrites(store, from, to));
         ApplyFinalRecordWrites(store.Jobs, recordLocations);
+        store.Jobs.ReleaseVacantSlots();
         _workers.For(n, (from, to) => WriteReceipts(output, from, to));
 
         for (var location = 0; location < locations; location++)

@@ -60,5 +60,7 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
             output.Statuses[i] = status;
             output.ReceiptLeaves[i] = ReceiptHashing.Leaf(tx, status, height, i);
         }
+
+        store.Jobs.ReleaseVacantSlots();
     }
 }

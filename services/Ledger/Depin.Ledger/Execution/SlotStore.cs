@@ -2,13 +2,19 @@ namespace Depin.Ledger.Execution;
 
 /// <summary>
 /// Committed values addressed by dense slots in order of first appearance (deterministic for a given sequence of
-/// blocks), with the set of slots changed since the last commitment. Single writer.
+/// blocks), with the set of slots changed since the last commitment. A store whose values can become vacant
+/// (<see cref="IsVacant"/>) gives their slots back at the end of each block (<see cref="ReleaseVacantSlots"/>), and new
+/// keys take the lowest free slot first, so that every executor, and a replay from a snapshot, lays out the same slots.
+/// Single writer.
 /// </summary>
 public class SlotStore<TKey, TValue>
     where TKey : struct, IEquatable<TKey>
     where TValue : struct
 {
     private readonly Dictionary<TKey, int> _index;
+    private readonly PriorityQueue<int, int> _free = new();
+    private readonly List<int> _added = [];
+    private bool[] _vacant;
     private TKey[] _ids;
     private TValue[] _states;
     private bool[] _dirty;
@@ -23,9 +29,14 @@ public class SlotStore<TKey, TValue>
         _states = new TValue[capacity];
         _dirty = new bool[capacity];
         _dirtyList = new int[capacity];
+        _vacant = new bool[capacity];
     }
 
+    /// <summary>Slots in use or freed (the high-water mark); slots at or above it were never used.</summary>
     public int Count { get; private set; }
+
+    /// <summary>Slots that hold a key.</summary>
+    public int Live => Count - _free.Count;
 
     public int Capacity => _ids.Length;
 
@@ -39,16 +50,73 @@ public class SlotStore<TKey, TValue>
             return slot;
         }
 
-        slot = Count;
-        if (slot == _ids.Length)
+        if (_free.TryDequeue(out slot, out _))
         {
-            Grow();
+            _vacant[slot] = false;
+        }
+        else
+        {
+            slot = Count;
+            if (slot == _ids.Length)
+            {
+                Grow();
+            }
+
+            Count = slot + 1;
         }
 
         _ids[slot] = id;
         _index.Add(id, slot);
-        Count = slot + 1;
+        if (TracksVacancy)
+        {
+            _added.Add(slot);
+        }
+
         return slot;
+    }
+
+    /// <summary>Whether this store frees the slots of vacant values.</summary>
+    protected virtual bool TracksVacancy => false;
+
+    /// <summary>A value that no longer needs its slot (the empty record of a pruned job).</summary>
+    protected virtual bool IsVacant(in TValue value) => false;
+
+    /// <summary>
+    /// Frees the slots added or changed since the last call whose value is vacant: their key is forgotten and the next new
+    /// key may take the slot. Executors call it at the end of every block. A freed slot stays in the dirty set, so its
+    /// leaf becomes the empty leaf.
+    /// </summary>
+    public void ReleaseVacantSlots()
+    {
+        if (!TracksVacancy)
+        {
+            return;
+        }
+
+        foreach (var slot in _added)
+        {
+            Release(slot);
+        }
+
+        _added.Clear();
+        for (var i = 0; i < _dirtyCount; i++)
+        {
+            Release(_dirtyList[i]);
+        }
+    }
+
+    private void Release(int slot)
+    {
+        if (_vacant[slot] || !IsVacant(_states[slot]))
+        {
+            return;
+        }
+
+        _index.Remove(_ids[slot]);
+        _ids[slot] = default;
+        _states[slot] = default;
+        _vacant[slot] = true;
+        _free.Enqueue(slot, slot);
     }
 
     public ref TValue StateAt(int slot) => ref _states[slot];
@@ -95,7 +163,7 @@ public class SlotStore<TKey, TValue>
     /// <summary>Copies the slot table (for a snapshot); call while no block is executing.</summary>
     public (TKey[] Ids, TValue[] States) Export() => (_ids.AsSpan(0, Count).ToArray(), _states.AsSpan(0, Count).ToArray());
 
-    /// <summary>Loads a slot table into an empty store.</summary>
+    /// <summary>Loads a slot table into an empty store; vacant slots become free again.</summary>
     public void Import(ReadOnlySpan<TKey> ids, ReadOnlySpan<TValue> states)
     {
         if (Count != 0)
@@ -103,29 +171,45 @@ public class SlotStore<TKey, TValue>
             throw new InvalidOperationException("Import needs an empty store.");
         }
 
-        for (var i = 0; i < ids.Length; i++)
+        if (_ids.Length < ids.Length)
         {
-            var slot = GetOrAddSlot(ids[i]);
-            _states[slot] = states[i];
+            Resize((int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)ids.Length), Array.MaxLength));
         }
+
+        _index.EnsureCapacity(ids.Length);
+
+        for (var slot = 0; slot < ids.Length; slot++)
+        {
+            if (TracksVacancy && IsVacant(states[slot]))
+            {
+                _vacant[slot] = true;
+                _free.Enqueue(slot, slot);
+                continue;
+            }
+
+            _ids[slot] = ids[slot];
+            _states[slot] = states[slot];
+            _index.Add(ids[slot], slot);
+        }
+
+        Count = ids.Length;
     }
 
-    /// <summary>Copies every slot into <paramref name="copy"/>, an empty store.</summary>
+    /// <summary>Copies every slot, and which are free, into <paramref name="copy"/>, an empty store.</summary>
     protected void CopyTo(SlotStore<TKey, TValue> copy)
     {
-        for (var i = 0; i < Count; i++)
-        {
-            copy.GetOrAddSlot(_ids[i]);
-            copy._states[i] = _states[i];
-        }
+        var (ids, states) = Export();
+        copy.Import(ids, states);
     }
 
-    private void Grow()
+    private void Grow() => Resize(_ids.Length * 2);
+
+    private void Resize(int capacity)
     {
-        var capacity = _ids.Length * 2;
         Array.Resize(ref _ids, capacity);
         Array.Resize(ref _states, capacity);
         Array.Resize(ref _dirty, capacity);
         Array.Resize(ref _dirtyList, capacity);
+        Array.Resize(ref _vacant, capacity);
     }
 }

@@ -12,9 +12,9 @@ internal sealed class LedgerDashboardSource(LedgerNode node) : IDashboardSource
     {
         var height = node.Height;
         var recent = new List<CommittedBlock>();
-        for (var h = height; h >= 1 && recent.Count < 50; h--)
+        for (var h = height; h >= 1 && recent.Count < 50 && node.GetBlock(h) is { } block; h--)
         {
-            recent.Add(node.GetBlock(h)!);
+            recent.Add(block);
         }
 
         var transactions = recent.Sum(b => (long)b.Header.TransactionCount);

@@ -12,7 +12,10 @@ namespace Depin.Ledger.Node;
 
 /// <summary>
 /// The durable ledger: group-commits submitted transactions into blocks, executes them (Block-STM), appends each block
-/// to the write-ahead log with fsync, and only then acknowledges. Recovers from the newest snapshot plus the log.
+/// to the write-ahead log with fsync, and only then acknowledges. Recovers from the newest snapshot plus the log after
+/// it. Growth is bounded by <see cref="LedgerOptions.Retention"/>: the node prunes final job records once the window has
+/// passed (job-prune, a transaction in its blocks, so that replay agrees), and at each snapshot forgets the blocks, the
+/// transaction ids and the log segments older than the window that no live job still refers to.
 /// </summary>
 public sealed partial class LedgerNode : IDisposable
 {
@@ -33,6 +36,9 @@ public sealed partial class LedgerNode : IDisposable
     private readonly Dictionary<TxId, long> _index = [];
     private readonly Jobs.JobIndex _jobIndex = new();
     private readonly List<CommittedBlock> _blocks = [];
+    private readonly List<(TxId Job, Jobs.JobRecord Record)> _due = [];
+    private readonly HashSet<TxId> _pruning = [];
+    private long _firstHeight = 1;
     private readonly ReaderWriterLockSlim _stateLock = new();
     private readonly Channel<Submission> _queue = Channel.CreateUnbounded<Submission>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -41,6 +47,8 @@ public sealed partial class LedgerNode : IDisposable
     private Submission? _carry;
     private int _pending;
     private long _sinceSnapshot;
+    private long _lastSnapshotAt;
+    private double _lastSnapshotTakeMs;
     private double _snapshotMilliseconds;
     private Exception? _fault;
 
@@ -57,7 +65,7 @@ public sealed partial class LedgerNode : IDisposable
         var settings = new ExecutionSettings(options.UnbondingBlocks);
         _sequential = new SequentialExecutor(settings);
         _parallel = options.ExecutionThreads > 1 ? new ParallelExecutor(settings, options.ExecutionThreads) : null;
-        _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger);
+        _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger, options.SegmentBytes);
         _snapshots = new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"));
     }
 
@@ -81,6 +89,43 @@ public sealed partial class LedgerNode : IDisposable
 
     public bool IsFaulted => _fault is not null;
 
+    /// <summary>The oldest block the node still serves; older ones are archived (provable through the anchored roots).</summary>
+    public long FirstHeight => Volatile.Read(ref _firstHeight);
+
+    /// <summary>Transaction ids the node still knows (a retry of one of them is answered with its receipt).</summary>
+    public int IndexedTransactions
+    {
+        get
+        {
+            _stateLock.EnterReadLock();
+            try
+            {
+                return _index.Count;
+            }
+            finally
+            {
+                _stateLock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>Live job record slots, and the slots ever used (freed ones are taken again first).</summary>
+    public (int Live, int Slots) JobSlots
+    {
+        get
+        {
+            _stateLock.EnterReadLock();
+            try
+            {
+                return (_store.Jobs.Live, _store.Jobs.Count);
+            }
+            finally
+            {
+                _stateLock.ExitReadLock();
+            }
+        }
+    }
+
     /// <summary>How long the last start took to recover, and how much of it went to loading the snapshot.</summary>
     public (TimeSpan Total, TimeSpan Snapshot) Recovery { get; private set; }
 
@@ -90,7 +135,7 @@ public sealed partial class LedgerNode : IDisposable
         var started = Stopwatch.GetTimestamp();
         Recover();
         Recovery = (Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(_snapshotMilliseconds));
-        LogRecovered(Height, _store.Count, _index.Count, Recovery.Total.TotalMilliseconds, _snapshotMilliseconds, _store.Jobs.Count);
+        LogRecovered(Height, _store.Count, _index.Count, Recovery.Total.TotalMilliseconds, _snapshotMilliseconds, _store.Jobs.Live);
         _loop = Task.Factory.StartNew(CommitLoop, TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -167,19 +212,20 @@ public sealed partial class LedgerNode : IDisposable
     }
 
     /// <summary>A job's transactions in commit order with their receipts and block timestamps, and its record (empty when it has none).</summary>
-    public (Jobs.JobRecord Record, (Jobs.JobEvent Event, long TimestampMs)[] Events, long Height) GetJobHistory(TxId id)
+    public (Jobs.JobRecord Record, Jobs.JobHistoryEntry[] Events, long Height) GetJobHistory(TxId id)
     {
         _stateLock.EnterReadLock();
         try
         {
             var events = _jobIndex.History(id);
-            var timed = new (Jobs.JobEvent, long)[events.Length];
+            var entries = new Jobs.JobHistoryEntry[events.Length];
             for (var i = 0; i < events.Length; i++)
             {
-                timed[i] = (events[i], _blocks[(int)events[i].Height - 1].Header.TimestampMs);
+                var block = BlockAt(events[i].Height);
+                entries[i] = new Jobs.JobHistoryEntry(events[i], _log.ReadTransaction(block.Location, events[i].Index), block.Header.TimestampMs);
             }
 
-            return (_store.Jobs.Get(id), timed, Height);
+            return (_store.Jobs.Get(id), entries, Height);
         }
         finally
         {
@@ -193,7 +239,7 @@ public sealed partial class LedgerNode : IDisposable
         _stateLock.EnterReadLock();
         try
         {
-            var (ids, next, total) = provider ? _jobIndex.OfProvider(account, limit, before) : _jobIndex.OfCustomer(account, limit, before);
+            var (ids, next, total) = provider ? _jobIndex.OfProvider(account, limit, before, _store.Jobs) : _jobIndex.OfCustomer(account, limit, before, _store.Jobs);
             var jobs = new (TxId, Jobs.JobRecord)[ids.Length];
             for (var i = 0; i < ids.Length; i++)
             {
@@ -246,7 +292,7 @@ public sealed partial class LedgerNode : IDisposable
         _stateLock.EnterReadLock();
         try
         {
-            return height >= 1 && height <= _blocks.Count ? _blocks[(int)height - 1] : null;
+            return height >= _firstHeight && height <= Height ? BlockAt(height) : null;
         }
         finally
         {
@@ -311,8 +357,10 @@ public sealed partial class LedgerNode : IDisposable
     {
         var height = packed >> 24;
         var index = (int)(packed & 0xFFFFFF);
-        return new Receipt(id, height, index, _blocks[(int)height - 1].Statuses[index]);
+        return new Receipt(id, height, index, BlockAt(height).Statuses[index]);
     }
+
+    private CommittedBlock BlockAt(long height) => _blocks[(int)(height - _firstHeight)];
 
     private IBlockExecutor ExecutorFor(int size) =>
         _parallel is not null && size >= _options.ParallelThreshold ? _parallel : _sequential;
@@ -321,20 +369,15 @@ public sealed partial class LedgerNode : IDisposable
     {
         var loading = Stopwatch.GetTimestamp();
         var snapshot = _snapshots.LoadLatest();
+        BlockLocation? after = null;
         if (snapshot is not null)
         {
-            _store.Import(snapshot.Ids, snapshot.States);
-            _store.Jobs.Import(snapshot.JobIds, snapshot.Jobs);
-            _tree.Rebuild(_store);
-            if (_tree.Root != snapshot.StateRoot)
-            {
-                throw new LedgerCorruptionException(Path.Combine(_options.DataDirectory, "snapshots"), 0, $"snapshot at height {snapshot.Height} does not match its state root");
-            }
+            LoadSnapshot(snapshot);
+            after = snapshot.Blocks[^1].Location;
         }
 
-        var snapshotHeight = snapshot?.Height ?? 0;
         _snapshotMilliseconds = Stopwatch.GetElapsedTime(loading).TotalMilliseconds;
-        _log.Open(block =>
+        _log.Open(after, block =>
         {
             var header = block.Header;
             var path = Path.Combine(_options.DataDirectory, "blocks", BlockLog.SegmentName(block.Location.Segment));
@@ -343,41 +386,56 @@ public sealed partial class LedgerNode : IDisposable
                 throw new LedgerCorruptionException(path, block.Location.Offset, $"block {header.Height} does not follow block {Height}");
             }
 
-            if (header.Height > snapshotHeight)
+            var executor = ExecutorFor(block.Transactions.Length);
+            executor.Execute(_store, block.Transactions, header.Height, header.TimestampMs, _output);
+            var root = _tree.Update(_store);
+            if (root != header.StateRoot || _output.ReceiptsRoot() != header.ReceiptsRoot ||
+                !_output.Statuses.AsSpan(0, block.Transactions.Length).SequenceEqual(block.Statuses))
             {
-                var executor = ExecutorFor(block.Transactions.Length);
-                executor.Execute(_store, block.Transactions, header.Height, header.TimestampMs, _output);
-                var root = _tree.Update(_store);
-                if (root != header.StateRoot || _output.ReceiptsRoot() != header.ReceiptsRoot ||
-                    !_output.Statuses.AsSpan(0, block.Transactions.Length).SequenceEqual(block.Statuses))
-                {
-                    throw new LedgerCorruptionException(path, block.Location.Offset, $"replaying block {header.Height} does not reproduce its stored roots");
-                }
-            }
-
-            var hash = header.Hash;
-            if (header.Height == snapshotHeight && hash != snapshot!.BlockHash)
-            {
-                throw new LedgerCorruptionException(path, block.Location.Offset, $"block {header.Height} does not match the snapshot taken at that height");
+                throw new LedgerCorruptionException(path, block.Location.Offset, $"replaying block {header.Height} does not reproduce its stored roots");
             }
 
             Index(block.Transactions, header.Height);
-            _jobIndex.Add(block.Transactions, block.Statuses, header.Height);
-            _blocks.Add(new CommittedBlock(header, hash, block.Location, block.Statuses));
+            _jobIndex.Add(block.Transactions, block.Statuses, header.Height, _store.Jobs);
+            _blocks.Add(new CommittedBlock(header, header.Hash, block.Location, block.Statuses));
             Height = header.Height;
-            LatestHash = hash;
+            LatestHash = header.Hash;
             LatestTimestampMs = header.TimestampMs;
         });
 
-        if (snapshotHeight > Height)
+        _jobIndex.RebuildFromRecords(_store.Jobs);
+    }
+
+    private void LoadSnapshot(Snapshot snapshot)
+    {
+        var directory = Path.Combine(_options.DataDirectory, "snapshots");
+        _store.Import(snapshot.Ids, snapshot.States);
+        _store.Jobs.Import(snapshot.JobIds, snapshot.Jobs);
+        _tree.Rebuild(_store);
+        if (_tree.Root != snapshot.StateRoot)
         {
-            throw new LedgerCorruptionException(Path.Combine(_options.DataDirectory, "blocks"), 0, $"the log ends at block {Height} but a snapshot exists at block {snapshotHeight}");
+            throw new LedgerCorruptionException(directory, 0, $"snapshot at height {snapshot.Height} does not match its state root");
         }
 
-        for (var slot = 0; slot < _store.Jobs.Count; slot++)
+        if (snapshot.Blocks.Length == 0 || snapshot.Blocks[^1].Header.Height != snapshot.Height || snapshot.Blocks[^1].Hash != snapshot.BlockHash ||
+            snapshot.Blocks[^1].Header.StateRoot != snapshot.StateRoot)
         {
-            _jobIndex.Track(_store.Jobs.IdAt(slot), _store.Jobs.StateAt(slot));
+            throw new LedgerCorruptionException(directory, 0, $"snapshot at height {snapshot.Height} does not end with its own block");
         }
+
+        _blocks.AddRange(snapshot.Blocks);
+        _firstHeight = snapshot.Blocks[0].Header.Height;
+        _index.EnsureCapacity(snapshot.Receipts.Length);
+        foreach (var (id, packed) in snapshot.Receipts)
+        {
+            _index[id] = packed;
+        }
+
+        _jobIndex.Import(snapshot.JobIndex);
+        var last = snapshot.Blocks[^1];
+        Height = last.Header.Height;
+        LatestHash = last.Hash;
+        LatestTimestampMs = last.Header.TimestampMs;
     }
 
     private void Index(ReadOnlySpan<Transaction> transactions, long height)
@@ -403,9 +461,20 @@ public sealed partial class LedgerNode : IDisposable
                 _carry = null;
                 if (first is null)
                 {
-                    if (!await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+                    if (!await WaitForMore(reader, PruneCheckInterval).ConfigureAwait(false))
                     {
-                        return;
+                        if (reader.Completion.IsCompleted)
+                        {
+                            return;
+                        }
+
+                        // Idle: a block of due job-prunes alone, so that an idle platform still forgets old jobs.
+                        if (_jobIndex.HasDue(PruneCutoff(Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds()))))
+                        {
+                            CommitBlock([], block, origins, duplicates, inBlock);
+                        }
+
+                        continue;
                     }
 
                     if (!reader.TryRead(out first))
@@ -522,6 +591,9 @@ public sealed partial class LedgerNode : IDisposable
             }
         }
 
+        // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree.
+        var timestamp = Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        AppendDuePrunes(block, inBlock, timestamp);
         if (block.Count > 0)
         {
             var height = Height + 1;
@@ -530,8 +602,6 @@ public sealed partial class LedgerNode : IDisposable
             _stateLock.EnterWriteLock();
             try
             {
-                // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree.
-                var timestamp = Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
                 ExecutorFor(block.Count).Execute(_store, block.ToArray(), height, timestamp, _output);
                 var stateRoot = _tree.Update(_store);
                 var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), timestamp, block.Count);
@@ -539,20 +609,22 @@ public sealed partial class LedgerNode : IDisposable
                 var location = _log.Append(header, transactions, statuses);
                 committed = new CommittedBlock(header, header.Hash, location, statuses);
                 Index(transactions, height);
-                _jobIndex.Add(transactions, statuses, height);
+                _jobIndex.Add(transactions, statuses, height, _store.Jobs);
                 _jobIndex.TrackOpen(transactions, statuses, _store.Jobs);
                 _blocks.Add(committed);
                 Height = height;
                 LatestHash = committed.Hash;
                 LatestTimestampMs = timestamp;
                 _sinceSnapshot += block.Count;
-                if ((height % _options.SnapshotIntervalBlocks == 0 || _sinceSnapshot >= _options.SnapshotIntervalTransactions) && _snapshotWrite.IsCompleted)
+                if (SnapshotDue(height) && _snapshotWrite.IsCompleted)
                 {
                     _sinceSnapshot = 0;
-                    var (ids, states) = _store.Export();
-                    var (jobIds, jobs) = _store.Jobs.Export();
-                    var snapshot = new Snapshot(height, committed.Hash, stateRoot, ids, states, jobIds, jobs);
-                    _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot));
+                    var taking = Stopwatch.GetTimestamp();
+                    Archive(timestamp);
+                    var snapshot = TakeSnapshot(committed);
+                    var taken = Stopwatch.GetElapsedTime(taking).TotalMilliseconds;
+                    (_lastSnapshotAt, _lastSnapshotTakeMs) = (Stopwatch.GetTimestamp(), taken);
+                    _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot, taken));
                 }
             }
             finally
@@ -578,12 +650,111 @@ public sealed partial class LedgerNode : IDisposable
         Interlocked.Add(ref _pending, -accepted);
     }
 
-    private void WriteSnapshot(Snapshot snapshot)
+    /// <summary>
+    /// Every <see cref="LedgerOptions.SnapshotIntervalTransactions"/>, and every <see cref="LedgerOptions.SnapshotIntervalBlocks"/>
+    /// as long as taking snapshots (which stalls the commit thread in proportion to the state and its indexes) costs it
+    /// at most a twentieth of its time.
+    /// </summary>
+    private bool SnapshotDue(long height) =>
+        _sinceSnapshot >= _options.SnapshotIntervalTransactions ||
+        (height % _options.SnapshotIntervalBlocks == 0 && Stopwatch.GetElapsedTime(_lastSnapshotAt).TotalMilliseconds >= 20 * _lastSnapshotTakeMs);
+
+    private static readonly TimeSpan PruneCheckInterval = TimeSpan.FromSeconds(1);
+
+    private long PruneCutoff(long timestampMs) => timestampMs - (long)_options.Retention.TotalMilliseconds;
+
+    /// <summary>Adds a job-prune for each final record whose retention window has passed by <paramref name="timestampMs"/>, up to the block's room.</summary>
+    private void AppendDuePrunes(List<Transaction> block, Dictionary<TxId, int> inBlock, long timestampMs)
+    {
+        var room = Math.Min(_options.MaxBlockSize - block.Count, MaxPrunesPerBlock);
+        if (room <= 0 || !_jobIndex.HasDue(PruneCutoff(timestampMs)))
+        {
+            return;
+        }
+
+        _due.Clear();
+        _pruning.Clear();
+        _jobIndex.TakeDue(PruneCutoff(timestampMs), room, _store.Jobs, _due);
+        var retention = (long)_options.Retention.TotalMilliseconds;
+        foreach (var (job, record) in _due)
+        {
+            var id = TxId.Derive($"job-prune:{job}:{record.FinishedAt}");
+            if (!_pruning.Add(job) || inBlock.ContainsKey(id) || _index.ContainsKey(id))
+            {
+                continue;
+            }
+
+            inBlock[id] = block.Count;
+            block.Add(new Transaction(id, ProgramKind.JobPrune, record.Customer, record.Provider, retention, 0, job));
+        }
+    }
+
+    private const int MaxPrunesPerBlock = 4096;
+
+    /// <summary>
+    /// Forgets what is older than the retention window and that no live job refers to: blocks (headers and receipt
+    /// statuses), their transaction ids, and the histories of jobs that never had a record. Runs under the write lock
+    /// before a snapshot, whose write then deletes the log segments before the first block kept.
+    /// </summary>
+    private void Archive(long timestampMs)
+    {
+        var cutoff = PruneCutoff(timestampMs);
+        int low = 0, high = _blocks.Count - 1;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (_blocks[mid].Header.TimestampMs >= cutoff)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid + 1;
+            }
+        }
+
+        var keepFrom = Math.Min(_firstHeight + low, _jobIndex.OldestLiveHeight(_store.Jobs));
+        keepFrom = Math.Min(keepFrom, Height);
+        if (keepFrom <= _firstHeight)
+        {
+            return;
+        }
+
+        _blocks.RemoveRange(0, (int)(keepFrom - _firstHeight));
+        Volatile.Write(ref _firstHeight, keepFrom);
+        foreach (var (id, packed) in _index)
+        {
+            if ((packed >> 24) < keepFrom)
+            {
+                _index.Remove(id);
+            }
+        }
+
+        _jobIndex.ForgetRecordlessBefore(keepFrom, _store.Jobs);
+    }
+
+    private Snapshot TakeSnapshot(CommittedBlock block)
+    {
+        var (ids, states) = _store.Export();
+        var (jobIds, jobs) = _store.Jobs.Export();
+        var receipts = new (TxId, long)[_index.Count];
+        var i = 0;
+        foreach (var (id, packed) in _index)
+        {
+            receipts[i++] = (id, packed);
+        }
+
+        return new Snapshot(block.Header.Height, block.Hash, block.Header.StateRoot, ids, states, jobIds, jobs, [.. _blocks], receipts, _jobIndex.Export());
+    }
+
+    private void WriteSnapshot(Snapshot snapshot, double takenMilliseconds)
     {
         try
         {
+            var writing = Stopwatch.GetTimestamp();
             _snapshots.Write(snapshot);
-            LogSnapshot(snapshot.Height, snapshot.Count);
+            var deleted = _log.DeleteBefore(snapshot.Blocks[0].Location.Segment);
+            LogSnapshot(snapshot.Height, snapshot.Count, snapshot.Jobs.Length, snapshot.Receipts.Length, takenMilliseconds, Stopwatch.GetElapsedTime(writing).TotalMilliseconds, snapshot.Blocks[0].Header.Height, deleted);
         }
         catch (Exception ex)
         {
@@ -597,8 +768,8 @@ public sealed partial class LedgerNode : IDisposable
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ledger storage failed; the node stops accepting transactions")]
     private partial void LogStorageFailure(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot written at height {Height} ({Accounts} accounts)")]
-    private partial void LogSnapshot(long height, int accounts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot written at height {Height} ({Accounts} accounts, {Jobs} job slots, {Transactions} transaction ids): taken in {TakenMilliseconds:F0} ms on the commit thread, written in {WrittenMilliseconds:F0} ms; blocks from {FirstHeight} kept, {Segments} log segments deleted")]
+    private partial void LogSnapshot(long height, int accounts, int jobs, int transactions, double takenMilliseconds, double writtenMilliseconds, long firstHeight, int segments);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Snapshot at height {Height} failed")]
     private partial void LogSnapshotFailed(long height, Exception exception);

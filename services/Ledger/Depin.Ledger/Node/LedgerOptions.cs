@@ -35,6 +35,16 @@ public sealed class LedgerOptions
     /// </summary>
     public long SnapshotIntervalTransactions { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// How long, in block time, a final job record is kept before the node prunes it (with its history and index
+    /// entries), and how far back the node serves blocks and remembers transaction ids (a retry of an older id runs
+    /// again; the job programs refuse a repeated transition by state anyway). Default 7 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Size at which the log starts a new segment file (whole segments are what the node deletes). Default 64 MiB.</summary>
+    public long SegmentBytes { get; set; } = 64L << 20;
+
     /// <summary>Blocks between unstake and the stake becoming withdrawable. Default 100.</summary>
     public long UnbondingBlocks { get; set; } = 100;
 

@@ -23,6 +23,7 @@ internal static class JobPrograms
         ProgramKind.JobCancel => Cancel(tx, block, acc, ref job, ref mask),
         ProgramKind.JobExpire => Expire(tx, block, acc, ref job, ref mask),
         ProgramKind.JobRelease => Release(tx, block, ref job, ref mask),
+        ProgramKind.JobPrune => Prune(tx, block, ref job, ref mask),
         _ => ReceiptStatus.UnknownProgram,
     };
 
@@ -90,6 +91,8 @@ internal static class JobPrograms
             case ProgramKind.JobCancel:
             case ProgramKind.JobExpire:
                 return tx.From.IsRegular ? ReceiptStatus.Success : ReceiptStatus.InvalidAccount;
+            case ProgramKind.JobPrune:
+                return tx.Fee == 0 ? ReceiptStatus.Success : ReceiptStatus.InvalidAmount;
             default:
                 return ReceiptStatus.UnknownProgram;
         }
@@ -314,6 +317,32 @@ internal static class JobPrograms
         job.Price = 0;
         job.Fee = 0;
         job.Attempt--;
+        mask = NativePrograms.RecordWritten;
+        return ReceiptStatus.Success;
+    }
+
+    /// <summary>
+    /// Empties a final record that holds no escrow once the retention window (Amount, in ms) has passed since it finished;
+    /// the executor then frees its slot for a later job. Its settlement stays provable at the anchored heights before.
+    /// </summary>
+    private static ReceiptStatus Prune(in Transaction tx, in BlockContext block, ref JobRecord job, ref int mask)
+    {
+        if (job.IsEmpty)
+        {
+            return ReceiptStatus.JobNotFound;
+        }
+
+        if (!job.IsFinal || job.Escrow != 0)
+        {
+            return ReceiptStatus.JobWrongStatus;
+        }
+
+        if (block.TimestampMs - job.FinishedAt < tx.Amount)
+        {
+            return ReceiptStatus.RetentionNotReached;
+        }
+
+        job = default;
         mask = NativePrograms.RecordWritten;
         return ReceiptStatus.Success;
     }

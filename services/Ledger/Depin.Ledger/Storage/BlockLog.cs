@@ -10,12 +10,15 @@ namespace Depin.Ledger.Storage;
 /// <summary>
 /// The write-ahead log of blocks, in segment files <c>blocks-NNNNNN.wal</c>. Record: magic, payload length, CRC-32C of
 /// the payload, payload (header, transactions, receipt statuses). Every append is flushed to disk before it returns.
-/// Format 2 ("DPB2": transactions with job payloads); a format-1 log is refused with <see cref="LedgerFormatException"/>.
+/// Format 3 ("DPB3": transactions with job payloads, job record slots freed when empty); an older log is refused with
+/// <see cref="LedgerFormatException"/>. Segments behind a durable snapshot and outside the retention window are deleted
+/// (<see cref="DeleteBefore"/>), so the log starts at the first segment still present.
 /// </summary>
 public sealed partial class BlockLog : IDisposable
 {
-    public const uint Magic = 0x32425044; // "DPB2"
+    public const uint Magic = 0x33425044; // "DPB3"
     private const uint MagicV1 = 0x31425044; // "DPB1"
+    private const uint MagicV2 = 0x32425044; // "DPB2"
     public const int RecordHeaderSize = 12;
 
     private readonly string _directory;
@@ -34,26 +37,41 @@ public sealed partial class BlockLog : IDisposable
 
     public static string SegmentName(int segment) => $"blocks-{segment:D6}.wal";
 
-    /// <summary>Reads every block in order. A torn final record is truncated with a warning; any other damage throws <see cref="LedgerCorruptionException"/>.</summary>
-    public void Open(Action<StoredBlock> visit)
+    /// <summary>
+    /// Reads every block after <paramref name="after"/> (the snapshot's block; from the start of the log when null) in
+    /// order. A torn final record is truncated with a warning; any other damage throws <see cref="LedgerCorruptionException"/>.
+    /// </summary>
+    public void Open(BlockLocation? after, Action<StoredBlock> visit)
     {
         var segments = Directory.GetFiles(_directory, "blocks-*.wal").Order(StringComparer.Ordinal).ToArray();
+        var first = segments.Length == 0 ? 0 : SegmentNumber(segments[0]);
         for (var s = 0; s < segments.Length; s++)
         {
-            var path = segments[s];
-            var expected = Path.Combine(_directory, SegmentName(s));
-            if (!string.Equals(Path.GetFullPath(path), Path.GetFullPath(expected), StringComparison.Ordinal))
+            if (!string.Equals(Path.GetFileName(segments[s]), SegmentName(first + s), StringComparison.Ordinal))
             {
-                throw new LedgerCorruptionException(path, 0, $"segment out of sequence (expected {SegmentName(s)})");
+                throw new LedgerCorruptionException(segments[s], 0, $"segment out of sequence (expected {SegmentName(first + s)})");
+            }
+        }
+
+        var startSegment = after?.Segment ?? 0;
+        var startOffset = after is { } a ? a.Offset + a.Length : 0;
+        if ((segments.Length > 0 || after is not null) && (startSegment < first || startSegment >= first + segments.Length))
+        {
+            throw new LedgerCorruptionException(Path.Combine(_directory, SegmentName(startSegment)), 0,
+                after is null ? $"the log starts at {SegmentName(first)} but there is no snapshot to start from" : "the segment holding the snapshot's block is missing");
+        }
+
+        for (var number = startSegment; number < first + segments.Length; number++)
+        {
+            var path = Path.Combine(_directory, SegmentName(number));
+            var baseOffset = number == startSegment ? startOffset : 0;
+            var bytes = ReadFrom(path, baseOffset);
+            if (baseOffset == 0 && bytes.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(bytes) is MagicV1 or MagicV2)
+            {
+                throw new LedgerFormatException(_directory, $"block log format {bytes[3] - '0'}");
             }
 
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(bytes) == MagicV1)
-            {
-                throw new LedgerFormatException(_directory, "block log format 1");
-            }
-
-            var isLast = s == segments.Length - 1;
+            var isLast = number == first + segments.Length - 1;
             var offset = 0L;
             while (offset < bytes.Length)
             {
@@ -63,13 +81,13 @@ public sealed partial class BlockLog : IDisposable
                     var tornTail = isLast && (problem == TornReason || offset + RecordHeaderSize + payloadLength >= bytes.Length);
                     if (!tornTail)
                     {
-                        throw new LedgerCorruptionException(path, offset, problem);
+                        throw new LedgerCorruptionException(path, baseOffset + offset, problem);
                     }
 
-                    LogTornTail(path, offset, bytes.Length - offset, problem);
+                    LogTornTail(path, baseOffset + offset, bytes.Length - offset, problem);
                     using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write))
                     {
-                        truncate.SetLength(offset);
+                        truncate.SetLength(baseOffset + offset);
                         truncate.Flush(flushToDisk: true);
                     }
 
@@ -77,13 +95,60 @@ public sealed partial class BlockLog : IDisposable
                 }
 
                 var payload = bytes.AsSpan((int)offset + RecordHeaderSize, payloadLength);
-                visit(Decode(payload, new BlockLocation(s, offset, RecordHeaderSize + payloadLength)));
+                visit(Decode(payload, new BlockLocation(number, baseOffset + offset, RecordHeaderSize + payloadLength)));
                 offset += RecordHeaderSize + payloadLength;
             }
         }
 
-        _segment = Math.Max(0, segments.Length - 1);
+        _segment = segments.Length == 0 ? 0 : first + segments.Length - 1;
         _writer = OpenWriter(_segment);
+    }
+
+    /// <summary>The segment the next block goes to.</summary>
+    public int CurrentSegment => _segment;
+
+    /// <summary>Deletes the segments numbered below <paramref name="segment"/> (never the one being written); returns how many.</summary>
+    public int DeleteBefore(int segment)
+    {
+        var deleted = 0;
+        foreach (var path in Directory.GetFiles(_directory, "blocks-*.wal"))
+        {
+            var number = SegmentNumber(path);
+            if (number < segment && number < Volatile.Read(ref _segment))
+            {
+                File.Delete(path);
+                deleted++;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            DurableFiles.FlushDirectory(_directory);
+        }
+
+        return deleted;
+    }
+
+    private static int SegmentNumber(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        return int.TryParse(name.AsSpan("blocks-".Length), System.Globalization.NumberStyles.None, null, out var number)
+            ? number
+            : throw new LedgerCorruptionException(path, 0, "not a log segment name");
+    }
+
+    private static byte[] ReadFrom(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+        if (offset > stream.Length)
+        {
+            throw new LedgerCorruptionException(path, stream.Length, $"the log ends before the snapshot's block (offset {offset})");
+        }
+
+        stream.Position = offset;
+        var bytes = new byte[stream.Length - offset];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>Appends a block and fsyncs it. Returns where it was written.</summary>
@@ -93,7 +158,7 @@ public sealed partial class BlockLog : IDisposable
         if (writer.Length >= _segmentBytes)
         {
             writer.Dispose();
-            _segment++;
+            Volatile.Write(ref _segment, _segment + 1);
             writer = _writer = OpenWriter(_segment);
             DurableFiles.FlushDirectory(_directory);
         }
@@ -149,6 +214,23 @@ public sealed partial class BlockLog : IDisposable
         }
 
         return Decode(bytes.AsSpan(RecordHeaderSize, payloadLength), location);
+    }
+
+    /// <summary>Reads one transaction of a block (for a job's history); the block's checksum was verified when it was written or recovered.</summary>
+    public Transaction ReadTransaction(BlockLocation location, int index)
+    {
+        var path = Path.Combine(_directory, SegmentName(location.Segment));
+        Span<byte> bytes = stackalloc byte[Transaction.EncodedSize];
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var offset = location.Offset + RecordHeaderSize + BlockHeader.EncodedSize + (long)index * Transaction.EncodedSize;
+            if (RandomAccess.Read(handle, bytes, offset) != bytes.Length)
+            {
+                throw new LedgerCorruptionException(path, offset, "transaction past the end of the segment");
+            }
+        }
+
+        return Transaction.ReadFrom(bytes);
     }
 
     public void Dispose() => _writer?.Dispose();

@@ -62,4 +62,10 @@ public enum ProgramKind : byte
 
     /// <summary>The leaseholder with the current token gives Job back before its lease deadline: queued again, the attempt not counted.</summary>
     JobRelease = 20,
+
+    /// <summary>
+    /// Removes the record of final Job once Amount milliseconds (the retention window) have passed since it finished, freeing
+    /// its slot. Only the node forms it; no credential may submit it.
+    /// </summary>
+    JobPrune = 21,
 }

@@ -32,4 +32,7 @@ public enum ReceiptStatus : byte
 
     /// <summary>A settlement whose price or fee differs from what the job's lease agreed.</summary>
     PriceMismatch = 26,
+
+    /// <summary>A job-prune of a record that finished less than the retention window ago.</summary>
+    RetentionNotReached = 27,
 }

@@ -17,7 +17,7 @@ public readonly record struct Transaction(
     public const int EncodedSize = TxId.Size + 1 + AccountId.Size * 2 + 8 + 8 + TxId.Size + JobPayload.EncodedSize;
 
     /// <summary>True for the job programs, which read and may write the job record of <see cref="Job"/>.</summary>
-    public bool HasJobRecord => Program >= ProgramKind.JobSubmit && Program <= ProgramKind.JobRelease;
+    public bool HasJobRecord => Program >= ProgramKind.JobSubmit && Program <= ProgramKind.JobPrune;
 
     public static Transaction Transfer(TxId id, AccountId from, AccountId to, long amount) => new(id, ProgramKind.Transfer, from, to, amount);
 

@@ -10,10 +10,16 @@ using Microsoft.Extensions.Hosting;
 
 namespace Depin.ServiceDefaults.Eventing;
 
-/// <summary>Registers <see cref="IEventPublisher"/> and maps topic subscribers for both Dapr and the in-process bus.</summary>
+/// <summary>
+/// Registers <see cref="IEventPublisher"/> and maps topic subscribers: through the Dapr sidecar when one is configured,
+/// else over Redis Streams in Dapr's wire format when <c>ConnectionStrings:pubsub</c> names a Redis, else in process.
+/// </summary>
 public static class EventingExtensions
 {
     private const string MappedKey = "Depin.Eventing.Mapped";
+
+    /// <summary>The connection string naming the Redis used as the pub/sub broker when there is no sidecar.</summary>
+    public const string PubSubConnectionName = "pubsub";
 
     /// <summary>True when a Dapr sidecar is configured (DAPR_HTTP_PORT or DAPR_GRPC_PORT set).</summary>
     public static bool HasDaprSidecar(IConfiguration configuration) =>
@@ -32,6 +38,14 @@ public static class EventingExtensions
         {
             builder.Services.AddDaprClient();
             builder.Services.TryAddSingleton<IEventPublisher, DaprEventPublisher>();
+        }
+        else if (builder.Configuration.GetConnectionString(PubSubConnectionName) is { Length: > 0 } redis)
+        {
+            builder.Services.Configure<Redis.RedisEventingOptions>(builder.Configuration.GetSection(Redis.RedisEventingOptions.Section));
+            var appId = builder.Configuration[$"{Redis.RedisEventingOptions.Section}:AppId"] ?? builder.Configuration["APP_ID"] ?? builder.Environment.ApplicationName;
+            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Redis.RedisStreamsEventBus>(sp, redis, appId));
+            builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<Redis.RedisStreamsEventBus>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Redis.RedisStreamsEventBus>());
         }
         else
         {
@@ -65,6 +79,7 @@ public static class EventingExtensions
         where TEvent : class
     {
         endpoints.ServiceProvider.GetService<InProcessEventBus>()?.Subscribe(topic, handler);
+        endpoints.ServiceProvider.GetService<Redis.RedisStreamsEventBus>()?.Subscribe(topic, handler);
         return endpoints.MapPost(route, async (TEvent @event, HttpContext context) =>
             {
                 await handler(@event, context.RequestServices, context.RequestAborted);

@@ -1,0 +1,27 @@
+namespace Depin.ServiceDefaults.Eventing.Redis;
+
+/// <summary>
+/// Pub/sub over Redis Streams in the wire format of Dapr's Redis pub/sub component, used when no sidecar is configured
+/// and <c>ConnectionStrings:pubsub</c> names a Redis. Bound from the "Eventing" section.
+/// </summary>
+public sealed class RedisEventingOptions
+{
+    public const string Section = "Eventing";
+
+    /// <summary>The consumer group (and consumer name) of this service: Dapr's consumerID, which defaults to the app id.</summary>
+    public string? AppId { get; set; }
+
+    /// <summary>How long a delivered message may stay unacknowledged before it is claimed again (Dapr's processingTimeout). Default 60 s.</summary>
+    public TimeSpan ProcessingTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often pending messages are checked for redelivery (Dapr's redeliverInterval). Default 15 s.</summary>
+    public TimeSpan RedeliverInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Deliveries of one message before it moves to the topic's dead-letter stream (<c>{topic}.dead-letter</c>). Default 10.</summary>
+    public int MaxDeliveries { get; set; } = 10;
+
+    /// <summary>How long a reader waits when a stream had nothing new, before asking again. Default 20 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    public static string DeadLetterTopic(string topic) => topic + ".dead-letter";
+}

@@ -110,14 +110,14 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
     }
 
     [Fact]
-    public async Task Settlement_topics_are_offered_to_a_Dapr_sidecar()
+    public async Task Without_a_sidecar_nobody_can_post_events_to_the_marketplace()
     {
         using var http = fx.Http();
 
         using var doc = JsonDocument.Parse(await http.GetStringAsync("/dapr/subscribe"));
+        using var posted = await http.PostAsync("/events/marketplace/job-verified", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
-        var topics = doc.RootElement.EnumerateArray().Select(s => (s.GetProperty("pubsubName").GetString(), s.GetProperty("topic").GetString())).ToList();
-        Assert.Contains((PubSub.Name, MarketplaceTopics.JobVerified), topics);
-        Assert.Contains((PubSub.Name, MarketplaceTopics.JobRefunded), topics);
+        Assert.Empty(doc.RootElement.EnumerateArray());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, posted.StatusCode);
     }
 }

@@ -72,16 +72,30 @@ public static class EventingExtensions
     }
 
     /// <summary>
-    /// Subscribes <paramref name="handler"/> to <paramref name="topic"/>: a Dapr subscription at <paramref name="route"/>
-    /// (POST, cloud event body) and, when the in-process bus is in use, an in-process subscription.
+    /// Subscribes <paramref name="handler"/> to <paramref name="topic"/> on the transport in use: the Redis Streams bus or
+    /// the in-process bus, or, when a Dapr sidecar is configured, a Dapr subscription at <paramref name="route"/> (POST,
+    /// cloud event body). That route exists only with a sidecar, and when <c>APP_API_TOKEN</c> is set it answers only
+    /// requests carrying it in <c>dapr-api-token</c>, so nobody else can post events to a service.
     /// </summary>
-    public static RouteHandlerBuilder MapTopic<TEvent>(this IEndpointRouteBuilder endpoints, string topic, string route, TopicHandler<TEvent> handler)
+    public static void MapTopic<TEvent>(this IEndpointRouteBuilder endpoints, string topic, string route, TopicHandler<TEvent> handler)
         where TEvent : class
     {
         endpoints.ServiceProvider.GetService<InProcessEventBus>()?.Subscribe(topic, handler);
         endpoints.ServiceProvider.GetService<Redis.RedisStreamsEventBus>()?.Subscribe(topic, handler);
-        return endpoints.MapPost(route, async (TEvent @event, HttpContext context) =>
+        var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
+        if (!HasDaprSidecar(configuration))
+        {
+            return;
+        }
+
+        var token = configuration["APP_API_TOKEN"];
+        endpoints.MapPost(route, async Task<IResult> (TEvent @event, HttpContext context) =>
             {
+                if (!string.IsNullOrEmpty(token) && !string.Equals(context.Request.Headers["dapr-api-token"], token, StringComparison.Ordinal))
+                {
+                    return TypedResults.Unauthorized();
+                }
+
                 await handler(@event, context.RequestServices, context.RequestAborted);
                 return TypedResults.Ok();
             })

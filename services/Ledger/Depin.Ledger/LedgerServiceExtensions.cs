@@ -2,6 +2,7 @@ using Depin.Contracts.Ledger;
 using Depin.Ledger.Api;
 using Depin.Ledger.Node;
 using Depin.ServiceDefaults.Admin;
+using Depin.ServiceDefaults.Eventing;
 using Depin.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,8 @@ public static class LedgerServiceExtensions
         builder.Services.AddSingleton<ILedgerClient>(sp => sp.GetRequiredService<LocalLedgerClient>());
         builder.Services.AddSingleton<ILedgerJobs>(sp => sp.GetRequiredService<LocalLedgerClient>());
         builder.Services.AddHostedService<LedgerHostedService>();
+        builder.AddEventing();
+        builder.Services.AddHostedService<BlockHeadPublisher>();
         builder.Services.AddSingleton<IDashboardSource, LedgerDashboardSource>();
         builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
         return builder;

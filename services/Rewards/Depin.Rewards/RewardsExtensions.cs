@@ -175,21 +175,14 @@ public static class RewardsExtensions
             });
         }
 
-        // Block heads from pub/sub only matter (and are only accepted) when no ledger runs in process. The roots are anchored
-        // on chain, so with APP_API_TOKEN set only the Dapr sidecar (header dapr-api-token) may post them.
+        // Block heads from pub/sub only matter (and are only accepted) when no ledger runs in process.
         if (app.ServiceProvider.GetRequiredService<ILedgerHeadSource>() is BlockCommittedHeadSource)
         {
-            string? sidecarToken = app.ServiceProvider.GetRequiredService<IConfiguration>()["APP_API_TOKEN"];
-            app.MapPost("/events/rewards/block-committed", Results<Ok, UnauthorizedHttpResult> (HttpContext context, BlockCommittedEvent block, BlockCommittedHeadSource heads) =>
+            app.MapTopic<BlockCommittedEvent>(Topics.BlockCommitted, "/events/rewards/block-committed", static (block, services, _) =>
             {
-                if (!string.IsNullOrEmpty(sidecarToken) && context.Request.Headers["dapr-api-token"] != sidecarToken)
-                {
-                    return TypedResults.Unauthorized();
-                }
-
-                heads.Observe(block);
-                return TypedResults.Ok();
-            }).WithTopic(PubSub.Name, Topics.BlockCommitted).ExcludeFromDescription();
+                services.GetRequiredService<BlockCommittedHeadSource>().Observe(block);
+                return Task.CompletedTask;
+            });
         }
 
         app.MapHangfireDashboard("/hangfire", new DashboardOptions

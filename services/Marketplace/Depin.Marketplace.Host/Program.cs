@@ -3,16 +3,27 @@ using Depin.Ledger.Api;
 using Depin.Marketplace;
 using Depin.ServiceDefaults;
 
-// All-in-one marketplace: the ledger in process (durable, Ledger:DataDirectory) and one Orleans silo with localhost
-// clustering and in-memory grain storage: marketplace state is lost on restart, ledger balances are not.
+// The marketplace service. With Marketplace:LedgerUrl it talks to a separate ledger service over REST (its write
+// credential in Marketplace:LedgerApiKey); without one it runs a ledger in process (Ledger:DataDirectory). With
+// ConnectionStrings:postgres its silo joins the cluster there (ADO.NET membership, grain state, reminders); with
+// ConnectionStrings:pubsub its events go over Redis Streams (Dapr's wire format).
 var builder = WebApplication.CreateBuilder(args);
+var ledgerInProcess = string.IsNullOrWhiteSpace(builder.Configuration[$"{MarketplaceOptions.Section}:{nameof(MarketplaceOptions.LedgerUrl)}"]);
 builder.AddServiceDefaults();
-builder.AddLedger();
+if (ledgerInProcess)
+{
+    builder.AddLedger();
+}
+
 builder.AddMarketplace();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapLedgerApi();
+if (ledgerInProcess)
+{
+    app.MapLedgerApi();
+}
+
 app.MapMarketplaceApi();
 app.Run();
 

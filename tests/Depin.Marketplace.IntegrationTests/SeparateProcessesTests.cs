@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using Depin.Contracts.Ledger;
+using Depin.Contracts.Marketplace;
+using Depin.Testing;
+using Depin.Worker;
+using Microsoft.Extensions.Logging.Abstractions;
+using Refit;
+using StackExchange.Redis;
+
+namespace Depin.Marketplace.IntegrationTests;
+
+/// <summary>
+/// The marketplace and the ledger as separate processes, as the orchestrated platform runs them: the marketplace host
+/// with its silo on PostgreSQL, its events over Redis Streams, and the ledger service over REST with the marketplace's
+/// credential; a real worker agent runs the job.
+/// </summary>
+public sealed class SeparateProcessesTests
+{
+    private const string ServiceKey = "separate-processes-ledger-key";
+    private const string AdminKey = "separate-processes-admin-key";
+
+    [Fact]
+    public async Task A_job_submitted_to_the_marketplace_process_settles_on_the_ledger_process_through_events_over_Redis()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        using var data = new TempDirectory();
+        await using var ledger = await ChildHost.StartAsync("depin-ledger.dll", new Dictionary<string, string>
+        {
+            ["Ledger__DataDirectory"] = Path.Combine(data.Path, "ledger"),
+            ["Ledger__GatewayApiKey"] = ServiceKey,
+            ["Admin__ApiKey"] = AdminKey,
+            ["ConnectionStrings__pubsub"] = redis.ConnectionString,
+            ["Eventing__AppId"] = "ledger",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        ledger.Http.DefaultRequestHeaders.Add("X-Api-Key", ServiceKey);
+        await using var marketplace = await ChildHost.StartAsync("depin-marketplace.dll", new Dictionary<string, string>
+        {
+            ["Marketplace__LedgerUrl"] = ledger.Http.BaseAddress!.ToString(),
+            ["Marketplace__LedgerApiKey"] = ServiceKey,
+            ["Marketplace__SiloPort"] = ChildHost.FreePort().ToString(),
+            ["Marketplace__GatewayPort"] = ChildHost.FreePort().ToString(),
+            ["Marketplace__ContentDirectory"] = Path.Combine(data.Path, "content"),
+            ["Marketplace__LeaseDuration"] = "00:00:05",
+            ["Marketplace__LeasePollInterval"] = "00:00:00.050",
+            ["Admin__ApiKey"] = AdminKey,
+            ["ConnectionStrings__postgres"] = postgres.ConnectionString,
+            ["ConnectionStrings__pubsub"] = redis.ConnectionString,
+            ["Eventing__AppId"] = "marketplace",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, timeout: TimeSpan.FromSeconds(120));
+
+        IMarketplaceApi Api(string? key = null)
+        {
+            var http = new HttpClient { BaseAddress = marketplace.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            if (key is not null)
+            {
+                http.DefaultRequestHeaders.Add("X-Api-Key", key);
+            }
+
+            return RestService.ForGenerated<IMarketplaceApi>(http);
+        }
+
+        var customer = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("alice"));
+        await Api(AdminKey).AdminDepositAsync(new AdminDepositRequest(customer.CustomerId, 100_000));
+        var provider = await Api().RegisterProviderAsync(new RegisterProviderRequest("rig", "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20))));
+        var agent = new WorkerAgent(Api(provider.ApiKey), new WorkerAgentOptions
+        {
+            Name = "separate-processes",
+            AskPricePerMegaUnit = 1_000_000,
+            CpuOnly = true,
+            BenchmarkScore = 1,
+            LeaseWaitSeconds = 1,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(300),
+        }, NullLogger<WorkerAgent>.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => agent.RunAsync(stop.Token));
+
+        var job = await Api(customer.ApiKey).SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), 2_000_000));
+        var settled = await MarketplaceFixture.WaitForStatusAsync(Api(customer.ApiKey), job.JobId, JobStatuses.Settled, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var record = await ledger.Http.GetFromJsonAsync<JobRecordDto>($"/api/ledger/jobs/{job.JobId}");
+        var customerAccount = await ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{customer.LedgerAddress}");
+        var providerAccount = await ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{provider.PayoutAddress}");
+        Assert.Equal("settled", record!.Status);
+        Assert.Equal((settled.Price, settled.Fee), (record.Price, record.Fee));
+        Assert.Equal(100_000 - settled.Price, customerAccount!.Balance);
+        Assert.Equal(settled.Price - settled.Fee, providerAccount!.Balance);
+
+        // The verification travelled through Redis: the marketplace's consumer group read it there and acknowledged it.
+        await using var broker = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var db = broker.GetDatabase();
+        Assert.True(await db.StreamLengthAsync("marketplace.job-verified") >= 1);
+        Assert.Equal(0, (await db.StreamPendingAsync("marketplace.job-verified", "marketplace")).PendingMessageCount);
+        Assert.True(await db.StreamLengthAsync("ledger.block-committed") >= 1);
+    }
+}

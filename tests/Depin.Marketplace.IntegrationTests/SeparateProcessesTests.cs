@@ -19,8 +19,17 @@ public sealed class SeparateProcessesTests
     private const string ServiceKey = "separate-processes-ledger-key";
     private const string AdminKey = "separate-processes-admin-key";
 
+    /// <summary>The rewards host's own build output (tests/X/bin/{Configuration}/net10.0 → services/Rewards/Depin.Rewards.Host/bin/{Configuration}/net10.0).</summary>
+    private static string RewardsHostAssembly()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!.Name;
+        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "services", "Rewards", "Depin.Rewards.Host", "bin", configuration, output.Name, "depin-rewards.dll");
+    }
+
     [Fact]
-    public async Task A_job_submitted_to_the_marketplace_process_settles_on_the_ledger_process_through_events_over_Redis()
+    public async Task A_job_submitted_to_the_marketplace_process_settles_on_the_ledger_process_and_is_rewarded_by_the_rewards_process_through_events_over_Redis()
     {
         await using var postgres = await PostgresServer.StartAsync();
         await using var redis = await RedisServer.StartAsync();
@@ -50,6 +59,23 @@ public sealed class SeparateProcessesTests
             ["Eventing__AppId"] = "marketplace",
             ["Logging__LogLevel__Default"] = "Warning",
         }, timeout: TimeSpan.FromSeconds(120));
+
+        var genesis = DateTimeOffset.UtcNow;
+        await using var rewards = await ChildHost.StartAsync(RewardsHostAssembly(), new Dictionary<string, string>
+        {
+            ["Rewards__LedgerUrl"] = ledger.Http.BaseAddress!.ToString(),
+            ["Rewards__LedgerApiKey"] = ServiceKey,
+            ["Rewards__Genesis"] = genesis.ToString("O"),
+            ["Rewards__EpochLength"] = "00:00:20",
+            ["Rewards__InitialEmissionPerEpoch"] = "1000000",
+            ["Rewards__RunScheduler"] = "false",
+            ["Admin__ApiKey"] = AdminKey,
+            ["ConnectionStrings__Rewards"] = postgres.ConnectionString,
+            ["ConnectionStrings__pubsub"] = redis.ConnectionString,
+            ["Eventing__AppId"] = "rewards",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, timeout: TimeSpan.FromSeconds(120));
+        await ledger.Http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest([new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: LedgerAccounts.RewardPool, Amount: 10_000_000)]));
 
         IMarketplaceApi Api(string? key = null)
         {
@@ -90,11 +116,32 @@ public sealed class SeparateProcessesTests
         Assert.Equal(100_000 - settled.Price, customerAccount!.Balance);
         Assert.Equal(settled.Price - settled.Fee, providerAccount!.Balance);
 
+        // Rewards counted the verified work from events that crossed processes, and credits it at the epoch's close.
+        var wait = genesis.AddSeconds(21) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        using (var close = new HttpRequestMessage(HttpMethod.Post, "/api/rewards/epochs/close") { Headers = { { "X-Api-Key", AdminKey } } })
+        {
+            (await rewards.Http.SendAsync(close)).EnsureSuccessStatusCode();
+        }
+
+        var epoch = await rewards.Http.GetFromJsonAsync<Depin.Contracts.Rewards.EpochDto>("/api/rewards/epochs/0");
+        var earned = await rewards.Http.GetFromJsonAsync<Depin.Contracts.Rewards.ProviderRewardsDto>($"/api/rewards/providers/{provider.PayoutAddress}");
+        Assert.Equal(1, epoch!.ProviderCount);
+        Assert.Equal(epoch.WorkPool, Assert.Single(earned!.Epochs).Work);
+        Assert.True(epoch.WorkPool > 0);
+        var paid = await ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{provider.PayoutAddress}");
+        Assert.Equal(settled.Price - settled.Fee + earned.Total, paid!.Balance);
+
         // The verification travelled through Redis: the marketplace's consumer group read it there and acknowledged it.
         await using var broker = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var db = broker.GetDatabase();
         Assert.True(await db.StreamLengthAsync("marketplace.job-verified") >= 1);
         Assert.Equal(0, (await db.StreamPendingAsync("marketplace.job-verified", "marketplace")).PendingMessageCount);
+        Assert.Equal(0, (await db.StreamPendingAsync("marketplace.job-verified", "rewards")).PendingMessageCount);
         Assert.True(await db.StreamLengthAsync("ledger.block-committed") >= 1);
     }
 }

@@ -113,13 +113,34 @@ public sealed class LedgerNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_clean_stop_leaves_a_snapshot_of_the_final_block_so_the_next_start_replays_nothing()
+    {
+        long height;
+        using (var node = Open())
+        {
+            await One(node, Transaction.Deposit(TxId.New(), Alice, 100));
+            await One(node, Transaction.Deposit(TxId.New(), Alice, 50));
+            await node.StopAsync();
+            height = node.Height;
+        }
+
+        Assert.True(File.Exists(Path.Combine(_data.Path, "snapshots", $"snapshot-{height:D12}.snap")));
+
+        // The snapshot refers to its block in the log: a log emptied behind it is refused, not silently restarted.
+        File.WriteAllBytes(Path.Combine(_data.Path, "blocks", BlockLog.SegmentName(0)), []);
+        var error = Assert.Throws<LedgerCorruptionException>(() => Open());
+        Assert.Contains("ends before the snapshot's block", error.Message);
+    }
+
+    [Fact]
     public async Task A_torn_final_record_is_dropped_and_the_rest_recovers()
     {
         using (var node = Open())
         {
             await One(node, Transaction.Deposit(TxId.New(), Alice, 100));
             await One(node, Transaction.Deposit(TxId.New(), Alice, 50));
-            await node.StopAsync();
+
+            // Disposed without StopAsync, as a crash would leave it: no final snapshot covers the log.
         }
 
         var segment = Path.Combine(_data.Path, "blocks", BlockLog.SegmentName(0));
@@ -143,7 +164,8 @@ public sealed class LedgerNodeTests : IDisposable
         {
             await One(node, Transaction.Deposit(TxId.New(), Alice, 100));
             await One(node, Transaction.Deposit(TxId.New(), Alice, 50));
-            await node.StopAsync();
+
+            // Disposed without StopAsync, as a crash would leave it: no final snapshot covers the log.
         }
 
         var segment = Path.Combine(_data.Path, "blocks", BlockLog.SegmentName(0));

@@ -47,6 +47,8 @@ public sealed partial class LedgerNode : IDisposable
     private Submission? _carry;
     private int _pending;
     private long _sinceSnapshot;
+    private long _blocksSinceSnapshot;
+    private long _snapshotHeight;
     private long _lastSnapshotAt;
     private double _lastSnapshotTakeMs;
     private double _snapshotMilliseconds;
@@ -322,7 +324,10 @@ public sealed partial class LedgerNode : IDisposable
         }
     }
 
-    /// <summary>Stops accepting work, commits what is queued, and waits for the last snapshot write.</summary>
+    /// <summary>
+    /// Stops accepting work, commits what is queued, waits for the last snapshot write, and writes a snapshot of the
+    /// final state (so that the next start replays nothing) unless one exists at this height or the node failed.
+    /// </summary>
     public async Task StopAsync()
     {
         _queue.Writer.TryComplete();
@@ -332,6 +337,23 @@ public sealed partial class LedgerNode : IDisposable
         }
 
         await _snapshotWrite.ConfigureAwait(false);
+        if (_fault is null && Height > _snapshotHeight && _blocks.Count > 0)
+        {
+            Snapshot snapshot;
+            var taking = Stopwatch.GetTimestamp();
+            _stateLock.EnterWriteLock();
+            try
+            {
+                Archive(LatestTimestampMs);
+                snapshot = TakeSnapshot(BlockAt(Height));
+            }
+            finally
+            {
+                _stateLock.ExitWriteLock();
+            }
+
+            WriteSnapshot(snapshot, Stopwatch.GetElapsedTime(taking).TotalMilliseconds);
+        }
     }
 
     public void Dispose()
@@ -432,6 +454,7 @@ public sealed partial class LedgerNode : IDisposable
         }
 
         _jobIndex.Import(snapshot.JobIndex);
+        _snapshotHeight = snapshot.Height;
         var last = snapshot.Blocks[^1];
         Height = last.Header.Height;
         LatestHash = last.Hash;
@@ -616,12 +639,15 @@ public sealed partial class LedgerNode : IDisposable
                 LatestHash = committed.Hash;
                 LatestTimestampMs = timestamp;
                 _sinceSnapshot += block.Count;
-                if (SnapshotDue(height) && _snapshotWrite.IsCompleted)
+                _blocksSinceSnapshot++;
+                if (SnapshotDue() && _snapshotWrite.IsCompleted)
                 {
                     _sinceSnapshot = 0;
+                    _blocksSinceSnapshot = 0;
                     var taking = Stopwatch.GetTimestamp();
                     Archive(timestamp);
                     var snapshot = TakeSnapshot(committed);
+                    _snapshotHeight = height;
                     var taken = Stopwatch.GetElapsedTime(taking).TotalMilliseconds;
                     (_lastSnapshotAt, _lastSnapshotTakeMs) = (Stopwatch.GetTimestamp(), taken);
                     _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot, taken));
@@ -653,11 +679,13 @@ public sealed partial class LedgerNode : IDisposable
     /// <summary>
     /// Every <see cref="LedgerOptions.SnapshotIntervalTransactions"/>, and every <see cref="LedgerOptions.SnapshotIntervalBlocks"/>
     /// as long as taking snapshots (which stalls the commit thread in proportion to the state and its indexes) costs it
-    /// at most a twentieth of its time.
+    /// at most a twentieth of its time once a snapshot takes 50 ms or more. A due snapshot stays due while the previous
+    /// one is still being written.
     /// </summary>
-    private bool SnapshotDue(long height) =>
+    private bool SnapshotDue() =>
         _sinceSnapshot >= _options.SnapshotIntervalTransactions ||
-        (height % _options.SnapshotIntervalBlocks == 0 && Stopwatch.GetElapsedTime(_lastSnapshotAt).TotalMilliseconds >= 20 * _lastSnapshotTakeMs);
+        (_blocksSinceSnapshot >= _options.SnapshotIntervalBlocks &&
+         (_lastSnapshotTakeMs < 50 || Stopwatch.GetElapsedTime(_lastSnapshotAt).TotalMilliseconds >= 20 * _lastSnapshotTakeMs));
 
     private static readonly TimeSpan PruneCheckInterval = TimeSpan.FromSeconds(1);
 

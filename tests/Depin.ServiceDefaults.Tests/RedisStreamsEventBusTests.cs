@@ -80,7 +80,12 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
 
         var publisher = Bus("marketplace");
         var jobs = Enumerable.Range(0, 200).Select(i => "job-" + i).ToArray();
-        await Task.WhenAll(jobs.Select(j => publisher.PublishAsync("job-verified", new Verified(j, 5))));
+        foreach (var wave in jobs.Chunk(20))
+        {
+            // In waves, so that both replicas' reads find something (one read takes up to 100).
+            await Task.WhenAll(wave.Select(j => publisher.PublishAsync("job-verified", new Verified(j, 5))));
+            await Task.Delay(30);
+        }
 
         await Eventually(() => rewards.Count >= jobs.Length && audit.Count >= jobs.Length);
         await Task.Delay(500);

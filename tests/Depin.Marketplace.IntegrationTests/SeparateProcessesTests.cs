@@ -75,17 +75,41 @@ public sealed class SeparateProcessesTests
             ["Eventing__AppId"] = "rewards",
             ["Logging__LogLevel__Default"] = "Warning",
         }, timeout: TimeSpan.FromSeconds(120));
+        await using var gateway = await ChildHost.StartAsync("depin-gateway.dll", new Dictionary<string, string>
+        {
+            ["services__marketplace__http__0"] = marketplace.Http.BaseAddress!.ToString(),
+            ["services__ledger__http__0"] = ledger.Http.BaseAddress!.ToString(),
+            ["services__rewards__http__0"] = rewards.Http.BaseAddress!.ToString(),
+            ["Admin__ApiKey"] = AdminKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
         await ledger.Http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest([new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: LedgerAccounts.RewardPool, Amount: 10_000_000)]));
 
         IMarketplaceApi Api(string? key = null)
         {
-            var http = new HttpClient { BaseAddress = marketplace.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            var http = new HttpClient { BaseAddress = gateway.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             if (key is not null)
             {
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);
             }
 
             return RestService.ForGenerated<IMarketplaceApi>(http);
+        }
+
+        // The gateway is the public surface: the ledger's reads and each service's OpenAPI document, never its write route.
+        using (var write = new HttpRequestMessage(HttpMethod.Post, "/api/ledger/transactions") { Headers = { { "X-Api-Key", ServiceKey } }, Content = JsonContent.Create(new SubmitTransactionsRequest([new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: LedgerAccounts.RewardPool, Amount: 1)])) })
+        {
+            var refused = (await gateway.Http.SendAsync(write)).StatusCode;
+            Assert.Contains(refused, new[] { System.Net.HttpStatusCode.NotFound, System.Net.HttpStatusCode.MethodNotAllowed });
+        }
+
+        Assert.Equal(10_000_000, (await ledger.Http.GetFromJsonAsync<AccountDto>($"/api/ledger/accounts/{LedgerAccounts.RewardPool}"))!.Balance);
+
+        Assert.True((await gateway.Http.GetAsync("/api/ledger/blocks/latest")).IsSuccessStatusCode);
+        foreach (var (service, path) in new[] { ("ledger", "/api/ledger/blocks/{height}"), ("marketplace", "/api/jobs"), ("rewards", "/api/rewards/epochs") })
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(await gateway.Http.GetStringAsync($"/openapi/{service}.json"));
+            Assert.True(document.RootElement.GetProperty("paths").TryGetProperty(path, out _), $"{service}'s document names {path}");
         }
 
         var customer = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("alice"));
@@ -128,8 +152,8 @@ public sealed class SeparateProcessesTests
             (await rewards.Http.SendAsync(close)).EnsureSuccessStatusCode();
         }
 
-        var epoch = await rewards.Http.GetFromJsonAsync<Depin.Contracts.Rewards.EpochDto>("/api/rewards/epochs/0");
-        var earned = await rewards.Http.GetFromJsonAsync<Depin.Contracts.Rewards.ProviderRewardsDto>($"/api/rewards/providers/{provider.PayoutAddress}");
+        var epoch = await gateway.Http.GetFromJsonAsync<Depin.Contracts.Rewards.EpochDto>("/api/rewards/epochs/0");
+        var earned = await gateway.Http.GetFromJsonAsync<Depin.Contracts.Rewards.ProviderRewardsDto>($"/api/rewards/providers/{provider.PayoutAddress}");
         Assert.Equal(1, epoch!.ProviderCount);
         Assert.Equal(epoch.WorkPool, Assert.Single(earned!.Epochs).Work);
         Assert.True(epoch.WorkPool > 0);

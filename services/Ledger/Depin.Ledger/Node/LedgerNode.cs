@@ -49,6 +49,7 @@ public sealed partial class LedgerNode : IDisposable
     private long _sinceSnapshot;
     private long _blocksSinceSnapshot;
     private long _snapshotHeight;
+    private volatile bool _disposed;
     private long _lastSnapshotAt;
     private double _lastSnapshotTakeMs;
     private double _snapshotMilliseconds;
@@ -337,27 +338,40 @@ public sealed partial class LedgerNode : IDisposable
         }
 
         await _snapshotWrite.ConfigureAwait(false);
-        if (_fault is null && Height > _snapshotHeight && _blocks.Count > 0)
+        if (_fault is null && !_disposed && Height > _snapshotHeight && _blocks.Count > 0)
         {
-            Snapshot snapshot;
-            var taking = Stopwatch.GetTimestamp();
-            _stateLock.EnterWriteLock();
             try
             {
-                Archive(LatestTimestampMs);
-                snapshot = TakeSnapshot(BlockAt(Height));
+                WriteFinalSnapshot();
             }
-            finally
+            catch (ObjectDisposedException)
             {
-                _stateLock.ExitWriteLock();
+                // Disposed while stopping (a host tearing down): the periodic snapshots and the log still recover it.
             }
-
-            WriteSnapshot(snapshot, Stopwatch.GetElapsedTime(taking).TotalMilliseconds);
         }
+    }
+
+    private void WriteFinalSnapshot()
+    {
+        Snapshot snapshot;
+        var taking = Stopwatch.GetTimestamp();
+        _stateLock.EnterWriteLock();
+        try
+        {
+            Archive(LatestTimestampMs);
+            snapshot = TakeSnapshot(BlockAt(Height));
+        }
+        finally
+        {
+            _stateLock.ExitWriteLock();
+        }
+
+        WriteSnapshot(snapshot, Stopwatch.GetElapsedTime(taking).TotalMilliseconds);
     }
 
     public void Dispose()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         _stopping.Cancel();
         try

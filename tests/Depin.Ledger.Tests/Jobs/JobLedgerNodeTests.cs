@@ -195,14 +195,4 @@ public sealed class JobLedgerNodeTests : IDisposable
         Assert.Contains("older format", refused.Message);
         Assert.Contains("move that data directory away", refused.Message);
     }
-
-    /// <summary>A wall clock the test moves.</summary>
-    private sealed class Clock(long unixMs) : TimeProvider
-    {
-        public long Now { get; private set; } = unixMs;
-
-        public void Advance(long ms) => Now += ms;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Now);
-    }
 }

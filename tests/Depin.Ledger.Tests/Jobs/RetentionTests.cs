@@ -185,13 +185,4 @@ public sealed class RetentionTests : IDisposable
     }
 
     private static async Task<ReceiptStatus> One(LedgerNode node, Transaction tx) => (await node.SubmitAsync([tx]))[0].Status;
-
-    private sealed class Clock(long unixMs) : TimeProvider
-    {
-        public long Now { get; private set; } = unixMs;
-
-        public void Advance(long ms) => Now += ms;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Now);
-    }
 }

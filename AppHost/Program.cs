@@ -1,33 +1,69 @@
 using Depin.AppHost;
-using Depin.Dashboard;
-using Depin.Ledger;
-using Depin.Ledger.Api;
-using Depin.Marketplace;
-using Depin.Rewards;
-using Depin.ServiceDefaults;
-using Depin.ServiceDefaults.Security;
-using Orleans.Dashboard;
+using Depin.AppHost.LocalServers;
 
-var builder = WebApplication.CreateBuilder(args);
-var startupLogger = LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("Depin.AppHost");
-await using var postgres = OperatingSystem.IsWindows() ? null : await LocalPostgres.StartAsync(builder, startupLogger);
-await using var chain = await LocalChain.StartAsync(builder, startupLogger);
-builder.AddServiceDefaults();
-builder.AddLedger();
-builder.AddMarketplace(silo => silo.AddDashboard());
-builder.AddRewards();
-builder.AddDashboard();
-builder.AddAllInOne(args);
+// The platform as Aspire runs it: each service its own process, its state in PostgreSQL, its events over Redis, the
+// chain on anvil, one public entry point at :5080 and the Aspire dashboard for admins. `-- --demo` adds sample traffic.
+var builder = DistributedApplication.CreateBuilder(args);
+var platform = PlatformSettings.From(builder, args);
 
-var app = builder.Build();
-app.UseServiceDefaults();
-app.RequireAdminKeyFor("/orleans");
-app.MapLedgerApi();
-app.MapMarketplaceApi();
-app.MapRewardsApi();
-app.MapDashboard();
-app.MapOrleansDashboard(routePrefix: "/orleans");
-await app.RunAsync();
+var adminKey = builder.AddParameter("admin-key", () => platform.AdminKey, secret: true);
+var marketplaceLedgerKey = builder.AddParameter("ledger-key-marketplace", () => platform.MarketplaceLedgerKey, secret: true);
+var rewardsLedgerKey = builder.AddParameter("ledger-key-rewards", () => platform.RewardsLedgerKey, secret: true);
 
-/// <summary>Entry point, visible to WebApplicationFactory.</summary>
-public partial class Program;
+var postgres = builder.AddPlatformPostgres("postgres", platform.DataRoot, port: platform.Port("Postgres", 55432));
+var pubsub = builder.AddPlatformRedis("pubsub", platform.DataRoot, port: platform.Port("Redis", 56379));
+var chain = builder.AddPlatformChain("chain", platform.Root, platform.DataRoot, port: platform.Port("Chain", 58545));
+
+var ledger = builder.AddProject<Projects.Depin_Ledger_Host>("ledger")
+    .WithPlatformDefaults(adminKey, pubsub)
+    .WithEnvironment("Ledger__DataDirectory", Path.Combine(platform.DataRoot, "ledger"))
+    .WithEnvironment("Ledger__GatewayApiKey", marketplaceLedgerKey)
+    .WithEnvironment("Ledger__Credentials__rewards__ApiKey", rewardsLedgerKey)
+    .WithEnvironment("Ledger__Credentials__rewards__Programs__0", "reward-credit")
+    .WithEnvironment("Ledger__Credentials__rewards__Programs__1", "deposit");
+
+var rewards = builder.AddProject<Projects.Depin_Rewards_Host>("rewards")
+    .WithPlatformDefaults(adminKey, pubsub)
+    .WithReference(postgres, "Rewards").WaitFor(postgres)
+    .WithReference(ledger).WaitFor(ledger)
+    .WithEnvironment("Rewards__LedgerUrl", "http://ledger")
+    .WithEnvironment("Rewards__LedgerApiKey", rewardsLedgerKey)
+    .WithEnvironment("Rewards__RewardPoolFunding", "1000000000000000")
+    .WithEpochs(platform)
+    .WithChain(chain, platform);
+
+var marketplace = builder.AddProject<Projects.Depin_Marketplace_Host>("marketplace")
+    .WithReplicas(platform.MarketplaceReplicas)
+    .WithPlatformDefaults(adminKey, pubsub)
+    .WithReference(postgres).WaitFor(postgres)
+    .WithReference(ledger).WaitFor(ledger)
+    .WithReference(rewards).WaitFor(rewards)
+    .WithEnvironment("Marketplace__LedgerUrl", "http://ledger")
+    .WithEnvironment("Marketplace__LedgerApiKey", marketplaceLedgerKey)
+    .WithEnvironment("Marketplace__RewardsUrl", "http://rewards")
+    .WithEnvironment("Marketplace__SiloPort", "0")
+    .WithEnvironment("Marketplace__GatewayPort", "0");
+
+var gateway = builder.AddProject<Projects.Depin_Gateway>("gateway")
+    .WithEnvironment("Admin__ApiKey", adminKey)
+    .WithReference(marketplace).WaitFor(marketplace)
+    .WithReference(ledger)
+    .WithReference(rewards)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Depin_Worker>("workers")
+    .WithReplicas(platform.WorkerReplicas)
+    .WithEnvironment("Worker__MarketplaceUrl", gateway.GetEndpoint("http"))
+    .WithEnvironment("Worker__WalletKeyFile", Path.Combine(platform.DataRoot, "pool-wallet.json"))
+    .WithEnvironment("Worker__ProviderName", "local-pool")
+    .WithEnvironment("Worker__AskPricePerMegaUnit", "100000")
+    .WaitFor(gateway);
+
+if (platform.Demo)
+{
+    builder.AddProject<Projects.Depin_Cli>("demo")
+        .WithArgs("demo", "--url", gateway.GetEndpoint("http"))
+        .WaitFor(gateway);
+}
+
+builder.Build().Run();

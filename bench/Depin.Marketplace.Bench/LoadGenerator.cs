@@ -28,7 +28,7 @@ internal static class LoadGenerator
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         var anonymous = Api(handler, url, null);
-        var wallet = LocalKeyFile.Create(Path.Combine(Path.GetTempPath(), $"depin-bench-wallet-{Guid.NewGuid():N}.json"));
+        var wallet = Depin.Chain.LocalKeyFile.Create(Path.Combine(Path.GetTempPath(), $"depin-bench-wallet-{Guid.NewGuid():N}.json"));
         using var plain = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url) };
         using var challengeResponse = await plain.PostAsJsonAsync("/api/wallets/challenges", new WalletChallengeRequest(wallet.Address.ToString()));
         var challenge = (await challengeResponse.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<WalletChallengeDto>())!;

@@ -20,7 +20,7 @@ if (!OperatingSystem.IsWindows())
 const string AdminKey = "bench-admin-key";
 try
 {
-    await using var host = await ChildHost.StartAsync("depin-apphost.dll", new Dictionary<string, string>
+    await using var host = await ChildHost.StartAsync("depin-allinone.dll", new Dictionary<string, string>
     {
         ["Ledger__DataDirectory"] = Path.Combine(directory, "ledger"),
         ["Marketplace__ContentDirectory"] = Path.Combine(directory, "content"),

@@ -33,6 +33,16 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddOpenApi();
         builder.Services.AddAdminKey();
+        // Service-to-service calls find each other by name (http://ledger, services:ledger:http:0 from the AppHost) and
+        // get the standard resilience pipeline: attempt and total timeouts, retries of transient failures, a circuit
+        // breaker. Retried ledger submissions are safe: transaction ids are derived, and the ledger answers a repeated
+        // id with the receipt of the one that committed.
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Depin.Contracts.Marketplace;
 using Depin.Contracts.Rewards;
+using Depin.Chain;
 using Depin.Rewards.Wallets;
 using Refit;
 using Spectre.Console;
@@ -54,6 +55,11 @@ internal static class Commands
             AnsiConsole.MarkupLine($"Balance of {balance.Address}: [green]{balance.Balance:N0}[/] micro-credits");
         }));
         root.Add(fund);
+
+        var interval = new Option<double>("--interval") { Description = "Seconds between sample jobs", DefaultValueFactory = _ => 3 };
+        var demo = new Command("demo", "Sample traffic: a demo customer submits a small job of every kind at an interval (development platforms)") { interval };
+        demo.SetAction((parse, ct) => Demo.RunAsync(parse.GetValue(url) ?? Profile.Load().Url, TimeSpan.FromSeconds(parse.GetValue(interval)), ct));
+        root.Add(demo);
 
         var balanceCommand = new Command("balance", "Your balance (customer) or earnings and workers (provider)");
         balanceCommand.SetAction((parse, ct) => Run(parse, url, key, async api =>

@@ -10,6 +10,16 @@ using Refit;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddEnvironmentVariables("DEPIN_");
 builder.Services.AddOptions<WorkerAgentOptions>().Bind(builder.Configuration.GetSection(WorkerAgentOptions.Section));
+var settings = builder.Configuration.GetSection(WorkerAgentOptions.Section).Get<WorkerAgentOptions>() ?? new WorkerAgentOptions();
+if (string.IsNullOrEmpty(settings.ApiKey) && !string.IsNullOrWhiteSpace(settings.WalletKeyFile))
+{
+    using var stopping = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => stopping.Cancel();
+    var registration = await ProviderEnrollment.LoadOrRegisterAsync(new Uri(settings.MarketplaceUrl), settings.WalletKeyFile, settings.ProviderName, stopping.Token);
+    builder.Configuration[$"{WorkerAgentOptions.Section}:{nameof(WorkerAgentOptions.ApiKey)}"] = registration.ApiKey;
+    Console.WriteLine($"depin-worker: provider {registration.ProviderId}, paid to {registration.PayoutAddress}");
+}
+
 builder.Services.AddRefitGeneratedClient<IMarketplaceApi>()
     .ConfigureHttpClient((sp, http) =>
     {

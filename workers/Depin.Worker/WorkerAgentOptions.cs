@@ -13,6 +13,15 @@ public sealed class WorkerAgentOptions
     /// <summary>The provider's API key (X-Api-Key).</summary>
     public string ApiKey { get; set; } = "";
 
+    /// <summary>
+    /// Without an <see cref="ApiKey"/>: the provider's wallet key file (created when missing); the worker registers the
+    /// provider with it through the wallet proof, once, and keeps the registration beside it. Default none.
+    /// </summary>
+    public string? WalletKeyFile { get; set; }
+
+    /// <summary>Name of the provider a <see cref="WalletKeyFile"/> registers. Default "worker-pool".</summary>
+    public string ProviderName { get; set; } = "worker-pool";
+
     /// <summary>Worker name shown to the provider. Default the machine name.</summary>
     public string Name { get; set; } = Environment.MachineName;
 

@@ -14,7 +14,7 @@ namespace Depin.ServiceDefaults.Storage;
 /// kept in memory and rebuilt at start from the record headers; a torn final record is cut off, and a damaged record of
 /// the last segment is left out. Reads check the hash, so a damaged record is never served as content.
 /// </summary>
-public sealed class ContentStore : IDisposable
+public sealed class ContentStore : IContentStore, IDisposable
 {
     private const uint Magic = 0x31435044; // "DPC1"
     private const int HeaderSize = 4 + 4 + 32 + 4;

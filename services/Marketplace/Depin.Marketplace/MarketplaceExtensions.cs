@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Depin.Contracts.Events;
 using Depin.Contracts.Ledger;
 using Depin.Kernels;
+using Depin.Marketplace.Admin;
 using Depin.Marketplace.Auth;
 using Depin.Marketplace.Customers;
 using Depin.Marketplace.Infrastructure;
@@ -54,7 +55,16 @@ public static class MarketplaceExtensions
         builder.AddEventing();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(_ => KernelRegistry.CreateDefault());
-        builder.Services.TryAddSingleton(sp => new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath));
+        var contentDatabase = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(contentDatabase))
+        {
+            builder.Services.TryAddSingleton<Depin.ServiceDefaults.Storage.IContentStore>(sp => new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath));
+        }
+        else
+        {
+            // Replicas share PostgreSQL: what one stores, the silo hosting the job and the one serving the worker read.
+            builder.Services.TryAddSingleton<Depin.ServiceDefaults.Storage.IContentStore>(_ => new PostgresContentStore(Npgsql.NpgsqlDataSource.Create(contentDatabase)));
+        }
         builder.Services.TryAddSingleton<JobSpecs>();
         builder.Services.AddSingleton<ProviderRegistrar>();
         builder.Services.AddSingleton<ApiKeyCache>();
@@ -83,6 +93,11 @@ public static class MarketplaceExtensions
             builder.Services.TryAddSingleton<HttpLedgerClient>();
             builder.Services.TryAddSingleton<ILedgerClient>(sp => sp.GetRequiredService<HttpLedgerClient>());
             builder.Services.TryAddSingleton<ILedgerJobs>(sp => sp.GetRequiredService<HttpLedgerClient>());
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.RewardsUrl))
+        {
+            builder.Services.AddHttpClient<IPayoutWalletProof, RewardsWalletProof>(c => c.BaseAddress = new Uri(options.RewardsUrl));
         }
 
         builder.Services.AddAuthentication(ApiKeys.Scheme)
@@ -128,6 +143,9 @@ public static class MarketplaceExtensions
             builder.Services.AddOrleansSchema(connectionString);
         }
 
+        // 0: a free loopback port of this process's choosing, so that replicas of one service need no port plan.
+        options.SiloPort = options.SiloPort == 0 ? FreeLoopbackPort() : options.SiloPort;
+        options.GatewayPort = options.GatewayPort == 0 ? FreeLoopbackPort() : options.GatewayPort;
         builder.UseOrleans(silo =>
         {
             if (string.IsNullOrWhiteSpace(connectionString))
@@ -144,6 +162,13 @@ public static class MarketplaceExtensions
             configureSilo?.Invoke(silo);
         });
         return builder;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>
@@ -165,6 +190,7 @@ public static class MarketplaceExtensions
         endpoints.MapWorkersApi();
         endpoints.MapCustomersApi();
         endpoints.MapJobsApi();
+        endpoints.MapClusterApi();
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);
         endpoints.MapTopic<JobFundedEvent>(MarketplaceTopics.JobFunded, "/events/marketplace/activity/job-funded", Activity<JobFundedEvent>((a, e) => a.OnFunded(e)));
         endpoints.MapTopic<JobRejectedEvent>(MarketplaceTopics.JobRejected, "/events/marketplace/activity/job-rejected", Activity<JobRejectedEvent>((a, e) => a.OnRejected(e)));

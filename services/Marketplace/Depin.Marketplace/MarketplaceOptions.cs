@@ -72,14 +72,20 @@ public sealed class MarketplaceOptions
     /// <summary>Highest accepted price per 1,000,000 work units, micro-credits. Default 10¹².</summary>
     public long MaxPricePerMegaUnit { get; set; } = 1_000_000_000_000;
 
-    /// <summary>Orleans silo port for localhost clustering. Default 11111.</summary>
+    /// <summary>Orleans silo port (0: a free loopback port chosen at start, for replicas). Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Orleans gateway port for localhost clustering. Default 30000.</summary>
+    /// <summary>Orleans gateway port (0: a free loopback port chosen at start). Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>Base URL of a standalone ledger service, used when no in-process <c>ILedgerClient</c> is registered.</summary>
     public string? LedgerUrl { get; set; }
+
+    /// <summary>
+    /// The rewards service (e.g. http://rewards through service discovery). When set, provider registration requires the
+    /// EIP-191 proof of the payout wallet that rewards' /api/wallets issues and verifies. Default unset.
+    /// </summary>
+    public string? RewardsUrl { get; set; }
 
     /// <summary>The marketplace's ledger write credential (X-Api-Key) for <see cref="LedgerUrl"/>. Default unset.</summary>
     public string? LedgerApiKey { get; set; }

@@ -3,6 +3,7 @@ using Depin.Rewards;
 using Depin.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+await Depin.Rewards.Anchoring.DevelopmentContracts.ApplyAsync(builder.Configuration);
 builder.AddServiceDefaults();
 if (string.IsNullOrWhiteSpace(builder.Configuration["Rewards:LedgerUrl"]))
 {

@@ -137,6 +137,7 @@ public static class RewardsExtensions
         }
 
         services.AddHostedService<RewardsStartup>();
+        services.AddHostedService<RewardPoolFunding>();
         services.AddSingleton<IDashboardSource, RewardsDashboardSource>();
         return builder;
     }

@@ -35,6 +35,12 @@ public sealed class RewardsOptions
     /// <summary>Whether to register the Hangfire server and the recurring close job. Default true (tests may drive the closer directly).</summary>
     public bool RunScheduler { get; set; } = true;
 
+    /// <summary>
+    /// Micro-credits deposited once into the ledger's reward pool at start (an idempotent deposit with a fixed transaction
+    /// id, so restarts fund it once). A development convenience until emissions are minted on chain. Default 0: none.
+    /// </summary>
+    public long RewardPoolFunding { get; set; }
+
     /// <summary>Base URL of a standalone ledger service; unset: use the in-process ledger (<c>AddLedger()</c>). Default unset.</summary>
     public string? LedgerUrl { get; set; }
 

@@ -52,7 +52,7 @@ public interface IJobGrain : IGrainWithGuidKey
 public sealed partial class JobGrain(
     ILedgerClient ledger,
     IEventPublisher events,
-    ContentStore content,
+    IContentStore content,
     ILedgerJobs records,
     JobSpecs specs,
     KernelRegistry kernels,

@@ -8,7 +8,7 @@ namespace Depin.Marketplace.Jobs;
 /// SHA-256 of the stored document is the parameters hash that the job's ledger record commits to, so the record alone
 /// finds the job again after any restart, and the bytes found are the bytes that were funded.
 /// </summary>
-public sealed class JobSpecs(ContentStore content)
+public sealed class JobSpecs(IContentStore content)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

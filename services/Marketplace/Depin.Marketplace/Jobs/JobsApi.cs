@@ -159,7 +159,7 @@ public static class JobsApi
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetResultAsync(
-        string jobId, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.ContentStore content, HttpContext context)
+        string jobId, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.IContentStore content, HttpContext context)
     {
         var (id, state) = await FindOwnJobAsync(jobId, user, grains);
         if (state is null)

@@ -12,9 +12,9 @@ namespace Depin.Marketplace.Providers;
 public sealed class ProviderRegistrar(IGrainFactory grains, IPayoutWalletProof? walletProof = null)
 {
     /// <summary>Field errors of the wallet proof; empty when it holds or none is required.</summary>
-    public Dictionary<string, string[]> CheckWallet(RegisterProviderRequest request)
+    public async Task<Dictionary<string, string[]>> CheckWalletAsync(RegisterProviderRequest request, CancellationToken cancellationToken = default)
     {
-        var failure = walletProof?.Check(request.PayoutAddress, request.Signature);
+        var failure = walletProof is null ? null : await walletProof.CheckAsync(request.PayoutAddress, request.Signature, cancellationToken);
         return failure is null ? [] : new Dictionary<string, string[]> { ["signature"] = [failure] };
     }
 

@@ -23,12 +23,12 @@ public static class ProvidersApi
         return group;
     }
 
-    public static async Task<Results<Created<ProviderRegistration>, ValidationProblem>> RegisterAsync(RegisterProviderRequest request, ProviderRegistrar registrar)
+    public static async Task<Results<Created<ProviderRegistration>, ValidationProblem>> RegisterAsync(RegisterProviderRequest request, ProviderRegistrar registrar, CancellationToken cancellationToken)
     {
         var errors = ProviderRegistrar.Validate(request);
         if (errors.Count == 0)
         {
-            errors = registrar.CheckWallet(request);
+            errors = await registrar.CheckWalletAsync(request, cancellationToken);
         }
 
         if (errors.Count > 0)

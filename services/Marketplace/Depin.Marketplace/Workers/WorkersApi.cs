@@ -180,7 +180,7 @@ public static class WorkersApi
     }
 
     public static async Task<Results<Ok<ResultVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultAsync(
-        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.ContentStore content,
+        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.IContentStore content,
         IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
     {
         if (await FindOwnWorkerAsync(workerId, user, grains) is null)

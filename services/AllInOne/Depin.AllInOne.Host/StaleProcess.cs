@@ -1,4 +1,4 @@
-namespace Depin.AppHost;
+namespace Depin.AllInOne;
 
 /// <summary>Pid files of the local servers the host starts, so that a start after a SIGKILL cleans up what the killed run left.</summary>
 internal static partial class StaleProcess

@@ -1,6 +1,6 @@
 using Depin.Chain;
 
-namespace Depin.AppHost;
+namespace Depin.AllInOne;
 
 /// <summary>
 /// The all-in-one host's Ethereum chain: when no <c>Rewards:Chain:RpcUrl</c> is configured and <c>LocalChain:Enabled</c>

@@ -1,14 +1,10 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Depin.Contracts.Marketplace;
-using Depin.Contracts.Rewards;
-using Depin.Rewards.Wallets;
 using Depin.Worker;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Refit;
 
-namespace Depin.AppHost;
+namespace Depin.AllInOne;
 
 /// <summary>Settings of the worker pool the all-in-one host runs ("Pool" section).</summary>
 internal sealed class LocalWorkerPoolOptions
@@ -44,8 +40,7 @@ internal sealed partial class LocalWorkerPool(
 
         var url = SelfUrl(server);
         using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
-        var wallet = LocalKeyFile.LoadOrCreate(options.Value.WalletKeyFile);
-        var registration = await LoadOrRegisterAsync(anonymous, wallet, stoppingToken);
+        var registration = await ProviderEnrollment.LoadOrRegisterAsync(new Uri(url), options.Value.WalletKeyFile, "local-pool", stoppingToken);
         var agentOptions = new WorkerAgentOptions
         {
             MarketplaceUrl = url,
@@ -60,46 +55,6 @@ internal sealed partial class LocalWorkerPool(
         // Stop on ApplicationStopping, while the server still listens, so that the agent can give its leases back.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         await agent.RunAsync(stopping.Token);
-    }
-
-    /// <summary>The provider this pool registered on an earlier start (kept beside its wallet, 0600) while its key still works; else a new one.</summary>
-    private async Task<ProviderRegistration> LoadOrRegisterAsync(HttpClient anonymous, LocalKeyFile wallet, CancellationToken cancellationToken)
-    {
-        var file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.WalletKeyFile))!, "pool-provider.json");
-        if (File.Exists(file) && JsonSerializer.Deserialize<ProviderRegistration>(await File.ReadAllTextAsync(file, cancellationToken)) is { } saved &&
-            string.Equals(saved.PayoutAddress, wallet.Address.ToString(), StringComparison.OrdinalIgnoreCase))
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/providers/me");
-            request.Headers.Add("X-Api-Key", saved.ApiKey);
-            using var response = await anonymous.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                return saved;
-            }
-        }
-
-        var registration = await RegisterProviderAsync(anonymous, "local-pool", wallet, cancellationToken);
-        Depin.ServiceDefaults.Storage.DurableFiles.WriteAtomically(file, stream =>
-        {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            JsonSerializer.Serialize(stream, registration);
-        });
-        return registration;
-    }
-
-    /// <summary>Registers a provider the way a wallet owner does: fetch a challenge, sign it (EIP-191), register with the signature.</summary>
-    public static async Task<ProviderRegistration> RegisterProviderAsync(HttpClient anonymous, string name, LocalKeyFile wallet, CancellationToken cancellationToken)
-    {
-        var address = wallet.Address.ToString();
-        using var response = await anonymous.PostAsJsonAsync("/api/wallets/challenges", new WalletChallengeRequest(address), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var challenge = (await response.Content.ReadFromJsonAsync<WalletChallengeDto>(cancellationToken))!;
-        return await RestService.For<IMarketplaceApi>(anonymous)
-            .RegisterProviderAsync(new RegisterProviderRequest(name, address, wallet.SignChallenge(challenge.Message)), cancellationToken);
     }
 
     public static async Task<bool> Started(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)

@@ -6,7 +6,7 @@ using Depin.Contracts.Marketplace;
 using Depin.Rewards.Wallets;
 using Xunit.Abstractions;
 
-namespace Depin.AppHost.IntegrationTests;
+namespace Depin.AllInOne.IntegrationTests;
 
 /// <summary>
 /// Crash trials: the real host (with its own PostgreSQL and local worker pool) is killed with SIGKILL at random moments
@@ -189,7 +189,7 @@ public sealed class CrashTrialTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<long> TotalHoldingsAsync()
     {
         var addresses = _acks.Customers.Select(c => c.Address).Append(LedgerAccounts.Treasury)
-            .Append(LocalKeyFile.LoadOrCreate(Path.Combine(_host.Directory, "pool-wallet.json")).Address.ToString());
+            .Append(Depin.Chain.LocalKeyFile.LoadOrCreate(Path.Combine(_host.Directory, "pool-wallet.json")).Address.ToString());
         long total = 0;
         foreach (var address in addresses)
         {

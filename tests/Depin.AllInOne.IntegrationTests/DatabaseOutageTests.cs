@@ -4,7 +4,7 @@ using System.Text.Json;
 using Depin.Contracts.Marketplace;
 using Xunit.Abstractions;
 
-namespace Depin.AppHost.IntegrationTests;
+namespace Depin.AllInOne.IntegrationTests;
 
 /// <summary>The platform's PostgreSQL stops for about 5 s under load: requests that need it get 503 problems, none a 500, and the platform recovers by itself.</summary>
 public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime

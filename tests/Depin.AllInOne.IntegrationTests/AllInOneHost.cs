@@ -3,7 +3,7 @@ using Depin.Contracts.Marketplace;
 using Depin.Testing;
 using Refit;
 
-namespace Depin.AppHost.IntegrationTests;
+namespace Depin.AllInOne.IntegrationTests;
 
 /// <summary>
 /// The real all-in-one host (depin-apphost) in a child process on free loopback ports, with its own data directory and
@@ -80,7 +80,7 @@ public sealed class AllInOneHost : IAsyncLifetime
     /// <summary>Registers a provider as the CLI does: a new wallet key signs the rewards service's challenge (EIP-191).</summary>
     public async Task<(IMarketplaceApi Api, ProviderRegistration Registration)> RegisterProviderAsync(string name)
     {
-        var wallet = Depin.Rewards.Wallets.LocalKeyFile.Create(Path.Combine(_directory, $"wallet-{Guid.NewGuid():N}.json"));
+        var wallet = Depin.Chain.LocalKeyFile.Create(Path.Combine(_directory, $"wallet-{Guid.NewGuid():N}.json"));
         var address = wallet.Address.ToString();
         using var response = await Http.PostAsJsonAsync("/api/wallets/challenges", new Depin.Contracts.Rewards.WalletChallengeRequest(address));
         response.EnsureSuccessStatusCode();
@@ -106,7 +106,7 @@ public sealed class AllInOneHost : IAsyncLifetime
     public async Task InitializeAsync() => await StartAsync();
 
     /// <summary>Starts the host (again) over the same data directory and ports.</summary>
-    public async Task StartAsync() => _host = await ChildHost.StartAsync("depin-apphost.dll", _environment, workingDirectory: _directory);
+    public async Task StartAsync() => _host = await ChildHost.StartAsync("depin-allinone.dll", _environment, workingDirectory: _directory);
 
     /// <summary>Sets (or, with null, removes) an environment variable of the next start.</summary>
     public void SetEnvironment(string key, string? value)

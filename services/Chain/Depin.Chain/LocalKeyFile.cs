@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Depin.Chain;
 
-namespace Depin.Rewards.Wallets;
+namespace Depin.Chain;
 
 /// <summary>
 /// A provider's secp256k1 key in a small JSON file ({"address": ..., "privateKey": "0x..."}) for the CLI: create once,

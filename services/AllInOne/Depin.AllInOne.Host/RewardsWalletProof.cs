@@ -1,12 +1,14 @@
 using Depin.Marketplace.Providers;
 using Depin.Rewards.Wallets;
 
-namespace Depin.AppHost;
+namespace Depin.AllInOne;
 
 /// <summary>Provider registration in the all-in-one host requires the rewards service's EIP-191 wallet proof.</summary>
 internal sealed class RewardsWalletProof(IWalletVerifier verifier) : IPayoutWalletProof
 {
-    public string? Check(string address, string? signature)
+    public ValueTask<string?> CheckAsync(string address, string? signature, CancellationToken cancellationToken = default) => ValueTask.FromResult(Check(address, signature));
+
+    private string? Check(string address, string? signature)
     {
         if (string.IsNullOrWhiteSpace(signature))
         {

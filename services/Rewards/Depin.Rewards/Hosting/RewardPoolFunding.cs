@@ -1,18 +1,26 @@
 using Depin.Contracts.Ledger;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace Depin.AppHost;
+namespace Depin.Rewards.Hosting;
 
 /// <summary>
-/// Funds the ledger's reward pool once (an idempotent deposit with a fixed transaction id), so that epoch rewards can be
-/// credited in the all-in-one host. Amount: <c>Pool:RewardPoolFunding</c> micro-credits, default 10^15.
+/// Funds the ledger's reward pool once with <see cref="RewardsOptions.RewardPoolFunding"/> micro-credits (an idempotent
+/// deposit with a fixed transaction id), so that epoch rewards can be credited on a development platform.
 /// </summary>
-internal sealed partial class RewardPoolFunding(ILedgerClient ledger, IConfiguration configuration, ILogger<RewardPoolFunding> logger) : IHostedService
+internal sealed partial class RewardPoolFunding(ILedgerClient ledger, IOptions<RewardsOptions> options, ILogger<RewardPoolFunding> logger) : IHostedService
 {
     private const string FundingId = "6a1b2c3d-0000-4000-8000-00000000f00d";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var amount = configuration.GetValue("Pool:RewardPoolFunding", 1_000_000_000_000_000L);
+        var amount = options.Value.RewardPoolFunding;
+        if (amount <= 0)
+        {
+            return;
+        }
+
         var receipt = (await ledger.SubmitAsync([new LedgerTransactionDto(FundingId, "deposit", To: LedgerAccounts.RewardPool, Amount: amount)], cancellationToken))[0];
         LogFunded(amount, receipt.Height, receipt.Status);
     }

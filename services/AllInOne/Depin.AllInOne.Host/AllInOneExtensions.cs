@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Depin.AppHost;
+namespace Depin.AllInOne;
 
 /// <summary>What only the all-in-one host does: default URLs, a data directory under .data/, and the start-up banner.</summary>
 internal static class AllInOneExtensions
@@ -16,8 +16,7 @@ internal static class AllInOneExtensions
         builder.Services.AddHostedService<Banner>();
         builder.Services.AddOptions<LocalWorkerPoolOptions>().Bind(builder.Configuration.GetSection("Pool"));
         builder.Services.AddHostedService<LocalWorkerPool>();
-        builder.Services.AddHostedService<Demo>();
-        builder.Services.AddHostedService<RewardPoolFunding>();
+        builder.Configuration["Rewards:RewardPoolFunding"] ??= builder.Configuration["Pool:RewardPoolFunding"] ?? "1000000000000000";
         builder.Services.AddSingleton<Depin.Marketplace.Providers.IPayoutWalletProof, RewardsWalletProof>();
         builder.Configuration["Demo"] ??= args.Contains("--demo") ? "true" : "false";
         if (builder.Configuration.GetValue<bool>("Demo"))
@@ -53,10 +52,10 @@ internal static class AllInOneExtensions
                     Try it:  dotnet run --project web/Depin.Cli -- customer register alice --url {Url}
                              dotnet run --project web/Depin.Cli -- fund 1000000000
                              dotnet run --project web/Depin.Cli -- job submit pow -p challenge=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff -p difficultyBits=12 --max-price 200000 --watch
-                    Or start with --demo to see sample jobs flow.
+                    Sample traffic: dotnet run --project web/Depin.Cli -- demo --url {Url}
                     """,
                     url, url, url, admin.Generated ? "generated for this run, see the warning above; set Admin:ApiKey" : admin.Value == Depin.ServiceDefaults.Security.AdminKey.DevelopmentKey ? "dev-admin-key (Development only)" : "Admin:ApiKey",
-                    url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url);
+                    url, url, url, url, url, string.IsNullOrEmpty(otlp) ? "set OTEL_EXPORTER_OTLP_ENDPOINT to export traces, metrics and logs over OTLP" : $"exporting over OTLP to {otlp}", url, url);
             });
             return Task.CompletedTask;
         }

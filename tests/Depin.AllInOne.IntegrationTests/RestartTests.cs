@@ -5,7 +5,7 @@ using Depin.Contracts.Ledger;
 using Depin.Contracts.Marketplace;
 using Npgsql;
 
-namespace Depin.AppHost.IntegrationTests;
+namespace Depin.AllInOne.IntegrationTests;
 
 /// <summary>The newcomer's flow across a SIGKILL of the host: registrations, keys and jobs live in PostgreSQL, money in the ledger.</summary>
 public sealed class RestartTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime

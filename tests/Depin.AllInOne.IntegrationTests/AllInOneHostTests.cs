@@ -7,7 +7,7 @@ using Depin.Contracts.Rewards;
 using Depin.Rewards.Wallets;
 using Refit;
 
-namespace Depin.AppHost.IntegrationTests;
+namespace Depin.AllInOne.IntegrationTests;
 
 public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOneHost>
 {
@@ -38,7 +38,7 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
     [Fact]
     public async Task Provider_registration_requires_a_signed_wallet_challenge()
     {
-        var wallet = LocalKeyFile.Create(Path.Combine(Path.GetTempPath(), $"it-wallet-{Guid.NewGuid():N}.json"));
+        var wallet = Depin.Chain.LocalKeyFile.Create(Path.Combine(Path.GetTempPath(), $"it-wallet-{Guid.NewGuid():N}.json"));
         var address = wallet.Address.ToString();
 
         var unsigned = await Assert.ThrowsAsync<ValidationApiException>(() => Api().RegisterProviderAsync(new RegisterProviderRequest("rig", address)));

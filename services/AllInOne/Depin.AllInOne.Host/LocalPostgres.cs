@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Depin.AppHost;
+namespace Depin.AllInOne;
 
 /// <summary>
 /// The platform's own PostgreSQL when no <c>ConnectionStrings:postgres</c> is configured: the machine's PostgreSQL binaries

@@ -156,7 +156,7 @@ public static class MarketplaceExtensions
             }
             else
             {
-                silo.UsePostgres(connectionString, StorageName, options.SiloPort, options.GatewayPort);
+                silo.UsePostgres(connectionString, StorageName, options.SiloPort, options.GatewayPort, options.SiloAddress);
             }
 
             configureSilo?.Invoke(silo);

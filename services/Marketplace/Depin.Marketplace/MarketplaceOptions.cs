@@ -72,6 +72,12 @@ public sealed class MarketplaceOptions
     /// <summary>Highest accepted price per 1,000,000 work units, micro-credits. Default 10¹².</summary>
     public long MaxPricePerMegaUnit { get; set; } = 1_000_000_000_000;
 
+    /// <summary>
+    /// The address the silo advertises to the cluster (a pod IP on Kubernetes); it then listens on every address.
+    /// Default unset: loopback, for one machine.
+    /// </summary>
+    public string? SiloAddress { get; set; }
+
     /// <summary>Orleans silo port (0: a free loopback port chosen at start, for replicas). Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 

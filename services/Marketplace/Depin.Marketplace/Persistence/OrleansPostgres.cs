@@ -26,15 +26,16 @@ public static partial class OrleansPostgres
     public static IServiceCollection AddOrleansSchema(this IServiceCollection services, string connectionString) =>
         services.AddHostedService(sp => new SchemaMigration(connectionString, sp.GetRequiredService<ILogger<SchemaMigration>>()));
 
-    /// <summary>Clustering, grain storage <paramref name="storageName"/> and reminders on PostgreSQL; the silo listens on loopback.</summary>
-    public static ISiloBuilder UsePostgres(this ISiloBuilder silo, string connectionString, string storageName, int siloPort, int gatewayPort)
+    /// <summary>Clustering, grain storage <paramref name="storageName"/> and reminders on PostgreSQL; the silo advertises <paramref name="advertisedAddress"/> (default loopback).</summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder silo, string connectionString, string storageName, int siloPort, int gatewayPort, string? advertisedAddress = null)
     {
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = ClusterId;
             o.ServiceId = ServiceId;
         });
-        silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+        var advertised = string.IsNullOrWhiteSpace(advertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(advertisedAddress);
+        silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;

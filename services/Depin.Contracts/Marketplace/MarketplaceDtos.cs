@@ -88,8 +88,7 @@ public sealed record LeaseView(
     long FencingToken,
     DateTimeOffset ExpiresAt,
     long WorkUnits,
-    long Price,
-    string? TraceParent = null);
+    long Price);
 
 /// <summary>A lease held by a worker, as sent with heartbeats.</summary>
 public sealed record LeaseRef(string JobId, long FencingToken);

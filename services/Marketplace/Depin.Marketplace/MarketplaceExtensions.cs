@@ -55,15 +55,15 @@ public static class MarketplaceExtensions
         builder.AddEventing();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(_ => KernelRegistry.CreateDefault());
-        var contentDatabase = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(contentDatabase))
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.TryAddSingleton<Depin.ServiceDefaults.Storage.IContentStore>(sp => new Depin.ServiceDefaults.Storage.ContentStore(sp.GetRequiredService<IOptions<MarketplaceOptions>>().Value.ContentPath));
         }
         else
         {
             // Replicas share PostgreSQL: what one stores, the silo hosting the job and the one serving the worker read.
-            builder.Services.TryAddSingleton<Depin.ServiceDefaults.Storage.IContentStore>(_ => new PostgresContentStore(Npgsql.NpgsqlDataSource.Create(contentDatabase)));
+            builder.Services.TryAddSingleton<Depin.ServiceDefaults.Storage.IContentStore>(_ => new PostgresContentStore(Npgsql.NpgsqlDataSource.Create(connectionString)));
         }
         builder.Services.TryAddSingleton<JobSpecs>();
         builder.Services.AddSingleton<ProviderRegistrar>();
@@ -137,7 +137,6 @@ public static class MarketplaceExtensions
             };
         });
 
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             builder.Services.AddOrleansSchema(connectionString);

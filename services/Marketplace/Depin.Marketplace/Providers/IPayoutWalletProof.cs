@@ -7,6 +7,6 @@ namespace Depin.Marketplace.Providers;
 /// </summary>
 public interface IPayoutWalletProof
 {
-    /// <summary>Null when <paramref name="signature"/> proves <paramref name="address"/>; otherwise why not (e.g. "expired: ...").</summary>
-    ValueTask<string?> CheckAsync(string address, string? signature, CancellationToken cancellationToken = default);
+    /// <summary>Null when <paramref name="signature"/> (never empty: the registrar refuses that first) proves <paramref name="address"/>; otherwise why not (e.g. "expired: ...").</summary>
+    ValueTask<string?> CheckAsync(string address, string signature, CancellationToken cancellationToken = default);
 }

@@ -14,7 +14,9 @@ public sealed class ProviderRegistrar(IGrainFactory grains, IPayoutWalletProof? 
     /// <summary>Field errors of the wallet proof; empty when it holds or none is required.</summary>
     public async Task<Dictionary<string, string[]>> CheckWalletAsync(RegisterProviderRequest request, CancellationToken cancellationToken = default)
     {
-        var failure = walletProof is null ? null : await walletProof.CheckAsync(request.PayoutAddress, request.Signature, cancellationToken);
+        var failure = walletProof is null ? null
+            : string.IsNullOrWhiteSpace(request.Signature) ? "required: sign the challenge from POST /api/wallets/challenges with the payout wallet (personal_sign, EIP-191)"
+            : await walletProof.CheckAsync(request.PayoutAddress, request.Signature, cancellationToken);
         return failure is null ? [] : new Dictionary<string, string[]> { ["signature"] = [failure] };
     }
 

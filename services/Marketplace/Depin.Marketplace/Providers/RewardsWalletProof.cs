@@ -12,13 +12,8 @@ namespace Depin.Marketplace.Providers;
 /// </summary>
 public sealed class RewardsWalletProof(HttpClient http) : IPayoutWalletProof
 {
-    public async ValueTask<string?> CheckAsync(string address, string? signature, CancellationToken cancellationToken = default)
+    public async ValueTask<string?> CheckAsync(string address, string signature, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(signature))
-        {
-            return "required: sign the challenge from POST /api/wallets/challenges with the payout wallet (personal_sign, EIP-191)";
-        }
-
         using var response = await http.PostAsJsonAsync("/api/wallets/verify", new WalletVerifyRequest(address, null, signature), cancellationToken);
         if (response.IsSuccessStatusCode)
         {

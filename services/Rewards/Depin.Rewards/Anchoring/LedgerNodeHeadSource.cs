@@ -5,7 +5,8 @@ namespace Depin.Rewards.Anchoring;
 
 /// <summary>
 /// <see cref="ILedgerHeadSource"/> on an in-process <see cref="LedgerNode"/> (the all-in-one host): follows its
-/// BlockCommitted event, and before the first event reads the latest durable block header (consistent height and root).
+/// BlockCommitted event, and reads the latest durable block header (consistent height and root) whenever the node is
+/// ahead of the last event seen: before the first event, and in the moment between a commit and its event.
 /// </summary>
 public sealed class LedgerNodeHeadSource : ILedgerHeadSource, IDisposable
 {
@@ -23,7 +24,8 @@ public sealed class LedgerNodeHeadSource : ILedgerHeadSource, IDisposable
     {
         lock (_lock)
         {
-            if (_head is null && _node.Height > 0 && _node.GetBlock(_node.Height) is { } block)
+            var height = _node.Height;
+            if (height > (_head?.Height ?? 0) && _node.GetBlock(height) is { } block)
             {
                 _head = new LedgerHead(block.Header.Height, new Hash32(block.Header.StateRoot.ToArray()));
             }

@@ -19,7 +19,7 @@ namespace Depin.ServiceDefaults;
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Meter and activity source names of our own components, registered with OpenTelemetry.</summary>
-    public static readonly string[] TelemetrySources = ["Depin.Ledger", "Depin.Marketplace", "Depin.Rewards", "Depin.Worker", "Depin.Eventing", "Microsoft.Orleans"];
+    public static readonly string[] TelemetrySources = ["Depin.Ledger", "Depin.Marketplace", "Depin.Rewards", "Depin.Worker", "Depin.Eventing", "Microsoft.Orleans", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder

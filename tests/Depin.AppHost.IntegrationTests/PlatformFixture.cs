@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Depin.Contracts.Marketplace;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Depin.AppHost.IntegrationTests;
 
@@ -13,6 +14,11 @@ namespace Depin.AppHost.IntegrationTests;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public const string AdminKey = "apphost-test-admin-key";
+
+    public const string DashboardApiKey = "apphost-test-dashboard-key";
+
+    /// <summary>The Aspire dashboard (its telemetry API answers X-API-Key: <see cref="DashboardApiKey"/>).</summary>
+    public Uri DashboardUrl { get; private set; } = null!;
 
     private static readonly string[] Services = ["ledger", "marketplace", "rewards", "gateway"];
 
@@ -32,6 +38,14 @@ public sealed class PlatformFixture : IAsyncLifetime
             File.SetUnixFileMode(DataDirectory, (UnixFileMode)0b111_101_101);
         }
 
+        // The dashboard's telemetry API with a key of the test's: key-per-file settings that the AppHost forwards.
+        var dashboardSettings = Directory.CreateDirectory(Path.Combine(DataDirectory, "dashboard-settings")).FullName;
+        File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Api__Enabled"), "true");
+        File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Api__AuthMode"), "ApiKey");
+        File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Api__PrimaryApiKey"), DashboardApiKey);
+        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_FILE_CONFIG_DIRECTORY", dashboardSettings);
+        Environment.SetEnvironmentVariable("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Depin_AppHost>(
         [
@@ -41,7 +55,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"Platform:ChainPort={FreePort()}",
             "Platform:EpochLength=00:00:15",
             $"Parameters:admin-key={AdminKey}",
-        ]);
+        ], (options, _) => options.DisableDashboard = false);
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await App.StartAsync(timeout.Token);
@@ -51,6 +65,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         await App.ResourceNotifications.WaitForResourceAsync("workers", KnownResourceStates.Running, timeout.Token);
+        var dashboard = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "aspire-dashboard");
+        DashboardUrl = new Uri(((IResourceWithEndpoints)dashboard).GetEndpoints().First(e => e.EndpointName == "http").Url);
         StartUp = clock.Elapsed;
         StartedAt = DateTimeOffset.UtcNow;
     }

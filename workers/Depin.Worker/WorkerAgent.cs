@@ -137,6 +137,10 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
 
     private async Task RunLeaseAsync(string workerId, ComputeDevice lane, KernelRegistry kernels, LeaseView lease, CancellationToken stop)
     {
+        // The run continues the job's trace, so the result upload (and what the platform does with it) joins it.
+        using var trace = lease.TraceParent is { } parent
+            ? new System.Diagnostics.Activity("worker.run-job").SetParentId(parent).SetTag("job.id", lease.JobId).Start()
+            : null;
         if (options.BeforeRun is { } hook)
         {
             await hook(lease, stop);

@@ -88,7 +88,8 @@ public sealed record LeaseView(
     long FencingToken,
     DateTimeOffset ExpiresAt,
     long WorkUnits,
-    long Price);
+    long Price,
+    string? TraceParent = null);
 
 /// <summary>A lease held by a worker, as sent with heartbeats.</summary>
 public sealed record LeaseRef(string JobId, long FencingToken);

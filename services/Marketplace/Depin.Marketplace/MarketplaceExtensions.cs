@@ -158,6 +158,8 @@ public static class MarketplaceExtensions
                 silo.UsePostgres(connectionString, StorageName, options.SiloPort, options.GatewayPort, options.SiloAddress);
             }
 
+            // Grain calls carry the caller's trace, so what a grain does (ledger calls, events) joins the request's trace.
+            silo.AddActivityPropagation();
             configureSilo?.Invoke(silo);
         });
         return builder;

@@ -157,7 +157,7 @@ public sealed partial class JobGrain(
             Price = price,
             Fee = fee,
         };
-        return new LeaseGrant(JobId, job.Kind, job.ParametersJson, job.InputBase64, token, expires, job.WorkUnits, price);
+        return new LeaseGrant(JobId, job.Kind, job.ParametersJson, job.InputBase64, token, expires, job.WorkUnits, price, job.TraceParent);
     }
 
     public async Task<DateTimeOffset?> ExtendLease(string workerId, long fencingToken)

@@ -19,7 +19,8 @@ public sealed record JobSubmission(
     [property: Id(6)] long MinMemoryBytes,
     [property: Id(7)] long MaxPricePerMegaUnit,
     [property: Id(8)] long Escrow,
-    [property: Id(9)] DateTimeOffset? Deadline);
+    [property: Id(9)] DateTimeOffset? Deadline,
+    [property: Id(10)] string? TraceParent = null);
 
 /// <summary>A job as its grain holds it in memory, rebuilt from the ledger on activation (<see cref="JobReplay"/>).</summary>
 [GenerateSerializer, Immutable]
@@ -68,7 +69,8 @@ public sealed record LeaseGrant(
     [property: Id(4)] long FencingToken,
     [property: Id(5)] DateTimeOffset ExpiresAt,
     [property: Id(6)] long WorkUnits,
-    [property: Id(7)] long Price);
+    [property: Id(7)] long Price,
+    [property: Id(8)] string? TraceParent = null);
 
 /// <summary>How a result upload was judged.</summary>
 [GenerateSerializer]

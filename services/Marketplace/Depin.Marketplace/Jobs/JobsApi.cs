@@ -86,7 +86,10 @@ public static class JobsApi
             kernel.MinMemoryBytes(request.Parameters),
             request.MaxPricePerMegaUnit,
             escrow,
-            request.Deadline ?? time.GetUtcNow() + o.DefaultJobDeadline);
+            request.Deadline ?? time.GetUtcNow() + o.DefaultJobDeadline,
+            // The job's trace: the worker continues it when it uploads the result, so verification, settlement and
+            // the rewards that count the work join the submission's trace (W3C traceparent).
+            System.Diagnostics.Activity.Current?.Id);
         // With an idempotency key the id derives from it, so a repeated submission finds the first job (in the ledger).
         var jobId = request.IdempotencyKey is { } key ? LedgerIds.JobId(customerId, key) : Guid.NewGuid();
         var job = grains.GetGrain<IJobGrain>(jobId);

@@ -162,7 +162,7 @@ public static class WorkersApi
                     using var doc = JsonDocument.Parse(grant.ParametersJson);
                     return TypedResults.Ok(new LeaseView(
                         grant.JobId.ToString("D"), grant.Kind, doc.RootElement.Clone(), grant.InputBase64,
-                        grant.FencingToken, grant.ExpiresAt, grant.WorkUnits, grant.Price));
+                        grant.FencingToken, grant.ExpiresAt, grant.WorkUnits, grant.Price, grant.TraceParent));
                 }
 
                 if (time.GetUtcNow() >= until)

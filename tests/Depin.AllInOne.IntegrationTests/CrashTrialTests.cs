@@ -185,24 +185,51 @@ public sealed class CrashTrialTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{_acks.Jobs.Count} acknowledged jobs all ended; money conserved");
     }
 
-    /// <summary>All money the platform holds: customers, the treasury, the local pool's payout account, and escrow in open job records.</summary>
+    /// <summary>
+    /// All money the platform holds: customers, the treasury, the local pool's payout account, and escrow in open job
+    /// records, read at one height: the worker keeps settling jobs while this reads, so a sum whose reads saw different
+    /// heights is taken again.
+    /// </summary>
     private async Task<long> TotalHoldingsAsync()
     {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var (total, consistent) = await TryTotalHoldingsAtOneHeightAsync();
+            if (consistent)
+            {
+                return total;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the ledger never stayed at one height long enough to sum its holdings");
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<(long Total, bool Consistent)> TryTotalHoldingsAtOneHeightAsync()
+    {
+        var height = (await Admin<BlockDto>("/api/ledger/blocks/latest"))!.Height;
         var addresses = _acks.Customers.Select(c => c.Address).Append(LedgerAccounts.Treasury)
             .Append(Depin.Chain.LocalKeyFile.LoadOrCreate(Path.Combine(_host.Directory, "pool-wallet.json")).Address.ToString());
         long total = 0;
+        var consistent = true;
         foreach (var address in addresses)
         {
-            total += (await Admin<AccountDto>($"/api/ledger/accounts/{address}"))!.Balance;
+            var account = (await Admin<AccountDto>($"/api/ledger/accounts/{address}"))!;
+            total += account.Balance;
+            consistent &= account.Height == height;
         }
 
         var open = (await Admin<OpenJobsDto>("/api/ledger/jobs/open?limit=100000"))!;
         foreach (var job in open.Jobs)
         {
-            total += (await Admin<JobRecordDto>($"/api/ledger/jobs/{job}"))!.Escrow;
+            var record = (await Admin<JobRecordDto>($"/api/ledger/jobs/{job}"))!;
+            total += record.Escrow;
+            consistent &= record.Height == height;
         }
 
-        return total;
+        consistent &= (await Admin<BlockDto>("/api/ledger/blocks/latest"))!.Height == height;
+        return (total, consistent);
     }
 
     private async Task<T?> Admin<T>(string path)

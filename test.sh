@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test in Platform.sln. Installs what the integration tests need when it is missing:
-# PostgreSQL and Redis (apt), anvil / cast / solc (npm, under infra/chain).
+# PostgreSQL, Redis and Chromium for the dashboard's browser test (apt), anvil / cast / solc (npm, under infra/chain).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need_apt=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]} (apt)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

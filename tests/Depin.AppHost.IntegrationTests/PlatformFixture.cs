@@ -17,6 +17,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public const string DashboardApiKey = "apphost-test-dashboard-key";
 
+    /// <summary>The dashboard's login token for a browser: open /login?t=this.</summary>
+    public const string DashboardBrowserToken = "apphost-test-dashboard-browser-token";
+
     /// <summary>The Aspire dashboard (its telemetry API answers X-API-Key: <see cref="DashboardApiKey"/>).</summary>
     public Uri DashboardUrl { get; private set; } = null!;
 
@@ -43,6 +46,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Api__Enabled"), "true");
         File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Api__AuthMode"), "ApiKey");
         File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Api__PrimaryApiKey"), DashboardApiKey);
+        File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Frontend__AuthMode"), "BrowserToken");
+        File.WriteAllText(Path.Combine(dashboardSettings, "Dashboard__Frontend__BrowserToken"), DashboardBrowserToken);
         Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_FILE_CONFIG_DIRECTORY", dashboardSettings);
         Environment.SetEnvironmentVariable("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
 
@@ -109,6 +114,21 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public static async Task<T> GetAsync<T>(HttpClient http, string path) =>
         (await http.GetFromJsonAsync<T>(path))!;
+
+    /// <summary>Reads until <paramref name="done"/> holds, and fails naming the last value read when it never does.</summary>
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            value = await read();
+        }
+
+        Assert.True(done(value), $"not reached within {timeout}: {JsonSerializer.Serialize(value)}");
+        return value;
+    }
 
     public async Task DisposeAsync()
     {

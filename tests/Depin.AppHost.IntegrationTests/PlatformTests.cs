@@ -24,7 +24,7 @@ public sealed class PlatformTests(PlatformFixture platform)
 
         var parameters = JsonDocument.Parse("""{"m":8,"n":8,"k":8,"seed":11}""").RootElement;
         var job = await platform.Api(customer.ApiKey).SubmitJobAsync(new SubmitJobRequest("matmul", parameters, 2_000_000));
-        var settled = await WaitForAsync(() => platform.Api(customer.ApiKey).GetJobAsync(job.JobId), j => j.Status == JobStatuses.Settled, TimeSpan.FromSeconds(90));
+        var settled = await PlatformFixture.WaitForAsync(() => platform.Api(customer.ApiKey).GetJobAsync(job.JobId), j => j.Status == JobStatuses.Settled, TimeSpan.FromSeconds(90));
 
         var record = await PlatformFixture.GetAsync<JobRecordDto>(ledger, $"/api/ledger/jobs/{job.JobId}");
         Assert.Equal("settled", record.Status);
@@ -36,7 +36,7 @@ public sealed class PlatformTests(PlatformFixture platform)
         Assert.Equal(providerBefore + (settled.Price - settled.Fee) + (rewardsAfter - rewardsBefore), providerAfter);
 
         // The verified work crossed from the marketplace to rewards over Redis; its epoch's close credits it on the ledger.
-        var earned = await WaitForAsync(
+        var earned = await PlatformFixture.WaitForAsync(
             () => PlatformFixture.GetAsync<ProviderRewardsDto>(platform.Gateway(), $"/api/rewards/providers/{provider.PayoutAddress}"),
             r => r.Epochs.Sum(e => e.Work) > workBefore,
             TimeSpan.FromSeconds(90));
@@ -46,80 +46,12 @@ public sealed class PlatformTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task One_job_is_one_trace_across_the_gateway_marketplace_ledger_and_rewards_linked_through_Redis()
-    {
-        var customer = await platform.Api().RegisterCustomerAsync(new RegisterCustomerRequest("traced"));
-        await platform.Api(PlatformFixture.AdminKey).AdminDepositAsync(new AdminDepositRequest(customer.CustomerId, 1_000_000));
-        var parameters = JsonDocument.Parse("""{"m":4,"n":4,"k":4,"seed":5}""").RootElement;
-        var job = await platform.Api(customer.ApiKey).SubmitJobAsync(new SubmitJobRequest("matmul", parameters, 2_000_000));
-        await WaitForAsync(() => platform.Api(customer.ApiKey).GetJobAsync(job.JobId), j => j.Status == JobStatuses.Settled, TimeSpan.FromSeconds(90));
-
-        using var dashboard = new HttpClient { BaseAddress = platform.DashboardUrl };
-        dashboard.DefaultRequestHeaders.Add("X-API-Key", PlatformFixture.DashboardApiKey);
-        var spans = await WaitForAsync(
-            async () => Spans(JsonDocument.Parse(await dashboard.GetStringAsync("/api/telemetry/traces?limit=1000"))),
-            // Telemetry arrives in batches: wait until the trace holds the rewards consumer and the settlement.
-            all => JobTrace(all, job.JobId) is { } t
-                && all.Any(s => s.TraceId == t && s.Service == "rewards" && s.Name == "marketplace.job-verified process")
-                && all.Any(s => s.TraceId == t && s.Service == "marketplace" && s.Name == "marketplace.job-settled publish")
-                && all.Count(s => s.TraceId == t && s.Service == "ledger" && s.Name == "POST /api/ledger/transactions") >= 3,
-            TimeSpan.FromSeconds(60));
-        var trace = JobTrace(spans, job.JobId)!;
-        var inTrace = spans.Where(s => s.TraceId == trace).ToList();
-
-        Assert.Superset(new HashSet<string> { "gateway", "marketplace", "ledger", "rewards" }, inTrace.Select(s => s.Service).ToHashSet());
-        // The rewards consumer is a child of the marketplace's publish: linked through the envelope's traceparent.
-        var publish = Assert.Single(inTrace, s => s.Service == "marketplace" && s.Name == "marketplace.job-verified publish");
-        Assert.Contains(inTrace, s => s.Service == "rewards" && s.Name == "marketplace.job-verified process" && s.ParentSpanId == publish.SpanId);
-        // Submission (escrow lock), the worker's result upload (verification) and settlement: one trace, not three.
-        Assert.Contains(inTrace, s => s.Service == "marketplace" && s.Name.StartsWith("POST /api/jobs", StringComparison.Ordinal));
-        Assert.Contains(inTrace, s => s.Service == "marketplace" && s.Name.StartsWith("POST /api/workers/", StringComparison.Ordinal));
-        Assert.True(inTrace.Count(s => s.Service == "ledger" && s.Name == "POST /api/ledger/transactions") >= 3, "escrow lock, completion and settlement reach the ledger in the job's trace");
-        Assert.Contains(inTrace, s => s.Service == "marketplace" && s.Name == "marketplace.job-settled publish");
-    }
-
-    private sealed record Span(string TraceId, string SpanId, string? ParentSpanId, string Service, string Name, string? Path);
-
-    /// <summary>The trace of the job's submission: the one whose marketplace span is the POST that created <paramref name="jobId"/>.</summary>
-    private static string? JobTrace(List<Span> spans, string jobId) =>
-        spans.FirstOrDefault(s => s.Service == "marketplace" && s.Path is { } p && p.Contains(jobId, StringComparison.Ordinal) && p.Contains("/result", StringComparison.Ordinal))?.TraceId;
-
-    private static List<Span> Spans(JsonDocument document)
-    {
-        var spans = new List<Span>();
-        foreach (var resource in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
-        {
-            var service = resource.TryGetProperty("resource", out var r) ? Attribute(r, "service.name") ?? "?" : "?";
-            foreach (var scope in resource.GetProperty("scopeSpans").EnumerateArray())
-            {
-                foreach (var span in scope.GetProperty("spans").EnumerateArray())
-                {
-                    spans.Add(new Span(
-                        span.GetProperty("traceId").GetString()!,
-                        span.GetProperty("spanId").GetString()!,
-                        span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() : null,
-                        service,
-                        span.GetProperty("name").GetString()!,
-                        Attribute(span, "url.path")));
-                }
-            }
-        }
-
-        return spans;
-    }
-
-    private static string? Attribute(JsonElement element, string key) =>
-        element.TryGetProperty("attributes", out var attributes)
-            ? attributes.EnumerateArray().Where(a => a.GetProperty("key").GetString() == key).Select(a => a.GetProperty("value").TryGetProperty("stringValue", out var v) ? v.GetString() : null).FirstOrDefault()
-            : null;
-
-    [Fact]
     public async Task The_two_marketplace_replicas_are_one_Orleans_cluster_and_the_admin_alone_sees_it()
     {
         using var anonymous = await platform.Gateway().GetAsync("/api/admin/cluster");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        var silos = await WaitForAsync(
+        var silos = await PlatformFixture.WaitForAsync(
             () => PlatformFixture.GetAsync<SiloView[]>(platform.Gateway(PlatformFixture.AdminKey), "/api/admin/cluster"),
             s => s.Length == 2,
             TimeSpan.FromSeconds(60));
@@ -177,20 +109,6 @@ public sealed class PlatformTests(PlatformFixture platform)
     {
         using var response = await platform.Gateway().GetAsync($"/api/rewards/providers/{address}");
         return response.StatusCode == HttpStatusCode.NotFound ? 0 : (await response.Content.ReadFromJsonAsync<ProviderRewardsDto>())!.Total;
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            value = await read();
-        }
-
-        Assert.True(done(value), $"not reached within {timeout}: {JsonSerializer.Serialize(value)}");
-        return value;
     }
 
     /// <summary>An entry of GET /api/admin/cluster.</summary>

@@ -70,6 +70,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         await App.ResourceNotifications.WaitForResourceAsync("workers", KnownResourceStates.Running, timeout.Token);
+        // Running is the process; ready is the pool's worker registered with the marketplace.
+        var pool = await PoolProviderAsync();
+        await WaitForAsync(() => Api(pool.ApiKey).GetProviderAsync(), p => p.Workers.Count > 0, TimeSpan.FromSeconds(120));
         var dashboard = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "aspire-dashboard");
         DashboardUrl = new Uri(((IResourceWithEndpoints)dashboard).GetEndpoints().First(e => e.EndpointName == "http").Url);
         StartUp = clock.Elapsed;

@@ -112,5 +112,5 @@ public sealed class PlatformTests(PlatformFixture platform)
     }
 
     /// <summary>An entry of GET /api/admin/cluster.</summary>
-    public sealed record SiloView(string Address, string Status);
+    public sealed record SiloView(string Address, string Status, string Name);
 }

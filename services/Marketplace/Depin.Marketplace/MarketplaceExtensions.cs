@@ -158,6 +158,9 @@ public static class MarketplaceExtensions
                 silo.UsePostgres(connectionString, StorageName, options.SiloPort, options.GatewayPort, options.SiloAddress);
             }
 
+            // host:pid, so that an admin can tell which process (which dashboard resource) a silo is.
+            silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = $"{Environment.MachineName}:{Environment.ProcessId}");
+
             // Grain calls carry the caller's trace, so what a grain does (ledger calls, events) joins the request's trace.
             silo.AddActivityPropagation();
             configureSilo?.Invoke(silo);

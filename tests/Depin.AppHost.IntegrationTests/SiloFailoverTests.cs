@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Depin.Contracts.Ledger;
+using Depin.Contracts.Marketplace;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Depin.AppHost.IntegrationTests;
+
+/// <summary>
+/// A marketplace replica dies with SIGKILL while it hosts a running job's grain: the job finishes on the other silo and
+/// the ledger settles it once. The killed replica is started again afterwards, so the shared platform has two silos.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class SiloFailoverTests(PlatformFixture platform, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_silo_hosting_a_running_jobs_grain_is_killed_and_the_job_settles_once_on_the_other()
+    {
+        using var admin = platform.Gateway(PlatformFixture.AdminKey);
+        await PlatformFixture.WaitForAsync(() => PlatformFixture.GetAsync<PlatformTests.SiloView[]>(admin, "/api/admin/cluster"), s => s.Length == 2, TimeSpan.FromSeconds(60));
+
+        var customer = await platform.Api().RegisterCustomerAsync(new RegisterCustomerRequest("failover"));
+        await platform.Api(PlatformFixture.AdminKey).AdminDepositAsync(new AdminDepositRequest(customer.CustomerId, 100_000_000));
+        // Large enough that the worker is still computing when the silo dies (seconds on the CPU accelerator).
+        var parameters = JsonDocument.Parse("""{"width":1024,"height":768,"maxIterations":256}""").RootElement;
+        var job = await platform.Api(customer.ApiKey).SubmitJobAsync(new SubmitJobRequest("mandelbrot", parameters, 200_000));
+        await PlatformFixture.WaitForAsync(() => platform.Api(customer.ApiKey).GetJobAsync(job.JobId), j => j.Status == JobStatuses.Leased, TimeSpan.FromSeconds(60));
+
+        var placement = await PlatformFixture.GetAsync<JobPlacement>(admin, $"/api/admin/cluster/jobs/{job.JobId}");
+        Assert.NotNull(placement.Silo);
+        var silos = await PlatformFixture.GetAsync<PlatformTests.SiloView[]>(admin, "/api/admin/cluster");
+        var host = Assert.Single(silos, s => s.Address == placement.Silo);
+        var pid = int.Parse(host.Name[(host.Name.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var replica = await ReplicaOfAsync(pid);
+        var statusAtKill = (await platform.Api(customer.ApiKey).GetJobAsync(job.JobId)).Status;
+
+        var clock = Stopwatch.StartNew();
+        using (var silo = Process.GetProcessById(pid))
+        {
+            silo.Kill();
+        }
+
+        output.WriteLine($"SIGKILL of {replica} (pid {pid}, silo {placement.Silo}) with the job {statusAtKill}");
+        Assert.Equal(JobStatuses.Leased, statusAtKill);
+
+        var settled = await PlatformFixture.WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    return await platform.Api(customer.ApiKey).GetJobAsync(job.JobId);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException or TaskCanceledException)
+                {
+                    return null;
+                }
+            },
+            j => j?.Status is JobStatuses.Settled or JobStatuses.Refunded,
+            TimeSpan.FromSeconds(180));
+        output.WriteLine($"{settled!.Status} {clock.Elapsed.TotalSeconds:F1} s after the kill");
+        Assert.Equal(JobStatuses.Settled, settled.Status);
+
+        using var ledger = platform.Ledger();
+        var history = (await ledger.GetFromJsonAsync<JobHistoryDto>($"/api/ledger/jobs/{job.JobId}/history"))!;
+        Assert.Single(history.Events, e => e.Program == "job-settle" && e.Succeeded);
+        Assert.Equal("settled", history.Record!.Status);
+        Assert.Equal(0, history.Record.Escrow);
+        var now = await PlatformFixture.GetAsync<JobPlacement>(admin, $"/api/admin/cluster/jobs/{job.JobId}");
+        Assert.NotEqual(placement.Silo, now.Silo);
+
+        await platform.App.ResourceCommands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand);
+        await PlatformFixture.WaitForAsync(() => PlatformFixture.GetAsync<PlatformTests.SiloView[]>(admin, "/api/admin/cluster"), s => s.Length == 2, TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>The marketplace replica (its resource id) whose process is <paramref name="pid"/> or that process's parent (dotnet run).</summary>
+    private async Task<string> ReplicaOfAsync(int pid)
+    {
+        var parent = ParentOf(pid);
+        // WatchAsync replays every resource's current state first; two seconds is plenty for that.
+        using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var replicas = new Dictionary<string, int>();
+        try
+        {
+            await foreach (var update in platform.App.ResourceNotifications.WatchAsync(replayed.Token))
+            {
+                if (update.Resource.Name == "marketplace"
+                    && update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+                    && int.TryParse(value.ToString(), out var replicaPid))
+                {
+                    replicas[update.ResourceId] = replicaPid;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return replicas.Single(r => r.Value == pid || r.Value == parent).Key;
+    }
+
+    private static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private sealed record JobPlacement(string JobId, string? Silo);
+}

@@ -27,7 +27,7 @@ public sealed class JobTraceTests(PlatformFixture platform, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task The_dashboard_shows_every_resource_and_a_jobs_trace_in_Chromium()
+    public async Task The_dashboard_shows_every_resource_a_jobs_trace_and_the_ledgers_metrics_in_Chromium()
     {
         var job = await SettledJobAsync("screenshot");
         var (trace, _) = await DashboardTelemetry.WaitForJobTraceAsync(platform, job);
@@ -73,7 +73,18 @@ public sealed class JobTraceTests(PlatformFixture platform, ITestOutputHelper ou
         // The spans that cross Redis, as the dashboard names them (MSG redis <topic>): published by the marketplace, processed by rewards.
         await Assertions.Expect(rows.Filter(new() { HasText = "rewards: MSG redis marketplace.job-verified" })).ToHaveCountAsync(1);
         await Assertions.Expect(rows.Filter(new() { HasText = "MSG redis marketplace.job-settled" }).First).ToBeVisibleAsync();
-        output.WriteLine($"screenshots: {resources}, {detail}");
+        // The ledger's business instruments, as the metrics page lists them.
+        await OpenAsync(page, "/metrics/resource/ledger", async () =>
+        {
+            foreach (var instrument in new[] { "depin.ledger.transactions", "depin.ledger.block.duration", "depin.ledger.height", "depin.ledger.pending" })
+            {
+                await Assertions.Expect(page.GetByText(instrument, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            }
+        });
+        var metrics = Path.Combine(screenshots, "dashboard-ledger-metrics.png");
+        await page.ScreenshotAsync(new() { Path = metrics });
+
+        output.WriteLine($"screenshots: {resources}, {detail}, {metrics}");
         Assert.True(new FileInfo(resources).Length > 10_000 && new FileInfo(detail).Length > 10_000);
     }
 

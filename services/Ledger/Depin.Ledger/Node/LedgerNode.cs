@@ -21,7 +21,10 @@ public sealed partial class LedgerNode : IDisposable
 {
     private static readonly Meter Meter = new("Depin.Ledger");
     private static readonly Counter<long> CommittedTransactions = Meter.CreateCounter<long>("depin.ledger.transactions", "{transaction}");
-    private static readonly Histogram<double> BlockDuration = Meter.CreateHistogram<double>("depin.ledger.block.duration", "ms");
+    private static readonly Histogram<double> BlockDuration = Meter.CreateHistogram<double>("depin.ledger.block.duration", "ms", "Block commit latency: execution, roots, WAL write and fsync.");
+
+    /// <summary>This node's gauges (height, pending queue depth), disposed with it.</summary>
+    private readonly Meter _gauges = new("Depin.Ledger");
 
     private readonly LedgerOptions _options;
     private readonly ILogger _logger;
@@ -70,6 +73,8 @@ public sealed partial class LedgerNode : IDisposable
         _parallel = options.ExecutionThreads > 1 ? new ParallelExecutor(settings, options.ExecutionThreads) : null;
         _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger, options.SegmentBytes);
         _snapshots = new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"));
+        _gauges.CreateObservableGauge("depin.ledger.height", () => Height, "{block}", "Height of the latest durable block.");
+        _gauges.CreateObservableGauge("depin.ledger.pending", () => Pending, "{transaction}", "Transactions accepted and not yet committed.");
     }
 
     /// <summary>Raised on the commit thread after a block is durable.</summary>
@@ -372,6 +377,7 @@ public sealed partial class LedgerNode : IDisposable
     public void Dispose()
     {
         _disposed = true;
+        _gauges.Dispose();
         _queue.Writer.TryComplete();
         _stopping.Cancel();
         try

@@ -357,6 +357,7 @@ public sealed partial class JobGrain(
         }
 
         LogVerificationFailed(JobId, workerId, outcome.Reason);
+        Infrastructure.MarketplaceMetrics.VerificationFailed(S.Submission!.Kind);
         await events.PublishAsync(WorkerActivityTopics.VerificationFailed, new VerificationFailedEvent(
             $"{JobId:D}:failed:{token}", JobId.ToString("D"), workerId ?? "", S.ProviderAddress ?? "", outcome.Reason ?? "verification failed", time.GetUtcNow()));
         if (worker is not null)
@@ -485,8 +486,21 @@ public sealed partial class JobGrain(
             S.Price!.Value, S.Fee!.Value, job.WorkUnits, time.GetUtcNow()));
     }
 
-    private void Transition(string status, string? detail, DateTimeOffset at) =>
+    private void Transition(string status, string? detail, DateTimeOffset at)
+    {
+        if (status == JobStatuses.Leased && S.History.LastOrDefault(t => t.Status == JobStatuses.Queued) is { } queued)
+        {
+            Infrastructure.MarketplaceMetrics.Leased(at - queued.At);
+        }
+
+        if (status is JobStatuses.Settled or JobStatuses.Refunded && S.Submission is { } job)
+        {
+            Infrastructure.MarketplaceMetrics.Reconciled(status, job.Escrow);
+        }
+
         _state = S with { Status = status, Transitions = S.History.Add(new JobTransition(status, at, detail)) };
+        Infrastructure.MarketplaceMetrics.JobEntered(status);
+    }
 
     private void StartTimer()
     {

@@ -100,6 +100,7 @@ public sealed partial class WorkerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        Infrastructure.MarketplaceMetrics.WorkerOnline(this.GetPrimaryKeyString(), online: false);
         if (_dirty)
         {
             await state.WriteStateAsync(cancellationToken);
@@ -108,6 +109,11 @@ public sealed partial class WorkerGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (state.State.Online)
+        {
+            Infrastructure.MarketplaceMetrics.WorkerOnline(this.GetPrimaryKeyString(), online: true);
+        }
+
         if (state.State.Registration is not null)
         {
             StartTimer();
@@ -140,6 +146,7 @@ public sealed partial class WorkerGrain(
         var now = time.GetUtcNow();
         var previous = state.State;
         state.State = state.State with { LastHeartbeat = now, Online = true };
+        Infrastructure.MarketplaceMetrics.WorkerOnline(this.GetPrimaryKeyString(), online: true);
         _dirty = true;
         if (previous.Online && previous.LastHeartbeat != default)
         {
@@ -207,6 +214,7 @@ public sealed partial class WorkerGrain(
         var leases = state.State.ActiveLeases;
         LogOffline(this.GetPrimaryKeyString(), leases.Count);
         state.State = state.State with { Online = false };
+        Infrastructure.MarketplaceMetrics.WorkerOnline(this.GetPrimaryKeyString(), online: false);
         _dirty = false;
         await state.WriteStateAsync(cancellationToken);
         foreach (var (jobId, token) in leases)

@@ -98,6 +98,7 @@ public sealed partial class EpochCloser(
 
         using Activity? span = Tracing.StartActivity("rewards.close-epoch");
         span?.SetTag("epoch", epoch);
+        long started = Stopwatch.GetTimestamp();
 
         EpochRecord record = await store.GetEpochAsync(epoch, cancellationToken).ConfigureAwait(false)
             ?? await ComputeAsync(window, cancellationToken).ConfigureAwait(false);
@@ -108,6 +109,7 @@ public sealed partial class EpochCloser(
             await CreditAsync(record, rewards, cancellationToken).ConfigureAwait(false);
             await store.AdvanceAsync(epoch, EpochStatus.Credited, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogCredited(epoch, rewards.Count);
+            RewardsMetrics.Credited(rewards.Sum(r => r.Total));
         }
 
         if (record.Status < EpochStatus.Anchored)
@@ -131,6 +133,7 @@ public sealed partial class EpochCloser(
             await store.AdvanceAsync(epoch, EpochStatus.Published, closedAt: time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
+        RewardsMetrics.Closed(Stopwatch.GetElapsedTime(started));
         return await store.GetEpochAsync(epoch, cancellationToken).ConfigureAwait(false) ?? record;
     }
 

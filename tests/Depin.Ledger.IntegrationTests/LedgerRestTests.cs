@@ -204,6 +204,50 @@ public sealed class LedgerRestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _ledger.Http.GetAsync($"/api/ledger/jobs/{Id()}/history")).StatusCode);
     }
 
+    [Fact]
+    public async Task Jobs_finished_in_a_time_window_are_listed_by_block_time_and_the_window_is_final_once_the_ledger_passed_it()
+    {
+        var until = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
+        var digest = new string('b', 64);
+        var (settled, cancelled, open, worker) = (Id(), Id(), Id(), Id());
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "deposit", To: Alice, Amount: 10_000));
+        var before = (await _ledger.Http.GetFromJsonAsync<BlockDto>("/api/ledger/blocks/latest"))!.Timestamp;
+        await _ledger.SubmitAsync(
+            new LedgerTransactionDto(Id(), "job-submit", From: Alice, Amount: 1_000, Job: settled, Digest: digest, Until: until, WorkUnits: 64, Kind: 3, MaxAttempts: 1),
+            new LedgerTransactionDto(Id(), "job-submit", From: Alice, Amount: 1_000, Job: cancelled, Digest: digest, Until: until, WorkUnits: 32, Kind: 3, MaxAttempts: 1),
+            new LedgerTransactionDto(Id(), "job-submit", From: Alice, Amount: 1_000, Job: open, Digest: digest, Until: until, WorkUnits: 16, Kind: 3, MaxAttempts: 1),
+            new LedgerTransactionDto(Id(), "job-lease", To: Bob, Amount: 400, Fee: 10, Job: settled, Worker: worker, Until: until),
+            new LedgerTransactionDto(Id(), "job-complete", Job: settled, Worker: worker, Token: 1, Digest: digest));
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "job-cancel", From: Alice, Job: cancelled));
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "job-settle", From: Alice, To: Bob, Amount: 400, Fee: 10, Job: settled));
+        var latest = (await _ledger.Http.GetFromJsonAsync<BlockDto>("/api/ledger/blocks/latest"))!.Timestamp;
+
+        var window = await FinishedAsync(before, latest.AddMilliseconds(1));
+        Assert.Equal([(cancelled, "cancelled", 32L, (string?)null), (settled, "settled", 64L, Bob)], window.Jobs.Select(j => (j.Job, j.Status, j.WorkUnits, j.Provider)));
+        Assert.True(window.CompleteBefore > latest, $"{window.CompleteBefore:O} after the last block {latest:O}");
+        Assert.Null(window.Next);
+        var paged = await FinishedAsync(before, latest.AddMilliseconds(1), "&limit=1");
+        Assert.Equal((cancelled, 1), (Assert.Single(paged.Jobs).Job, paged.Next));
+        Assert.Equal(settled, Assert.Single((await FinishedAsync(before, latest.AddMilliseconds(1), "&limit=1&offset=1")).Jobs).Job);
+        Assert.Empty((await FinishedAsync(latest.AddMilliseconds(1), latest.AddMinutes(1))).Jobs);
+
+        // A window that ends in the future is not final: blocks may still commit inside it.
+        var future = await FinishedAsync(before, DateTimeOffset.UtcNow.AddMinutes(5));
+        Assert.True(future.CompleteBefore < DateTimeOffset.UtcNow.AddMinutes(5));
+        // Whatever commits next is stamped no earlier than a window the ledger called final.
+        await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "job-cancel", From: Alice, Job: open));
+        var reopened = (await FinishedAsync(before, future.CompleteBefore)).Jobs.Select(j => j.Job);
+        Assert.DoesNotContain(open, reopened);
+
+        using var anonymous = new HttpClient { BaseAddress = _ledger.Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/ledger/jobs/finished?from={Iso(before)}&to={Iso(latest)}")).StatusCode);
+    }
+
+    private async Task<FinishedJobsDto> FinishedAsync(DateTimeOffset from, DateTimeOffset to, string extra = "") =>
+        (await _ledger.Http.GetFromJsonAsync<FinishedJobsDto>($"/api/ledger/jobs/finished?from={Iso(from)}&to={Iso(to)}{extra}"))!;
+
+    private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
     [Theory]
     [InlineData("/api/ledger/jobs", "customer")]
     [InlineData("/api/ledger/jobs?customer=0xa11ce00000000000000000000000000000000001&provider=0xb0b0000000000000000000000000000000000002", "provider")]
@@ -211,6 +255,9 @@ public sealed class LedgerRestTests : IAsyncLifetime
     [InlineData("/api/ledger/jobs?provider=0xb0b0000000000000000000000000000000000002&limit=0", "limit")]
     [InlineData("/api/ledger/jobs/not-a-uuid/history", "job")]
     [InlineData("/api/ledger/jobs/open?kind=256", "kind")]
+    [InlineData("/api/ledger/jobs/finished?to=2026-12-01T00:00:00Z", "from")]
+    [InlineData("/api/ledger/jobs/finished?from=2026-12-01T00:00:00Z&to=2026-11-30T00:00:00Z", "to")]
+    [InlineData("/api/ledger/jobs/finished?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z&limit=0", "limit")]
     public async Task A_malformed_job_query_gets_a_problem_naming_the_field(string path, string field)
     {
         using var response = await _ledger.Http.GetAsync(path);

@@ -23,6 +23,9 @@ public interface ILedgerApi
     [Get("/api/ledger/jobs/{job}/history")]
     Task<JobHistoryDto> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default);
 
+    [Get("/api/ledger/jobs/finished")]
+    Task<FinishedJobsDto> GetFinishedJobsAsync([Query(Format = "O")] DateTimeOffset from, [Query(Format = "O")] DateTimeOffset to, int? offset, int? limit, CancellationToken cancellationToken = default);
+
     [Get("/api/ledger/jobs")]
     Task<JobPageDto> GetJobsAsync(string? customer, string? provider, int? limit, int? before, CancellationToken cancellationToken = default);
 

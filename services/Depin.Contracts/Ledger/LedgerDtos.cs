@@ -127,6 +127,12 @@ public sealed record JobHistoryDto(string Job, JobRecordDto? Record, IReadOnlyLi
 /// </summary>
 public sealed record JobPageDto(IReadOnlyList<JobRecordDto> Jobs, int? Next, int Total, long Height);
 
+/// <summary>
+/// Jobs that finished within a time window (block times), in the order they finished; <paramref name="Next"/> continues
+/// the page. No block can still commit before <paramref name="CompleteBefore"/>: a window ending by then is complete.
+/// </summary>
+public sealed record FinishedJobsDto(IReadOnlyList<JobRecordDto> Jobs, int? Next, long Height, DateTimeOffset CompleteBefore);
+
 /// <summary>Ids of jobs whose ledger record is not final, at a height.</summary>
 public sealed record OpenJobsDto(IReadOnlyList<string> Jobs, long Height);
 

@@ -29,7 +29,7 @@ public sealed record WalletVerifyRequest(string? Address, string? Message, strin
 /// <summary>A successful wallet proof.</summary>
 public sealed record WalletVerifiedDto(string Address, string Nonce, DateTimeOffset VerifiedAt);
 
-/// <summary>One epoch: its window, emission and how far its close has progressed (open, computed, credited, anchored, published).</summary>
+/// <summary>One epoch: its window, emission, how far its close has progressed (open, computed, credited, anchored, published) and the work units it counted.</summary>
 public sealed record EpochDto(
     long Epoch,
     DateTimeOffset Start,
@@ -43,7 +43,8 @@ public sealed record EpochDto(
     int ProviderCount,
     string? MerkleRoot,
     string? AnchorTransaction,
-    DateTimeOffset? ClosedAt);
+    DateTimeOffset? ClosedAt,
+    long WorkUnits = 0);
 
 /// <summary>A page of epochs, newest first.</summary>
 public sealed record EpochListDto(IReadOnlyList<EpochDto> Epochs, long? NextBefore);

@@ -1,5 +1,6 @@
 using Depin.Contracts.Events;
 using Depin.Contracts.Ledger;
+using Depin.Ledger.Api;
 using Depin.Ledger.Node;
 using Depin.Rewards.Anchoring;
 using Depin.Rewards.Api;
@@ -76,7 +77,19 @@ public static class RewardsExtensions
         });
 
         services.TryAddSingleton<EpochActivityRecorder>();
-        services.TryAddSingleton<IEpochActivitySource>(sp => sp.GetRequiredService<EpochActivityRecorder>());
+        services.TryAddSingleton<IEpochActivitySource>(sp =>
+        {
+            EpochActivityRecorder recorder = sp.GetRequiredService<EpochActivityRecorder>();
+            if (sp.GetRequiredService<IOptions<RewardsOptions>>().Value.WorkUnitsFrom == WorkUnitsSource.Events)
+            {
+                return recorder;
+            }
+
+            ISettledWorkSource? settled = sp.GetService<ISettledWorkSource>()
+                ?? (sp.GetService<LedgerNode>() is { } node ? new LedgerSettledWork((from, to, offset, _) =>
+                    Task.FromResult(node.FinishedJobs(from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), offset, LedgerSettledWork.PageSize).ToDto())) : null);
+            return settled is null ? recorder : new SettledWorkActivity(recorder, settled);
+        });
         services.TryAddSingleton<InProcessEpochEventPublisher>();
         builder.AddEventing();
         services.TryAddSingleton<IEpochEventPublisher, PlatformEpochEventPublisher>();
@@ -101,6 +114,7 @@ public static class RewardsExtensions
                 }
             });
             services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
+            services.TryAddSingleton<ISettledWorkSource>(sp => new LedgerSettledWork(sp.GetRequiredService<ILedgerApi>()));
             services.TryAddSingleton<ILedgerHeadSource, LedgerApiHeadSource>();
         }
 

@@ -50,10 +50,28 @@ public sealed class RewardsOptions
     /// <summary>Record verified work from the marketplace's job-verified events (deduplicated by event id). Default true; turn off if the marketplace calls RecordVerifiedWork itself.</summary>
     public bool RecordVerifiedWorkFromEvents { get; set; } = true;
 
+    /// <summary>
+    /// Where an epoch's work units come from: <see cref="WorkUnitsSource.Ledger"/> (default) counts the jobs the ledger
+    /// settled in the window (rewards pay exactly what was settled, whatever events were lost or late);
+    /// <see cref="WorkUnitsSource.Events"/> counts verified-work events as they arrive. Without a ledger to read
+    /// (neither <see cref="LedgerUrl"/> nor an in-process node), events are used.
+    /// </summary>
+    public WorkUnitsSource WorkUnitsFrom { get; set; } = WorkUnitsSource.Ledger;
+
     public ChainSettings Chain { get; set; } = new();
 
     /// <summary>Ledger state anchoring on chain.</summary>
     public AnchoringSettings Anchoring { get; set; } = new();
+}
+
+/// <summary>Where an epoch's work units come from (<see cref="RewardsOptions.WorkUnitsFrom"/>).</summary>
+public enum WorkUnitsSource
+{
+    /// <summary>The jobs the ledger settled in the epoch's window.</summary>
+    Ledger,
+
+    /// <summary>The marketplace's job-verified events.</summary>
+    Events,
 }
 
 /// <summary>Where payout roots and state anchors go. Without <see cref="RpcUrl"/>, nothing is sent on chain.</summary>

@@ -20,6 +20,8 @@ public sealed class RewardsHost(IReadOnlyDictionary<string, string?> settings) :
         ["Rewards:AvailabilityBasisPoints"] = "4000",
         ["Rewards:AdminApiKey"] = AdminKey,
         ["Rewards:RunScheduler"] = "false",
+        // These tests seed each epoch's work by hand (HostExtensions.Seed) rather than settling jobs on the ledger.
+        ["Rewards:WorkUnitsFrom"] = "Events",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

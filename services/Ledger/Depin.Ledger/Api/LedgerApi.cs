@@ -23,6 +23,7 @@ public static class LedgerApi
         group.MapGet("/accounts/{address}", GetAccount).WithName("GetAccount").WithSummary("An account at the latest height.");
         group.MapGet("/accounts/{address}/proof", GetProof).WithName("GetAccountProof").WithSummary("A Merkle inclusion proof of an account against the latest state root.");
         group.MapGet("/jobs/open", GetOpenJobs).WithName("GetOpenLedgerJobs").WithSummary("Ids of jobs whose record is not final, of one kernel kind with ?kind= (service credentials and admins).");
+        group.MapGet("/jobs/finished", GetFinishedJobs).WithName("GetFinishedLedgerJobs").WithSummary("Jobs that finished within [from, to) by block time, in the order they finished, paged with ?offset= (service credentials and admins).");
         group.MapGet("/jobs", GetJobs).WithName("GetLedgerJobs").WithSummary("The job records of a customer (?customer=) or a provider (?provider=), newest first, paged with ?before= (to that account's owner, services and admins).");
         group.MapGet("/jobs/{job}/history", GetJobHistory).WithName("GetLedgerJobHistory").WithSummary("Every transaction of a job with its receipt (failures name their reason), and its record.");
         group.MapGet("/jobs/{job}", GetJob).WithName("GetLedgerJob").WithSummary("A job record at the latest height (to its customer, its provider or an admin).");
@@ -178,6 +179,37 @@ public static class LedgerApi
 
         var height = node.Height;
         return TypedResults.Ok(new OpenJobsDto(node.OpenJobs(limit ?? 10_000, kind).Select(id => id.Value.ToString("D")).ToArray(), height));
+    }
+
+    private static Results<Ok<FinishedJobsDto>, ValidationProblem, ProblemHttpResult> GetFinishedJobs(
+        HttpContext context, LedgerNode node, LedgerAccess access, DateTimeOffset? from, DateTimeOffset? to, int? offset, int? limit)
+    {
+        if (!access.IsServiceOrAdmin(context))
+        {
+            return NotYours(context, "The finished-jobs index");
+        }
+
+        if (from is null)
+        {
+            return Invalid("from", "is required: the window's start (ISO 8601)");
+        }
+
+        if (to is null || to <= from)
+        {
+            return Invalid("to", "is required and must be after from (ISO 8601; the window excludes it)");
+        }
+
+        if (offset is < 0)
+        {
+            return Invalid("offset", "must be the next value of a previous page");
+        }
+
+        if (limit is < 1 or > 10_000)
+        {
+            return Invalid("limit", "must be within 1..10000");
+        }
+
+        return TypedResults.Ok(node.FinishedJobs(from.Value.ToUnixTimeMilliseconds(), to.Value.ToUnixTimeMilliseconds(), offset ?? 0, limit ?? 1_000).ToDto());
     }
 
     private static async Task<Results<Ok<JobRecordDto>, NotFound<ProblemDetailsLite>, ValidationProblem, ProblemHttpResult>> GetJob(

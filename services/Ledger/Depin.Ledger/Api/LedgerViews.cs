@@ -99,6 +99,9 @@ public static class LedgerViews
         return new JobHistoryDto(id.Value.ToString("D"), history.Record.IsEmpty ? null : history.Record.ToDto(id, history.Height), events, history.Height);
     }
 
+    public static FinishedJobsDto ToDto(this Jobs.FinishedJobsPage page) =>
+        new([.. page.Jobs.Select(j => j.Record.ToDto(j.Id, page.Height))], page.Next, page.Height, DateTimeOffset.FromUnixTimeMilliseconds(page.CompleteBeforeMs));
+
     public static JobPageDto ToDto(this Jobs.JobPage page) =>
         new([.. page.Jobs.Select(j => j.Record.ToDto(j.Id, page.Height))], page.Next, page.Total, page.Height);
 

@@ -9,6 +9,9 @@ public readonly record struct JobEvent(long Height, int Index, ProgramKind Progr
 /// <summary>One job transaction as the job's history shows it, with its block's timestamp.</summary>
 public readonly record struct JobHistoryEntry(JobEvent Event, Transaction Transaction, long TimestampMs);
 
+/// <summary>A page of finished jobs, in the order they finished; <see cref="Next"/> continues it (null on the last page).</summary>
+public sealed record FinishedJobsPage((TxId Id, JobRecord Record)[] Jobs, int? Next, long Height, long CompleteBeforeMs);
+
 /// <summary>A page of jobs, newest first; <see cref="Next"/> continues it (null on the last page).</summary>
 public sealed record JobPage((TxId Id, JobRecord Record)[] Jobs, int? Next, int Total, long Height);
 
@@ -149,6 +152,46 @@ internal sealed class JobIndex
         }
 
         return taken;
+    }
+
+    /// <summary>
+    /// Final jobs that finished within [<paramref name="fromMs"/>, <paramref name="toMs"/>), in the order they finished,
+    /// starting <paramref name="offset"/> entries into the window, at most <paramref name="limit"/>; returns the offset
+    /// of the next page, or null on the last one.
+    /// </summary>
+    public int? Finished(long fromMs, long toMs, int offset, int limit, JobStore jobs, List<(TxId Job, JobRecord Record)> page)
+    {
+        var position = 0;
+        foreach (var (finishedAt, job) in _finished)
+        {
+            if (finishedAt < fromMs)
+            {
+                continue;
+            }
+
+            if (finishedAt >= toMs)
+            {
+                return null;
+            }
+
+            if (position++ < offset)
+            {
+                continue;
+            }
+
+            if (page.Count == limit)
+            {
+                return position - 1;
+            }
+
+            var record = jobs.Get(job);
+            if (record.IsFinal && record.FinishedAt == finishedAt)
+            {
+                page.Add((job, record));
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether some final job finished at or before <paramref name="cutoffMs"/>.</summary>

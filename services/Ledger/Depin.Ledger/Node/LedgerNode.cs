@@ -29,6 +29,8 @@ public sealed partial class LedgerNode : IDisposable
     private readonly LedgerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private long _formingTimestampMs = long.MaxValue;
+    private long _promisedMs;
     private readonly AccountStore _store = new();
     private readonly LedgerStateTree _tree = new();
     private readonly SequentialExecutor _sequential;
@@ -198,6 +200,34 @@ public sealed partial class LedgerNode : IDisposable
         try
         {
             return (_store.Jobs.Get(id), Height);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Jobs that finished (their record final) at block times within [<paramref name="fromMs"/>, <paramref name="toMs"/>),
+    /// in the order they finished, a page at a time. <see cref="Jobs.FinishedJobsPage.CompleteBeforeMs"/> is a time before
+    /// which no block can still commit: once it reaches <paramref name="toMs"/>, the window's list is final.
+    /// </summary>
+    public Jobs.FinishedJobsPage FinishedJobs(long fromMs, long toMs, int offset, int limit)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var promised = Interlocked.Read(ref _promisedMs);
+        while (now > promised && Interlocked.CompareExchange(ref _promisedMs, now, promised) != promised)
+        {
+            promised = Interlocked.Read(ref _promisedMs);
+        }
+
+        var completeBefore = Math.Min(now, Interlocked.Read(ref _formingTimestampMs));
+        var page = new List<(TxId Job, Jobs.JobRecord Record)>(Math.Min(limit, 1024));
+        _stateLock.EnterReadLock();
+        try
+        {
+            var next = _jobIndex.Finished(fromMs, toMs, offset, limit, _store.Jobs, page);
+            return new Jobs.FinishedJobsPage([.. page], next, Height, completeBefore);
         }
         finally
         {
@@ -634,8 +664,11 @@ public sealed partial class LedgerNode : IDisposable
             }
         }
 
-        // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree.
-        var timestamp = Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree,
+        // nor than a time a reader was promised no block would come before (FinishedJobs). The lower bound is posted first.
+        Interlocked.Exchange(ref _formingTimestampMs, LatestTimestampMs);
+        var timestamp = Math.Max(Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds()), Interlocked.Read(ref _promisedMs));
+        Interlocked.Exchange(ref _formingTimestampMs, timestamp);
         AppendDuePrunes(block, inBlock, timestamp);
         if (block.Count > 0)
         {
@@ -693,6 +726,7 @@ public sealed partial class LedgerNode : IDisposable
             BlockCommitted?.Invoke(committed);
         }
 
+        Interlocked.Exchange(ref _formingTimestampMs, long.MaxValue);
         Interlocked.Add(ref _pending, -accepted);
     }
 

@@ -128,7 +128,7 @@ public static class RewardsApi
 
     public static EpochDto ToDto(EpochRecord r) => new(
         r.Epoch, r.Start, r.End, StatusName(r.Status), r.Emission, r.AvailabilityPool, r.WorkPool, r.Distributed, r.Unallocated,
-        r.ProviderCount, r.MerkleRoot, r.AnchorTransaction, r.ClosedAt);
+        r.ProviderCount, r.MerkleRoot, r.AnchorTransaction, r.ClosedAt, r.WorkUnits);
 
     public static string StatusName(EpochStatus status) => status switch
     {

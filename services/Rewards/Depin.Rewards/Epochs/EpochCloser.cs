@@ -142,7 +142,7 @@ public sealed partial class EpochCloser(
         IReadOnlyList<ProviderActivity> inputs = await activity.GetActivityAsync(window, cancellationToken).ConfigureAwait(false);
         EpochAllocation allocation = EpochCalculator.Compute(window.Epoch, Schedule.AmountFor(window.Epoch), Split, inputs);
         PayoutMerkleTree? tree = allocation.Rewards.Count == 0 ? null : PayoutTrees.Build(window.Epoch, allocation.Rewards);
-        var record = EpochRecord.From(allocation, window, tree?.Root.ToString(), time.GetUtcNow());
+        var record = EpochRecord.From(allocation, window, tree?.Root.ToString(), time.GetUtcNow()) with { WorkUnits = inputs.Sum(a => a.VerifiedWorkUnits) };
         EpochRecord stored = await store.SaveComputedAsync(record, allocation.Rewards, cancellationToken).ConfigureAwait(false);
         if (tree is not null && stored.MerkleRoot == record.MerkleRoot)
         {

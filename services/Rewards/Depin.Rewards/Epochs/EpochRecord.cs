@@ -37,6 +37,9 @@ public sealed record EpochRecord(
 {
     public long Distributed => Emission - Unallocated;
 
+    /// <summary>The work units counted for the epoch (all providers, before any forfeit).</summary>
+    public long WorkUnits { get; init; }
+
     public static EpochRecord From(EpochAllocation allocation, EpochWindow window, string? merkleRoot, DateTimeOffset computedAt) =>
         new(allocation.Epoch, window.Start, window.End, allocation.Emission, allocation.AvailabilityPool, allocation.WorkPool,
             allocation.Unallocated, allocation.Rewards.Count, merkleRoot, EpochStatus.Computed, 0, null, computedAt, null);

@@ -34,6 +34,7 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
             anchor_tx text NULL,
             computed_at timestamptz NOT NULL,
             closed_at timestamptz NULL);
+        ALTER TABLE rewards_epochs ADD COLUMN IF NOT EXISTS work_units bigint NOT NULL DEFAULT 0;
         CREATE TABLE IF NOT EXISTS rewards_payouts (
             epoch bigint NOT NULL REFERENCES rewards_epochs (epoch),
             account bytea NOT NULL,
@@ -44,7 +45,7 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
         """;
 
     private const string EpochColumns =
-        "epoch, start_at, end_at, emission, availability_pool, work_pool, unallocated, provider_count, merkle_root, status, credit_attempt, anchor_tx, computed_at, closed_at";
+        "epoch, start_at, end_at, emission, availability_pool, work_pool, unallocated, provider_count, merkle_root, status, credit_attempt, anchor_tx, computed_at, closed_at, work_units";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
@@ -113,7 +114,7 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO rewards_epochs ({EpochColumns}) VALUES (@epoch, @start, @end, @emission, @ap, @wp, @un, @count, @root, @status, @attempt, @anchor, @computed, @closed) ON CONFLICT (epoch) DO NOTHING",
+            $"INSERT INTO rewards_epochs ({EpochColumns}) VALUES (@epoch, @start, @end, @emission, @ap, @wp, @un, @count, @root, @status, @attempt, @anchor, @computed, @closed, @units) ON CONFLICT (epoch) DO NOTHING",
             connection, tx))
         {
             insert.Parameters.AddWithValue("epoch", record.Epoch);
@@ -130,6 +131,7 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
             insert.Parameters.AddWithValue("anchor", (object?)record.AnchorTransaction ?? DBNull.Value);
             insert.Parameters.AddWithValue("computed", record.ComputedAt.ToUniversalTime());
             insert.Parameters.AddWithValue("closed", record.ClosedAt is { } c ? c.ToUniversalTime() : DBNull.Value);
+            insert.Parameters.AddWithValue("units", record.WorkUnits);
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -293,7 +295,7 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
                 reader.GetInt32(10),
                 reader.IsDBNull(11) ? null : reader.GetString(11),
                 reader.GetFieldValue<DateTimeOffset>(12),
-                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13)));
+                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13)) { WorkUnits = reader.GetInt64(14) });
         }
 
         return records;

@@ -14,7 +14,10 @@ var postgres = builder.AddPlatformPostgres("postgres", platform.DataRoot, port: 
 var pubsub = builder.AddPlatformRedis("pubsub", platform.DataRoot, port: platform.Port("Redis", 56379));
 var chain = builder.AddPlatformChain("chain", platform.Root, platform.DataRoot, port: platform.Port("Chain", 58545));
 
+// Not behind DCP's proxy: while the ledger is down its callers are refused at once (the gateway answers 503) instead of
+// waiting on a proxy with no one behind it.
 var ledger = builder.AddProject<Projects.Depin_Ledger_Host>("ledger")
+    .WithEndpoint("http", e => e.IsProxied = false)
     .WithPlatformDefaults(adminKey, pubsub)
     .WithEnvironment("Ledger__DataDirectory", Path.Combine(platform.DataRoot, "ledger"))
     .WithEnvironment("Ledger__GatewayApiKey", marketplaceLedgerKey)

@@ -78,34 +78,8 @@ public sealed class SiloFailoverTests(PlatformFixture platform, ITestOutputHelpe
     /// <summary>The marketplace replica (its resource id) whose process is <paramref name="pid"/> or that process's parent (dotnet run).</summary>
     private async Task<string> ReplicaOfAsync(int pid)
     {
-        var parent = ParentOf(pid);
-        // WatchAsync replays every resource's current state first; two seconds is plenty for that.
-        using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var replicas = new Dictionary<string, int>();
-        try
-        {
-            await foreach (var update in platform.App.ResourceNotifications.WatchAsync(replayed.Token))
-            {
-                if (update.Resource.Name == "marketplace"
-                    && update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
-                    && int.TryParse(value.ToString(), out var replicaPid))
-                {
-                    replicas[update.ResourceId] = replicaPid;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return replicas.Single(r => r.Value == pid || r.Value == parent).Key;
-    }
-
-    private static int ParentOf(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        var parent = ResourceProcesses.ParentOf(pid);
+        return (await platform.App.PidsAsync("marketplace")).Single(r => r.Value == pid || r.Value == parent).Key;
     }
 
     private sealed record JobPlacement(string JobId, string? Silo);

@@ -12,5 +12,5 @@ builder.Services.AddReverseProxy()
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapReverseProxy();
+app.MapReverseProxy(proxy => proxy.UseUnavailableServiceProblems());
 app.Run();

@@ -98,17 +98,18 @@ public sealed partial class JobGrain(
         {
             Transition(JobStatuses.Rejected, receipt.Status, now);
             _state = S with { FailureReason = receipt.Status };
-            await events.PublishAsync(MarketplaceTopics.JobRejected,
+            await AnnounceAsync(MarketplaceTopics.JobRejected,
                 new JobRejectedEvent(JobId.ToString("D") + ":rejected", JobId.ToString("D"), submission.CustomerAddress, receipt.Status, now));
             return S;
         }
 
+        // Funded on the ledger: the job runs whatever happens next, so it is queued before anything is announced.
         Transition(JobStatuses.Funded, JobReplay.Details.Funded(submission.Escrow, receipt.Id, receipt.Height), now);
-        await events.PublishAsync(MarketplaceTopics.JobFunded,
-            new JobFundedEvent(JobId.ToString("D") + ":funded", JobId.ToString("D"), submission.CustomerAddress, submission.Escrow, now));
         Transition(JobStatuses.Queued, null, now);
         await EnqueueAsync();
         StartTimer();
+        await AnnounceAsync(MarketplaceTopics.JobFunded,
+            new JobFundedEvent(JobId.ToString("D") + ":funded", JobId.ToString("D"), submission.CustomerAddress, submission.Escrow, now));
         return S;
     }
 
@@ -280,7 +281,7 @@ public sealed partial class JobGrain(
         Transition(JobStatuses.Settled, JobReplay.Details.Ledger(transactionId, height), time.GetUtcNow());
         _state = S with { SettlementTxId = transactionId, PendingSince = null };
         StopTimer();
-        await events.PublishAsync(MarketplaceTopics.JobSettled,
+        await AnnounceAsync(MarketplaceTopics.JobSettled,
             new JobSettledEvent(JobId.ToString("D") + ":settled", JobId.ToString("D"), transactionId, height, time.GetUtcNow()));
     }
 
@@ -469,12 +470,12 @@ public sealed partial class JobGrain(
     private async Task RefundedAsync(string transactionId, long height)
     {
         var now = time.GetUtcNow();
-        await events.PublishAsync(MarketplaceTopics.JobEnded, new JobEndedEvent(
-            JobId.ToString("D") + ":ended", JobId.ToString("D"), S.Submission!.CustomerAddress, S.Status, S.FailureReason, now));
+        var ended = new JobEndedEvent(JobId.ToString("D") + ":ended", JobId.ToString("D"), S.Submission!.CustomerAddress, S.Status, S.FailureReason, now);
         Transition(JobStatuses.Refunded, JobReplay.Details.Ledger(transactionId, height), now);
         _state = S with { RefundTxId = transactionId, PendingSince = null };
         StopTimer();
-        await events.PublishAsync(MarketplaceTopics.JobRefunded,
+        await AnnounceAsync(MarketplaceTopics.JobEnded, ended);
+        await AnnounceAsync(MarketplaceTopics.JobRefunded,
             new JobRefundedEvent(JobId.ToString("D") + ":refunded", JobId.ToString("D"), transactionId, height, now));
     }
 
@@ -552,6 +553,26 @@ public sealed partial class JobGrain(
                 break;
         }
     }
+
+    /// <summary>
+    /// Announces what the ledger already holds. The job's state never waits on the broker: an event that cannot be
+    /// published now (Redis down) is logged and left out, and nothing the ledger committed is undone or held back.
+    /// </summary>
+    private async Task AnnounceAsync<TEvent>(string topic, TEvent e)
+        where TEvent : class
+    {
+        try
+        {
+            await events.PublishAsync(topic, e);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAnnounceFailed(JobId, topic, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Topic} not published ({Reason}); the ledger has what it announces")]
+    private partial void LogAnnounceFailed(Guid jobId, string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: result of worker {WorkerId} failed verification: {Reason}")]
     private partial void LogVerificationFailed(Guid jobId, string? workerId, string? reason);

@@ -92,7 +92,21 @@ public sealed partial class JobGrain(
         var hash = await specs.PutAsync(submission);
         var now = time.GetUtcNow();
         _state = new JobState(submission, JobStatuses.Submitted, now, [new JobTransition(JobStatuses.Submitted, now, null)]);
-        var receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, submission, options.Value.MaxAttempts, hash)]))[0];
+        ReceiptDto receipt;
+        try
+        {
+            receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, submission, options.Value.MaxAttempts, hash)]))[0];
+        }
+        catch
+        {
+            // Unknown whether the escrow locked (the ledger may have committed and died before answering): this
+            // activation forgets the job and goes, so that the next one adopts whatever the ledger holds (the open-jobs
+            // sweep wakes it within seconds) rather than a state the ledger may never have seen.
+            _state = new JobState();
+            DeactivateOnIdle();
+            throw;
+        }
+
         now = time.GetUtcNow();
         if (!receipt.Succeeded)
         {

@@ -27,7 +27,7 @@ public sealed class JobTraceTests(PlatformFixture platform, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task The_dashboard_shows_every_resource_a_jobs_trace_and_the_ledgers_metrics_in_Chromium()
+    public async Task The_dashboard_shows_every_resource_a_jobs_trace_and_each_services_business_metrics_in_Chromium()
     {
         var job = await SettledJobAsync("screenshot");
         var (trace, _) = await DashboardTelemetry.WaitForJobTraceAsync(platform, job);
@@ -84,7 +84,34 @@ public sealed class JobTraceTests(PlatformFixture platform, ITestOutputHelper ou
         var metrics = Path.Combine(screenshots, "dashboard-ledger-metrics.png");
         await page.ScreenshotAsync(new() { Path = metrics });
 
-        output.WriteLine($"screenshots: {resources}, {detail}, {metrics}");
+        // Rewards' and the marketplace's instruments, recorded as epochs close and jobs move (the replica that hosted a
+        // job's grain counts it; workers online is counted where the worker's grain lives).
+        await OpenAsync(page, "/metrics/resource/rewards", async () =>
+        {
+            foreach (var instrument in new[] { "depin.rewards.epoch.close.duration", "depin.rewards.epoch.paid", "depin.rewards.paid" })
+            {
+                await Assertions.Expect(page.GetByText(instrument, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            }
+        });
+        var rewardsMetrics = Path.Combine(screenshots, "dashboard-rewards-metrics.png");
+        await page.ScreenshotAsync(new() { Path = rewardsMetrics });
+        var seen = new HashSet<string>();
+        foreach (var replica in (await platform.App.PidsAsync("marketplace")).Keys)
+        {
+            await page.GotoAsync(new Uri(platform.DashboardUrl, $"/metrics/resource/{replica}").ToString());
+            await Assertions.Expect(page.GetByText("depin.marketplace.", new() { Exact = false }).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            foreach (var instrument in new[] { "depin.marketplace.jobs", "depin.marketplace.lease.wait", "depin.marketplace.workers.online", "depin.marketplace.escrow.reconciled" })
+            {
+                if (await page.GetByText(instrument, new() { Exact = true }).CountAsync() > 0)
+                {
+                    seen.Add(instrument);
+                }
+            }
+        }
+
+        Assert.Equal(["depin.marketplace.escrow.reconciled", "depin.marketplace.jobs", "depin.marketplace.lease.wait", "depin.marketplace.workers.online"], seen.Order());
+
+        output.WriteLine($"screenshots: {resources}, {detail}, {metrics}, {rewardsMetrics}");
         Assert.True(new FileInfo(resources).Length > 10_000 && new FileInfo(detail).Length > 10_000);
     }
 

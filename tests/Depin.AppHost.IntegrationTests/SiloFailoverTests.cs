@@ -4,7 +4,6 @@ using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Depin.Contracts.Ledger;
 using Depin.Contracts.Marketplace;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Depin.AppHost.IntegrationTests;
@@ -38,10 +37,7 @@ public sealed class SiloFailoverTests(PlatformFixture platform, ITestOutputHelpe
         var statusAtKill = (await platform.Api(customer.ApiKey).GetJobAsync(job.JobId)).Status;
 
         var clock = Stopwatch.StartNew();
-        using (var silo = Process.GetProcessById(pid))
-        {
-            silo.Kill();
-        }
+        ResourceProcesses.Kill(pid);
 
         output.WriteLine($"SIGKILL of {replica} (pid {pid}, silo {placement.Silo}) with the job {statusAtKill}");
         Assert.Equal(JobStatuses.Leased, statusAtKill);

@@ -6,6 +6,7 @@ using Depin.Contracts.Rewards;
 using Depin.Ledger.Node;
 using Depin.Rewards.Anchoring;
 using Depin.Rewards.IntegrationTests.Support;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -31,9 +32,9 @@ public sealed class ChainEndToEndTests(AnvilFixture anvil)
         var (token, distributor, anchor) = await anvil.DeployAsync();
         using RewardsHost host = StartHost(distributor, anchor);
         HttpClient http = host.CreateClient();
-        EthKey provider = await anvil.FundedKeyAsync();
+        EthECKey provider = await anvil.FundedKeyAsync();
         await host.Get<ILedgerClient>().FundRewardPoolAsync(10_000_000);
-        host.Seed(0, (provider.Address, 3_600, 8, 12, false), (EthKey.Generate().Address, 1_000, 3, 4, false), (EthKey.Generate().Address, 20, 1, 0, false));
+        host.Seed(0, (provider.Address, 3_600, 8, 12, false), (EthECKey.GenerateKey().Address, 1_000, 3, 4, false), (EthECKey.GenerateKey().Address, 20, 1, 0, false));
 
         await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/rewards/epochs/close") { Headers = { { "X-Api-Key", RewardsHost.AdminKey } } });
         var epoch = await http.GetFromJsonAsync<EpochDto>("/api/rewards/epochs/0");
@@ -56,15 +57,15 @@ public sealed class ChainEndToEndTests(AnvilFixture anvil)
         Assert.Equal(amount, await token.BalanceOfAsync(provider.Address));
         Assert.Equal((await host.Get<ILedgerClient>().GetAccountAsync(provider.Address.ToLowerHex())).Balance, (long)amount);
 
-        var again = await Assert.ThrowsAsync<JsonRpcException>(() => claimer.ClaimAsync(0, provider.Address, amount, hashes));
+        var again = await Assert.ThrowsAsync<ContractRevertedException>(() => claimer.ClaimAsync(0, provider.Address, amount, hashes));
         Assert.Equal("MerkleDistributor: already claimed", again.RevertReason);
 
-        EthKey other = await anvil.FundedKeyAsync();
+        EthECKey other = await anvil.FundedKeyAsync();
         Address otherAccount = (await host.Get<Depin.Rewards.Storage.IEpochStore>().GetRewardsAsync(0)).First(r => r.Account != provider.Address).Account;
         var otherProof = await http.GetFromJsonAsync<ClaimProofDto>($"/api/rewards/providers/{otherAccount}/proofs/0");
         Hash32[] wrong = [.. otherProof!.Proof.Select(Hash32.Parse)];
-        wrong[0] = Keccak256.Hash(wrong[0].Span);
-        var invalid = await Assert.ThrowsAsync<JsonRpcException>(() =>
+        wrong[0] = Hash32.Keccak(wrong[0].Span);
+        var invalid = await Assert.ThrowsAsync<ContractRevertedException>(() =>
             new MerkleDistributorContract(anvil.ClientFor(other), distributor.Address).ClaimAsync(0, Address.Parse(otherProof.Account), BigInteger.Parse(otherProof.Amount, System.Globalization.CultureInfo.InvariantCulture), wrong));
         Assert.Equal("MerkleDistributor: invalid proof", invalid.RevertReason);
         Assert.Equal(amount, await token.TotalSupplyAsync());
@@ -114,7 +115,7 @@ public sealed class ChainEndToEndTests(AnvilFixture anvil)
             StateAnchorAddress = anchor.Address.ToString(),
         });
         var publisher = new ChainPayoutRootPublisher(chain);
-        Hash32 root = Keccak256.Hash("epoch 5"u8);
+        Hash32 root = Hash32.Keccak("epoch 5"u8);
 
         string? first = await publisher.PublishAsync(5, root);
         string? again = await publisher.PublishAsync(5, root);
@@ -122,6 +123,6 @@ public sealed class ChainEndToEndTests(AnvilFixture anvil)
         Assert.NotNull(first);
         Assert.Null(again);
         Assert.Equal(root, await distributor.RootOfAsync(5));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync(5, Keccak256.Hash("other"u8)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync(5, Hash32.Keccak("other"u8)));
     }
 }

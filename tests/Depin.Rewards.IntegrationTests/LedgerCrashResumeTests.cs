@@ -13,6 +13,7 @@ using Depin.Rewards.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -59,7 +60,7 @@ public sealed class LedgerCrashResumeTests : IAsyncLifetime
         var time = new FakeTimeProvider(Genesis);
         var clock = new EpochClock(Genesis, TimeSpan.FromMinutes(1));
         var recorder = new EpochActivityRecorder(clock, time);
-        Address[] providers = [.. Enumerable.Range(0, 25).Select(_ => EthKey.Generate().Address)];
+        Address[] providers = [.. Enumerable.Range(0, 25).Select(_ => EthECKey.GenerateKey().Address)];
         for (int i = 0; i < providers.Length; i++)
         {
             recorder.RecordUptime(providers[i], 60, 1 + i, Genesis);

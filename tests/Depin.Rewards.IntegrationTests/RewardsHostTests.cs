@@ -8,6 +8,7 @@ using Depin.Contracts.Events;
 using Depin.Rewards.Epochs;
 using Depin.Rewards.IntegrationTests.Support;
 using Depin.ServiceDefaults.Eventing;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -22,10 +23,10 @@ public sealed class RewardsHostTests : IDisposable
     public async Task Wallet_registration_accepts_a_signed_challenge_and_refuses_its_replay()
     {
         HttpClient http = _host.CreateClient();
-        EthKey wallet = EthKey.Generate();
+        EthECKey wallet = EthECKey.GenerateKey();
 
         var challenge = await (await http.PostAsJsonAsync("/api/wallets/challenges", new WalletChallengeRequest(wallet.Address.ToString()))).Content.ReadFromJsonAsync<WalletChallengeDto>();
-        var request = new WalletVerifyRequest(wallet.Address.ToString(), challenge!.Message, PersonalSign.Sign(wallet, challenge.Message).ToHex());
+        var request = new WalletVerifyRequest(wallet.Address.ToString(), challenge!.Message, WalletSignature.Sign(wallet, challenge.Message));
         HttpResponseMessage ok = await http.PostAsJsonAsync("/api/wallets/verify", request);
         HttpResponseMessage replay = await http.PostAsJsonAsync("/api/wallets/verify", request);
 
@@ -76,9 +77,9 @@ public sealed class RewardsHostTests : IDisposable
         HttpClient http = _host.CreateClient();
         ILedgerClient ledger = _host.Get<ILedgerClient>();
         await ledger.FundRewardPoolAsync(5_000_000);
-        Address alice = EthKey.Generate().Address;
-        Address bob = EthKey.Generate().Address;
-        Address cheat = EthKey.Generate().Address;
+        Address alice = EthECKey.GenerateKey().Address;
+        Address bob = EthECKey.GenerateKey().Address;
+        Address cheat = EthECKey.GenerateKey().Address;
         _host.Seed(0, (alice, 3_600, 10, 30, false), (bob, 1_800, 10, 10, false), (cheat, 3_600, 10, 1_000, true));
 
         HttpResponseMessage close = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/rewards/epochs/close") { Headers = { { "X-Api-Key", RewardsHost.AdminKey } } });
@@ -120,7 +121,7 @@ public sealed class RewardsHostTests : IDisposable
         HttpClient http = _host.CreateClient();
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/rewards/epochs/42")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/rewards/providers/{EthKey.Generate().Address}/proofs/42")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/rewards/providers/{EthECKey.GenerateKey().Address}/proofs/42")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/rewards/providers/nope")).StatusCode);
     }
 
@@ -130,7 +131,7 @@ public sealed class RewardsHostTests : IDisposable
         IEventPublisher bus = _host.Get<IEventPublisher>();
         EpochClock clock = _host.Get<EpochClock>();
         EpochActivityRecorder recorder = _host.Get<EpochActivityRecorder>();
-        Address provider = EthKey.Generate().Address;
+        Address provider = EthECKey.GenerateKey().Address;
         DateTimeOffset at = clock.Window(0).Start.AddMinutes(5);
         JobVerifiedEvent Verified(string id, long units) => new(id, "job-" + id, "0x00000000000000000000000000000000000000c1", provider.ToLowerHex(), "w1", 100, 5, units, at);
 

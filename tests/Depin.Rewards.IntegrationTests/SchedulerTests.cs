@@ -5,6 +5,7 @@ using Depin.Contracts.Rewards;
 using Depin.Rewards.Epochs;
 using Depin.Rewards.IntegrationTests.Support;
 using Npgsql;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -41,7 +42,7 @@ public sealed class SchedulerTests(PostgresFixture postgres)
                 closed.TrySetResult(e);
             }
         };
-        Address provider = EthKey.Generate().Address;
+        Address provider = EthECKey.GenerateKey().Address;
         host.Get<EpochActivityRecorder>().RecordUptime(provider, 2, 5);
 
         EpochClosedEvent first = await closed.Task.WaitAsync(TimeSpan.FromSeconds(60));

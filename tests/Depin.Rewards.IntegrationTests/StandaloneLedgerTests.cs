@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -55,7 +56,7 @@ public sealed class StandaloneLedgerTests : IAsyncLifetime
         HttpClient http = host.CreateClient();
         ILedgerClient ledger = host.Get<ILedgerClient>();
         await ledger.FundRewardPoolAsync(2_000_000);
-        Address provider = EthKey.Generate().Address;
+        Address provider = EthECKey.GenerateKey().Address;
         host.Seed(0, (provider, 60, 1, 1, false));
 
         await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/rewards/epochs/close") { Headers = { { "X-Api-Key", RewardsHost.AdminKey } } });

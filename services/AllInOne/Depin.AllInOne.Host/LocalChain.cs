@@ -36,8 +36,7 @@ internal static class LocalChain
             return null;
         }
 
-        var key = EthKey.FromHex(AnvilNode.DefaultPrivateKeys[0]);
-        var client = new JsonRpcChainClient(new EthJsonRpcClient(new HttpClient(), node.Endpoint), key);
+        using var client = new ChainClient(node.Endpoint, AnvilNode.DefaultPrivateKeys[0]);
         var token = await RewardTokenContract.DeployAsync(client, "Depin Reward", "DPR");
         var distributor = await MerkleDistributorContract.DeployAsync(client, token.Address);
         await token.SetMinterAsync(distributor.Address, true);

@@ -1,4 +1,5 @@
 using Depin.Chain.Tests.Support;
+using Nethereum.Signer;
 
 namespace Depin.Chain.Tests.Crypto;
 
@@ -70,7 +71,7 @@ public class AddressTests
     [Fact]
     public void Anvil_account_1_private_key_gives_its_well_known_address()
     {
-        EthKey key = EthKey.FromHex("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+        EthECKey key = new EthECKey("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
         Assert.Equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8", key.Address.ToString());
     }

@@ -65,7 +65,7 @@ public class MerkleDistributorTests(AnvilFixture anvil)
         MerkleDistributorContract distributor = d.Distributor.As(anvil.ClientFor(anvil.Provider));
         await distributor.ClaimAsync(d.Tree, anvil.Provider.Address);
 
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() => distributor.ClaimAsync(d.Tree, anvil.Provider.Address));
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() => distributor.ClaimAsync(d.Tree, anvil.Provider.Address));
 
         Assert.Equal("MerkleDistributor: already claimed", error.RevertReason);
         Assert.Equal(new BigInteger(1_500_000_000_000_000_000UL), await d.Token.BalanceOfAsync(anvil.Provider.Address));
@@ -76,9 +76,9 @@ public class MerkleDistributorTests(AnvilFixture anvil)
     {
         Deployment d = await DeployWithRootAsync(epoch: 10, seed: 63);
         Hash32[] proof = d.Tree.GetProof(anvil.Provider.Address);
-        proof[0] = Keccak256.Hash(proof[0].Span);
+        proof[0] = Hash32.Keccak(proof[0].Span);
 
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() =>
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() =>
             d.Distributor.As(anvil.ClientFor(anvil.Provider)).ClaimAsync(10, anvil.Provider.Address, 1_500_000_000_000_000_000UL, proof));
 
         Assert.Equal("MerkleDistributor: invalid proof", error.RevertReason);
@@ -90,7 +90,7 @@ public class MerkleDistributorTests(AnvilFixture anvil)
     {
         Deployment d = await DeployWithRootAsync(epoch: 11, seed: 64);
 
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() =>
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() =>
             d.Distributor.As(anvil.ClientFor(anvil.Provider)).ClaimAsync(11, anvil.Provider.Address, 1_500_000_000_000_000_001UL, d.Tree.GetProof(anvil.Provider.Address)));
 
         Assert.Equal("MerkleDistributor: invalid proof", error.RevertReason);
@@ -102,7 +102,7 @@ public class MerkleDistributorTests(AnvilFixture anvil)
     {
         Deployment d = await DeployWithRootAsync(epoch: 12, seed: 65);
 
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() =>
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() =>
             d.Distributor.ClaimAsync(13, anvil.Provider.Address, 1_500_000_000_000_000_000UL, d.Tree.GetProof(anvil.Provider.Address)));
 
         Assert.Equal("MerkleDistributor: unknown epoch", error.RevertReason);
@@ -113,9 +113,9 @@ public class MerkleDistributorTests(AnvilFixture anvil)
     {
         Deployment d = await DeployWithRootAsync(epoch: 14, seed: 66);
 
-        var again = await Assert.ThrowsAsync<JsonRpcException>(() => d.Distributor.SetRootAsync(14, Keccak256.Hash("other"u8)));
-        var stranger = await Assert.ThrowsAsync<JsonRpcException>(() =>
-            d.Distributor.As(anvil.ClientFor(anvil.Provider)).SetRootAsync(15, Keccak256.Hash("mine"u8)));
+        var again = await Assert.ThrowsAsync<ContractRevertedException>(() => d.Distributor.SetRootAsync(14, Hash32.Keccak("other"u8)));
+        var stranger = await Assert.ThrowsAsync<ContractRevertedException>(() =>
+            d.Distributor.As(anvil.ClientFor(anvil.Provider)).SetRootAsync(15, Hash32.Keccak("mine"u8)));
 
         Assert.Equal("MerkleDistributor: root already set", again.RevertReason);
         Assert.Equal("MerkleDistributor: not owner", stranger.RevertReason);
@@ -128,10 +128,12 @@ public class MerkleDistributorTests(AnvilFixture anvil)
     {
         Deployment d = await DeployWithRootAsync(epoch: 16, seed: 67);
 
-        IReadOnlyList<LogEntry> logs = await anvil.Rpc.GetLogsAsync(new LogFilter(d.Distributor.Address, [MerkleDistributorContract.RootSetTopic]));
+        IReadOnlyList<LogEntry> logs = await anvil.ClientFor(anvil.Deployer).GetLogsAsync(
+            new LogFilter(d.Distributor.Address, [Hash32.Parse(Cast.Run("sig-event", "RootSet(uint256,bytes32)"))]));
 
         LogEntry log = Assert.Single(logs);
-        Assert.Equal(new Hash32(AbiEncoder.Word(16UL)), log.Topics[1]);
+        Assert.Equal(Hash32.FromNumber(16), log.Topics[1]);
         Assert.Equal(d.Tree.Root, new Hash32(log.Data));
+        Assert.Equal([(16UL, d.Tree.Root)], await d.Distributor.GetRootsAsync());
     }
 }

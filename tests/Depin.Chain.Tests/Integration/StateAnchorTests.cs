@@ -9,8 +9,8 @@ public class StateAnchorTests(AnvilFixture anvil)
     public async Task Anchored_roots_read_back_by_height_with_the_latest_height()
     {
         StateAnchorContract anchor = await StateAnchorContract.DeployAsync(anvil.ClientFor(anvil.Deployer));
-        Hash32 first = Keccak256.Hash("state 100"u8);
-        Hash32 second = Keccak256.Hash("state 250"u8);
+        Hash32 first = Hash32.Keccak("state 100"u8);
+        Hash32 second = Hash32.Keccak("state 250"u8);
 
         await anchor.AnchorAsync(100, first);
         await anchor.AnchorAsync(250, second);
@@ -28,9 +28,9 @@ public class StateAnchorTests(AnvilFixture anvil)
     public async Task Anchoring_a_height_that_does_not_increase_reverts()
     {
         StateAnchorContract anchor = await StateAnchorContract.DeployAsync(anvil.ClientFor(anvil.Deployer));
-        await anchor.AnchorAsync(5, Keccak256.Hash("a"u8));
+        await anchor.AnchorAsync(5, Hash32.Keccak("a"u8));
 
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() => anchor.AnchorAsync(5, Keccak256.Hash("b"u8)));
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() => anchor.AnchorAsync(5, Hash32.Keccak("b"u8)));
 
         Assert.Equal("StateAnchor: height not increasing", error.RevertReason);
     }
@@ -40,8 +40,8 @@ public class StateAnchorTests(AnvilFixture anvil)
     {
         StateAnchorContract anchor = await StateAnchorContract.DeployAsync(anvil.ClientFor(anvil.Deployer));
 
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() =>
-            anchor.As(anvil.ClientFor(anvil.Provider)).AnchorAsync(1, Keccak256.Hash("x"u8)));
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() =>
+            anchor.As(anvil.ClientFor(anvil.Provider)).AnchorAsync(1, Hash32.Keccak("x"u8)));
 
         Assert.Equal("StateAnchor: not owner", error.RevertReason);
     }

@@ -51,7 +51,7 @@ public class PayoutMerkleTreeTests
 
         var tree = new PayoutMerkleTree(1, payouts);
 
-        Assert.Equal(Keccak256.Hash([.. low.Span, .. high.Span]), tree.Root);
+        Assert.Equal(Hash32.Keccak([.. low.Span, .. high.Span]), tree.Root);
     }
 
     [Theory]
@@ -88,7 +88,7 @@ public class PayoutMerkleTreeTests
         {
             Hash32 left = nodes[2 * i + 1];
             Hash32 right = nodes[2 * i + 2];
-            nodes[i] = left.CompareTo(right) <= 0 ? Keccak256.Hash([.. left.Span, .. right.Span]) : Keccak256.Hash([.. right.Span, .. left.Span]);
+            nodes[i] = left.CompareTo(right) <= 0 ? Hash32.Keccak([.. left.Span, .. right.Span]) : Hash32.Keccak([.. right.Span, .. left.Span]);
         }
 
         Assert.Equal(nodes[0], new PayoutMerkleTree(9, payouts).Root);

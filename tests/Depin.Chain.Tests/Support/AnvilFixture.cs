@@ -1,3 +1,4 @@
+using Nethereum.Signer;
 namespace Depin.Chain.Tests.Support;
 
 /// <summary>One anvil node for the integration tests, with the contracts compiled; stopped when the collection ends.</summary>
@@ -9,15 +10,13 @@ public sealed class AnvilFixture : IAsyncLifetime
 
     public Uri Endpoint => (_node ?? throw new InvalidOperationException("anvil is not started.")).Endpoint;
 
-    public EthJsonRpcClient Rpc => new(Http, Endpoint);
-
     /// <summary>anvil account 0, signing locally.</summary>
-    public EthKey Deployer { get; } = EthKey.FromHex(AnvilNode.DefaultPrivateKeys[0]);
+    public EthECKey Deployer { get; } = new EthECKey(AnvilNode.DefaultPrivateKeys[0]);
 
     /// <summary>anvil account 1, the provider whose wallet claims.</summary>
-    public EthKey Provider { get; } = EthKey.FromHex(AnvilNode.DefaultPrivateKeys[1]);
+    public EthECKey Provider { get; } = new EthECKey(AnvilNode.DefaultPrivateKeys[1]);
 
-    public JsonRpcChainClient ClientFor(EthKey key) => new(Rpc, key);
+    public ChainClient ClientFor(EthECKey key, ChainClientOptions? options = null) => new(Endpoint, key, options);
 
     public async Task InitializeAsync()
     {
@@ -36,10 +35,10 @@ public sealed class AnvilFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh key funded with 10 ETH from account 0.</summary>
-    public async Task<EthKey> FundedKeyAsync()
+    public async Task<EthECKey> FundedKeyAsync()
     {
-        EthKey key = EthKey.Generate();
-        await ClientFor(Deployer).SendTransactionAsync(key.Address, ReadOnlyMemory<byte>.Empty, System.Numerics.BigInteger.Pow(10, 19));
+        EthECKey key = EthECKey.GenerateKey();
+        await ClientFor(Deployer).TransferAsync(key.Address, System.Numerics.BigInteger.Pow(10, 19));
         return key;
     }
 }

@@ -1,3 +1,4 @@
+using Nethereum.Signer;
 namespace Depin.Chain.Tests.Support;
 
 /// <summary>Seeded random inputs, so a failing case reproduces.</summary>
@@ -16,15 +17,15 @@ public static class Random32
 
     public static Hash32 NextHash(this Random random) => new(random.Bytes(32));
 
-    public static EthKey NextKey(this Random random)
+    public static EthECKey NextKey(this Random random)
     {
         while (true)
         {
             try
             {
-                return EthKey.FromPrivateKey(random.Bytes(32));
+                return new EthECKey(random.Bytes(32), true);
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
             {
             }
         }

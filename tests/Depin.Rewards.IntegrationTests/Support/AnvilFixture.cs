@@ -1,5 +1,6 @@
 using System.Numerics;
 using Depin.Chain;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.IntegrationTests.Support;
 
@@ -13,9 +14,9 @@ public sealed class AnvilFixture : IAsyncLifetime
     public Uri Endpoint => (_node ?? throw new InvalidOperationException("anvil is not started.")).Endpoint;
 
     /// <summary>anvil account 0: deploys and owns the contracts; the rewards service signs with it.</summary>
-    public EthKey Owner { get; } = EthKey.FromHex(AnvilNode.DefaultPrivateKeys[0]);
+    public EthECKey Owner { get; } = new EthECKey(AnvilNode.DefaultPrivateKeys[0]);
 
-    public JsonRpcChainClient ClientFor(EthKey key) => new(new EthJsonRpcClient(Http, Endpoint), key);
+    public ChainClient ClientFor(EthECKey key) => new(Endpoint, key);
 
     public async Task InitializeAsync()
     {
@@ -44,17 +45,17 @@ public sealed class AnvilFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh key funded with 10 ETH, so it can pay for its own claim.</summary>
-    public async Task<EthKey> FundedKeyAsync()
+    public async Task<EthECKey> FundedKeyAsync()
     {
-        EthKey key = EthKey.Generate();
-        await ClientFor(Owner).SendTransactionAsync(key.Address, ReadOnlyMemory<byte>.Empty, BigInteger.Pow(10, 19));
+        EthECKey key = EthECKey.GenerateKey();
+        await ClientFor(Owner).TransferAsync(key.Address, BigInteger.Pow(10, 19));
         return key;
     }
 
     /// <summary>Token, distributor (a minter of the token) and state anchor, owned by <see cref="Owner"/>.</summary>
     public async Task<(RewardTokenContract Token, MerkleDistributorContract Distributor, StateAnchorContract Anchor)> DeployAsync()
     {
-        JsonRpcChainClient owner = ClientFor(Owner);
+        ChainClient owner = ClientFor(Owner);
         RewardTokenContract token = await RewardTokenContract.DeployAsync(owner, "Depin Reward", "DPR");
         MerkleDistributorContract distributor = await MerkleDistributorContract.DeployAsync(owner, token.Address);
         await token.SetMinterAsync(distributor.Address, true);

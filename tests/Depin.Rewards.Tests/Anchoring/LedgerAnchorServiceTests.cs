@@ -8,8 +8,8 @@ namespace Depin.Rewards.Tests.Anchoring;
 
 public class LedgerAnchorServiceTests
 {
-    private static readonly Hash32 RootA = Keccak256.Hash("a"u8);
-    private static readonly Hash32 RootB = Keccak256.Hash("b"u8);
+    private static readonly Hash32 RootA = Hash32.Keccak("a"u8);
+    private static readonly Hash32 RootB = Hash32.Keccak("b"u8);
 
     private static BlockCommittedEvent Block(long height, Hash32 root) => new(height, Hash32.Zero.ToString(), root.ToString(), 1, DateTimeOffset.UnixEpoch);
 

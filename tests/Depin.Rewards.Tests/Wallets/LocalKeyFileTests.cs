@@ -2,6 +2,7 @@ using Depin.Chain;
 using Depin.Rewards.Wallets;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.Tests.Wallets;
 
@@ -38,7 +39,7 @@ public sealed class LocalKeyFileTests : IDisposable
         Assert.Throws<IOException>(() => LocalKeyFile.Create(path));
 
         string forged = Path.Combine(_directory, "forged.json");
-        File.WriteAllText(forged, $$"""{"address":"{{EthKey.Generate().Address}}","privateKey":"{{EthKey.Generate().ToHex()}}"}""");
+        File.WriteAllText(forged, $$"""{"address":"{{EthECKey.GenerateKey().Address}}","privateKey":"{{EthECKey.GenerateKey().ToHex()}}"}""");
         Assert.Throws<InvalidDataException>(() => LocalKeyFile.Load(forged));
     }
 }

@@ -2,13 +2,14 @@ using Depin.Chain;
 using Depin.Rewards.Wallets;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Nethereum.Signer;
 
 namespace Depin.Rewards.Tests.Wallets;
 
 public class WalletChallengesTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly EthKey _wallet = EthKey.Generate();
+    private readonly EthECKey _wallet = EthECKey.GenerateKey();
     private readonly WalletChallenges _challenges;
 
     public WalletChallengesTests() => _challenges = Create("Depin Platform");
@@ -16,7 +17,7 @@ public class WalletChallengesTests
     private WalletChallenges Create(string platform) =>
         new(Options.Create(new RewardsOptions { PlatformName = platform, ChallengeLifetime = TimeSpan.FromMinutes(5) }), _time);
 
-    private string Sign(string message, EthKey? key = null) => PersonalSign.Sign(key ?? _wallet, message).ToHex();
+    private string Sign(string message, EthECKey? key = null) => WalletSignature.Sign(key ?? _wallet, message);
 
     [Fact]
     public void Challenge_names_the_platform_address_nonce_and_times()
@@ -79,7 +80,7 @@ public class WalletChallengesTests
     [Fact]
     public void Claiming_another_address_than_the_challenge_was_issued_to_is_refused()
     {
-        EthKey other = EthKey.Generate();
+        EthECKey other = EthECKey.GenerateKey();
         WalletChallenge c = _challenges.Issue(_wallet.Address);
 
         WalletVerification result = _challenges.Verify(other.Address.ToString(), c.Message, Sign(c.Message, other));
@@ -92,7 +93,7 @@ public class WalletChallengesTests
     {
         WalletChallenge c = _challenges.Issue(_wallet.Address);
 
-        WalletVerification result = _challenges.Verify(_wallet.Address.ToString(), c.Message, Sign(c.Message, EthKey.Generate()));
+        WalletVerification result = _challenges.Verify(_wallet.Address.ToString(), c.Message, Sign(c.Message, EthECKey.GenerateKey()));
 
         Assert.Equal(WalletVerificationFailure.AddressMismatch, result.Failure);
         Assert.Contains("signature was made by", result.Detail);
@@ -166,7 +167,7 @@ public class WalletChallengesTests
     [Fact]
     public void Signature_alone_is_refused_without_a_challenge_or_from_another_key()
     {
-        EthKey stranger = EthKey.Generate();
+        EthECKey stranger = EthECKey.GenerateKey();
         WalletVerification none = _challenges.VerifySignature(stranger.Address.ToString(), Sign("anything", stranger));
         WalletChallenge c = _challenges.Issue(_wallet.Address);
 

@@ -3,7 +3,11 @@ using System.Text.Json;
 namespace Depin.Chain;
 
 /// <summary>A compiled contract from infra/chain/build/&lt;Name&gt;.json (written by infra/chain/compile.js).</summary>
-public sealed record ContractArtifact(string Name, byte[] Bytecode, string AbiJson);
+public sealed record ContractArtifact(string Name, byte[] Bytecode, string AbiJson)
+{
+    /// <summary>The creation bytecode as 0x-hex, what a Nethereum deployment message carries.</summary>
+    public string BytecodeHex => Hex.Encode(Bytecode);
+}
 
 /// <summary>Loads compiled contract artifacts from infra/chain/build.</summary>
 public static class ContractArtifacts

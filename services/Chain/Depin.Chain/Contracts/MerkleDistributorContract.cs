@@ -1,4 +1,5 @@
 using System.Numerics;
+using Depin.Chain.Messages;
 
 namespace Depin.Chain;
 
@@ -8,30 +9,23 @@ public sealed record ClaimedEvent(ulong Epoch, Address Account, BigInteger Amoun
 /// <summary>Typed calls to MerkleDistributor.sol: one payout root per epoch, one claim per (epoch, account).</summary>
 public sealed class MerkleDistributorContract(IChainClient client, Address address)
 {
-    public const string ClaimSignature = "claim(uint256,address,uint256,bytes32[])";
-
-    public static readonly Hash32 RootSetTopic = Abi.EventTopic("RootSet(uint256,bytes32)");
-
-    public static readonly Hash32 ClaimedTopic = Abi.EventTopic("Claimed(uint256,address,uint256)");
-
     public Address Address { get; } = address;
 
     /// <summary>Deploys the distributor for <paramref name="token"/>; the token owner must then call setMinter(distributor, true).</summary>
     public static async Task<MerkleDistributorContract> DeployAsync(IChainClient client, Address token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ContractArtifact artifact = ContractArtifacts.Load(ContractArtifacts.MerkleDistributor);
-        TransactionReceipt receipt = await client.DeployContractAsync(artifact.Bytecode, new AbiEncoder().Address(token).Encode(), cancellationToken).ConfigureAwait(false);
+        TransactionReceipt receipt = await client.DeployAsync(new MerkleDistributorDeployment { Token = token.ToString() }, cancellationToken).ConfigureAwait(false);
         return new MerkleDistributorContract(client, receipt.ContractAddress!.Value);
     }
 
     public MerkleDistributorContract As(IChainClient other) => new(other, Address);
 
     public Task<TransactionReceipt> SetRootAsync(ulong epoch, Hash32 root, CancellationToken cancellationToken = default) =>
-        client.SendTransactionAsync(Address, Abi.EncodeCall("setRoot(uint256,bytes32)", new AbiEncoder().Uint256(epoch).Bytes32(root)), BigInteger.Zero, cancellationToken);
+        client.SendAsync(Address, new SetRootFunction { Epoch = epoch, Root = root.ToArray() }, cancellationToken);
 
     public Task<TransactionReceipt> ClaimAsync(ulong epoch, Address account, BigInteger amount, IReadOnlyList<Hash32> proof, CancellationToken cancellationToken = default) =>
-        client.SendTransactionAsync(Address, EncodeClaim(epoch, account, amount, proof), BigInteger.Zero, cancellationToken);
+        client.SendAsync(Address, Claim(epoch, account, amount, proof), cancellationToken);
 
     /// <summary>Claims <paramref name="account"/>'s payout with its proof from <paramref name="tree"/>.</summary>
     public Task<TransactionReceipt> ClaimAsync(PayoutMerkleTree tree, Address account, CancellationToken cancellationToken = default)
@@ -41,33 +35,35 @@ public sealed class MerkleDistributorContract(IChainClient client, Address addre
         return ClaimAsync(tree.Epoch, account, payout.Amount, tree.GetProof(account), cancellationToken);
     }
 
-    public static byte[] EncodeClaim(ulong epoch, Address account, BigInteger amount, IReadOnlyList<Hash32> proof) =>
-        Abi.EncodeCall(ClaimSignature, new AbiEncoder().Uint256(epoch).Address(account).Uint256(amount).Bytes32Array([.. proof]));
+    /// <summary>The claim message, for a wallet that sends it itself.</summary>
+    public static ClaimFunction Claim(ulong epoch, Address account, BigInteger amount, IReadOnlyList<Hash32> proof) => new()
+    {
+        Epoch = epoch,
+        Account = account.ToString(),
+        Amount = amount,
+        Proof = [.. proof.Select(p => p.ToArray())],
+    };
 
     public async Task<Hash32> RootOfAsync(ulong epoch, CancellationToken cancellationToken = default) =>
-        (await Call("roots(uint256)", new AbiEncoder().Uint256(epoch), cancellationToken).ConfigureAwait(false)).Bytes32(0);
+        new(await client.QueryAsync<EpochRootFunction, byte[]>(Address, new EpochRootFunction { Epoch = epoch }, cancellationToken).ConfigureAwait(false));
 
-    public async Task<bool> IsClaimedAsync(ulong epoch, Address account, CancellationToken cancellationToken = default) =>
-        (await Call("isClaimed(uint256,address)", new AbiEncoder().Uint256(epoch).Address(account), cancellationToken).ConfigureAwait(false)).Bool(0);
+    public Task<bool> IsClaimedAsync(ulong epoch, Address account, CancellationToken cancellationToken = default) =>
+        client.QueryAsync<IsClaimedFunction, bool>(Address, new IsClaimedFunction { Epoch = epoch, Account = account.ToString() }, cancellationToken);
 
     public async Task<Address> TokenAsync(CancellationToken cancellationToken = default) =>
-        (await Call("token()", new AbiEncoder(), cancellationToken).ConfigureAwait(false)).Address(0);
+        Address.Parse(await client.QueryAsync<TokenFunction, string>(Address, new TokenFunction(), cancellationToken).ConfigureAwait(false));
 
     /// <summary>Claimed events from <paramref name="fromBlock"/>, optionally for one epoch.</summary>
     public async Task<IReadOnlyList<ClaimedEvent>> GetClaimsAsync(ulong? epoch = null, ulong fromBlock = 0, CancellationToken cancellationToken = default)
     {
-        Hash32? epochTopic = epoch is { } e ? new Hash32(AbiEncoder.Word((UInt128)e)) : null;
-        IReadOnlyList<LogEntry> logs = await client.GetLogsAsync(new LogFilter(Address, [ClaimedTopic, epochTopic]) { FromBlock = fromBlock }, cancellationToken).ConfigureAwait(false);
-        var claims = new List<ClaimedEvent>(logs.Count);
-        foreach (LogEntry log in logs)
-        {
-            ulong logEpoch = (ulong)new AbiDecoder(log.Topics[1].ToArray()).UInt128(0);
-            claims.Add(new ClaimedEvent(logEpoch, Address.FromWord(log.Topics[2]), new AbiDecoder(log.Data).Uint256(0), log.TransactionHash));
-        }
-
-        return claims;
+        IReadOnlyList<ChainEvent<ClaimedEventDto>> events = await client.GetEventsAsync<ClaimedEventDto>(Address, fromBlock, topic1: epoch, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return [.. events.Select(e => new ClaimedEvent((ulong)e.Event.Epoch, Address.Parse(e.Event.Account), e.Event.Amount, e.Log.TransactionHash))];
     }
 
-    private async Task<AbiDecoder> Call(string signature, AbiEncoder arguments, CancellationToken cancellationToken) =>
-        new(await client.CallAsync(Address, Abi.EncodeCall(signature, arguments), cancellationToken).ConfigureAwait(false));
+    /// <summary>RootSet events from <paramref name="fromBlock"/>: (epoch, root).</summary>
+    public async Task<IReadOnlyList<(ulong Epoch, Hash32 Root)>> GetRootsAsync(ulong fromBlock = 0, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<ChainEvent<RootSetEvent>> events = await client.GetEventsAsync<RootSetEvent>(Address, fromBlock, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return [.. events.Select(e => ((ulong)e.Event.Epoch, new Hash32(e.Event.Root)))];
+    }
 }

@@ -17,6 +17,12 @@ public sealed class PayoutMerkleTree
     private readonly Dictionary<Address, int> _indexByAccount;
 
     public PayoutMerkleTree(ulong epoch, IReadOnlyList<Payout> payouts)
+        : this(epoch, payouts, nethereumKeccak: false)
+    {
+    }
+
+    /// <summary>With <paramref name="nethereumKeccak"/>, hashes with Nethereum's Sha3Keccack instead: the bench's baseline, same root.</summary>
+    internal PayoutMerkleTree(ulong epoch, IReadOnlyList<Payout> payouts, bool nethereumKeccak)
     {
         ArgumentNullException.ThrowIfNull(payouts);
         if (payouts.Count == 0)
@@ -36,8 +42,16 @@ public sealed class PayoutMerkleTree
         }
 
         _nodes = new Hash32[2 * _payouts.Length - 1];
-        HashLeaves();
-        HashInnerNodes();
+        if (nethereumKeccak)
+        {
+            HashLeaves<NethereumKeccakHasher>();
+            HashInnerNodes<NethereumKeccakHasher>();
+        }
+        else
+        {
+            HashLeaves<MerkleKeccakHasher>();
+            HashInnerNodes<MerkleKeccakHasher>();
+        }
     }
 
     public ulong Epoch { get; }
@@ -49,15 +63,18 @@ public sealed class PayoutMerkleTree
     public IReadOnlyList<Payout> Payouts => _payouts;
 
     /// <summary>The double-hashed leaf that MerkleDistributor.claim recomputes on chain.</summary>
-    public static Hash32 Leaf(ulong epoch, Address account, UInt128 amount)
+    public static Hash32 Leaf(ulong epoch, Address account, UInt128 amount) => Leaf<MerkleKeccakHasher>(epoch, account, amount);
+
+    private static Hash32 Leaf<THasher>(ulong epoch, Address account, UInt128 amount)
+        where THasher : struct, IKeccakHasher
     {
         Span<byte> encoded = stackalloc byte[96];
         encoded.Clear();
         BinaryPrimitives.WriteUInt64BigEndian(encoded.Slice(24, 8), epoch);
         account.Span.CopyTo(encoded.Slice(44, 20));
         BinaryPrimitives.WriteUInt128BigEndian(encoded.Slice(80, 16), amount);
-        Hash32 inner = Keccak256.Hash(encoded);
-        return Keccak256.Hash(inner.Span);
+        Hash32 inner = THasher.Hash(encoded);
+        return THasher.Hash(inner.Span);
     }
 
     public Hash32 LeafAt(int index) => _nodes[LeafNode(index)];
@@ -119,7 +136,7 @@ public sealed class PayoutMerkleTree
 
     /// <summary>keccak256 of the two words in ascending byte order (OpenZeppelin's commutative hash).</summary>
     public static Hash32 HashPair(in Hash32 a, in Hash32 b) =>
-        a.CompareTo(b) <= 0 ? Keccak256.Hash(a, b) : Keccak256.Hash(b, a);
+        a.CompareTo(b) <= 0 ? MerkleKeccak.Hash(a, b) : MerkleKeccak.Hash(b, a);
 
     private int LeafNode(int index)
     {
@@ -133,29 +150,32 @@ public sealed class PayoutMerkleTree
             ? index
             : throw new KeyNotFoundException($"Account {account} has no payout in epoch {Epoch}.");
 
-    private void HashLeaves()
+    private void HashLeaves<THasher>()
+        where THasher : struct, IKeccakHasher
     {
         int n = _payouts.Length;
         if (n < ParallelThreshold)
         {
-            HashLeafRange(0, n);
+            HashLeafRange<THasher>(0, n);
             return;
         }
 
         int chunk = Math.Max(ParallelThreshold / 4, n / (Environment.ProcessorCount * 4));
-        Parallel.For(0, (n + chunk - 1) / chunk, c => HashLeafRange(c * chunk, Math.Min(n, (c + 1) * chunk)));
+        Parallel.For(0, (n + chunk - 1) / chunk, c => HashLeafRange<THasher>(c * chunk, Math.Min(n, (c + 1) * chunk)));
     }
 
-    private void HashLeafRange(int from, int to)
+    private void HashLeafRange<THasher>(int from, int to)
+        where THasher : struct, IKeccakHasher
     {
         int last = _nodes.Length - 1;
         for (int i = from; i < to; i++)
         {
-            _nodes[last - i] = Leaf(Epoch, _payouts[i].Account, _payouts[i].Amount);
+            _nodes[last - i] = Leaf<THasher>(Epoch, _payouts[i].Account, _payouts[i].Amount);
         }
     }
 
-    private void HashInnerNodes()
+    private void HashInnerNodes<THasher>()
+        where THasher : struct, IKeccakHasher
     {
         int lastInner = _payouts.Length - 2;
         if (lastInner < 0)
@@ -171,22 +191,25 @@ public sealed class PayoutMerkleTree
             int to = Math.Min((1 << (d + 1)) - 2, lastInner) + 1;
             if (to - from < ParallelThreshold)
             {
-                HashInnerRange(from, to);
+                HashInnerRange<THasher>(from, to);
             }
             else
             {
                 int chunk = Math.Max(ParallelThreshold / 4, (to - from) / (Environment.ProcessorCount * 4));
-                Parallel.For(0, (to - from + chunk - 1) / chunk, c => HashInnerRange(from + c * chunk, Math.Min(to, from + (c + 1) * chunk)));
+                Parallel.For(0, (to - from + chunk - 1) / chunk, c => HashInnerRange<THasher>(from + c * chunk, Math.Min(to, from + (c + 1) * chunk)));
             }
         }
     }
 
-    private void HashInnerRange(int from, int to)
+    private void HashInnerRange<THasher>(int from, int to)
+        where THasher : struct, IKeccakHasher
     {
         Hash32[] nodes = _nodes;
         for (int i = from; i < to; i++)
         {
-            nodes[i] = HashPair(nodes[2 * i + 1], nodes[2 * i + 2]);
+            Hash32 a = nodes[2 * i + 1];
+            Hash32 b = nodes[2 * i + 2];
+            nodes[i] = a.CompareTo(b) <= 0 ? THasher.Pair(a, b) : THasher.Pair(b, a);
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 
 namespace Depin.Chain;
 
@@ -83,7 +82,7 @@ public sealed class AnvilNode : IAsyncDisposable
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var rpc = new EthJsonRpcClient(http, Endpoint);
+        var rpc = new Nethereum.JsonRpc.Client.RpcClient(Endpoint, http, null, null, null);
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
@@ -94,10 +93,10 @@ public sealed class AnvilNode : IAsyncDisposable
 
             try
             {
-                await rpc.SendAsync("eth_chainId", new JsonArray(), cancellationToken).ConfigureAwait(false);
+                await rpc.SendRequestAsync<string>("eth_chainId", null).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (HttpRequestException) when (stopwatch.Elapsed < timeout)
+            catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException && stopwatch.Elapsed < timeout)
             {
             }
             catch (TaskCanceledException) when (stopwatch.Elapsed < timeout && !cancellationToken.IsCancellationRequested)

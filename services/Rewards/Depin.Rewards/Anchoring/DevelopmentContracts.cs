@@ -23,17 +23,15 @@ public static class DevelopmentContracts
         }
 
         var file = Path.GetFullPath(configuration["Rewards:Chain:ContractsFile"] ?? Path.Combine(".data", "chain", "contracts.json"));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var rpc = new EthJsonRpcClient(http, new Uri(chain.RpcUrl!));
-        var genesis = (await rpc.SendAsync("eth_getBlockByNumber", ["0x0", false], cancellationToken)).GetProperty("hash").GetString()!;
+        using var client = new ChainClient(new Uri(chain.RpcUrl!), chain.SignerPrivateKey!);
+        var genesis = (await client.GetBlockAsync(0, cancellationToken))!.Hash.ToString();
         var saved = File.Exists(file) ? JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken)) : null;
-        if (saved?["genesis"]?.GetValue<string>() == genesis && await HasCodeAsync(rpc, saved["distributor"]!.GetValue<string>(), cancellationToken))
+        if (saved?["genesis"]?.GetValue<string>() == genesis && await HasCodeAsync(client, saved["distributor"]!.GetValue<string>(), cancellationToken))
         {
             Apply(configuration, saved["token"]!.GetValue<string>(), saved["distributor"]!.GetValue<string>(), saved["anchor"]!.GetValue<string>());
             return;
         }
 
-        var client = new JsonRpcChainClient(rpc, EthKey.FromHex(chain.SignerPrivateKey!));
         var token = await RewardTokenContract.DeployAsync(client, "Depin Reward", "DPR", cancellationToken);
         var distributor = await MerkleDistributorContract.DeployAsync(client, token.Address, cancellationToken);
         await token.SetMinterAsync(distributor.Address, true, cancellationToken);
@@ -51,9 +49,9 @@ public static class DevelopmentContracts
         Apply(configuration, token.Address.ToString(), distributor.Address.ToString(), anchor.Address.ToString());
     }
 
-    private static async Task<bool> HasCodeAsync(EthJsonRpcClient rpc, string address, CancellationToken cancellationToken)
+    private static async Task<bool> HasCodeAsync(ChainClient client, string address, CancellationToken cancellationToken)
     {
-        var code = (await rpc.SendAsync("eth_getCode", [address, "latest"], cancellationToken)).GetString();
+        var code = await client.Web3.Eth.GetCode.SendRequestAsync(address).WaitAsync(cancellationToken);
         return code is { Length: > 2 };
     }
 

@@ -5,8 +5,6 @@ namespace Depin.Rewards.Anchoring;
 /// <summary>The configured chain connection: a locally signing client for the contracts' owner, and the contract addresses. Null members mean "not configured".</summary>
 public sealed class RewardsChain : IDisposable
 {
-    private readonly HttpClient? _http;
-
     public RewardsChain(ChainSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -15,9 +13,8 @@ public sealed class RewardsChain : IDisposable
             return;
         }
 
-        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var rpc = new EthJsonRpcClient(_http, new Uri(settings.RpcUrl!));
-        Client = new JsonRpcChainClient(rpc, EthKey.FromHex(settings.SignerPrivateKey!));
+        _client = new ChainClient(new Uri(settings.RpcUrl!), settings.SignerPrivateKey!);
+        Client = _client;
         if (!string.IsNullOrWhiteSpace(settings.DistributorAddress))
         {
             Distributor = new MerkleDistributorContract(Client, Address.Parse(settings.DistributorAddress));
@@ -29,11 +26,13 @@ public sealed class RewardsChain : IDisposable
         }
     }
 
+    private readonly ChainClient? _client;
+
     public IChainClient? Client { get; }
 
     public MerkleDistributorContract? Distributor { get; }
 
     public StateAnchorContract? StateAnchor { get; }
 
-    public void Dispose() => _http?.Dispose();
+    public void Dispose() => _client?.Dispose();
 }

@@ -8,7 +8,7 @@ namespace Depin.Rewards.Wallets;
 
 /// <summary>
 /// Wallet challenges in an EIP-4361 (Sign-In with Ethereum) style text that names the platform, the address, a random
-/// 128-bit nonce, issued-at and expiry. Verification recovers the signer with <see cref="PersonalSign.RecoverSigner(string, Signature)"/>
+/// 128-bit nonce, issued-at and expiry. Verification recovers the signer with <see cref="WalletSignature.TryRecover"/>
 /// and compares the message byte for byte with the one issued under its nonce. Challenges live in process memory
 /// (one instance; a farm of instances would need a shared store).
 /// </summary>
@@ -106,14 +106,9 @@ public sealed class WalletChallenges(IOptions<RewardsOptions> options, TimeProvi
             return WalletVerification.Refused(WalletVerificationFailure.Expired, $"The challenge expired at {entry.Challenge.ExpiresAt:O}; request a new one.");
         }
 
-        Address signer;
-        try
+        if (!WalletSignature.TryRecover(normalized, signature, out Address signer, out string? error))
         {
-            signer = PersonalSign.RecoverSigner(normalized, Signature.Parse(signature ?? string.Empty));
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            return WalletVerification.Refused(WalletVerificationFailure.MalformedSignature, $"The signature is not a valid 65-byte personal_sign signature: {e.Message}");
+            return WalletVerification.Refused(WalletVerificationFailure.MalformedSignature, $"The signature is not a valid 65-byte personal_sign signature: {error}.");
         }
 
         if (signer != claimed)
@@ -137,31 +132,16 @@ public sealed class WalletChallenges(IOptions<RewardsOptions> options, TimeProvi
             return WalletVerification.Refused(WalletVerificationFailure.InvalidAddress, $"'{address}' is not an Ethereum address (0x + 40 hex digits, valid EIP-55 checksum if mixed case).");
         }
 
-        Signature parsed;
-        try
+        if (!WalletSignature.IsWellFormed(signature, out string? malformed))
         {
-            parsed = Signature.Parse(signature ?? string.Empty);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            return WalletVerification.Refused(WalletVerificationFailure.MalformedSignature, $"The signature is not a valid 65-byte personal_sign signature: {e.Message}");
+            return WalletVerification.Refused(WalletVerificationFailure.MalformedSignature, $"The signature is not a valid 65-byte personal_sign signature: {malformed}.");
         }
 
         bool anyIssued = false;
         foreach (Entry entry in _issued.Values.Where(e => e.Challenge.Address == claimed).OrderByDescending(e => e.Challenge.IssuedAt))
         {
             anyIssued = true;
-            Address signer;
-            try
-            {
-                signer = PersonalSign.RecoverSigner(entry.Challenge.Message, parsed);
-            }
-            catch (ArgumentException)
-            {
-                continue;
-            }
-
-            if (signer == claimed)
+            if (WalletSignature.TryRecover(entry.Challenge.Message, signature, out Address signer, out _) && signer == claimed)
             {
                 return Verify(address, entry.Challenge.Message, signature);
             }

@@ -101,7 +101,7 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
             lower[i] = (byte)hex[i];
         }
 
-        Hash32 hash = Keccak256.Hash(lower);
+        Hash32 hash = Hash32.Keccak(lower);
         return string.Create(Size * 2 + 2, (hex, hash), static (chars, state) =>
         {
             chars[0] = '0';

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Depin.Chain;
 
 /// <summary>The Keccak-f[1600] permutation, unrolled over 25 lanes held in locals.</summary>
-internal static class KeccakF1600
+internal static class KeccakPermutation
 {
     private static readonly ulong[] RoundConstants =
     [

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Nethereum.Util;
 
 namespace Depin.Chain;
 
@@ -45,6 +46,21 @@ public readonly struct Hash32 : IEquatable<Hash32>, IComparable<Hash32>, ISpanFo
 
         value = new Hash32(bytes);
         return true;
+    }
+
+    /// <summary>Keccak-256 of <paramref name="data"/>, by Nethereum's <see cref="Sha3Keccack"/>.</summary>
+    public static Hash32 Keccak(ReadOnlySpan<byte> data) => new(Sha3Keccack.Current.CalculateHash(data.ToArray()));
+
+    /// <summary>Keccak-256 of the UTF-8 bytes of <paramref name="text"/>.</summary>
+    public static Hash32 Keccak(string text) => new(Sha3Keccack.Current.CalculateHashAsBytes(text));
+
+    /// <summary>The 32-byte big-endian word of <paramref name="value"/>, as ABI encodes a uint and a log topic carries it.</summary>
+    public static Hash32 FromNumber(UInt128 value)
+    {
+        Span<byte> word = stackalloc byte[Size];
+        word.Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(word[16..], value);
+        return new Hash32(word);
     }
 
     public byte[] ToArray() => Span.ToArray();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Nethereum.Signer;
 
 namespace Depin.Chain;
 
@@ -12,24 +13,30 @@ public sealed class LocalKeyFile
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    private LocalKeyFile(string path, EthKey key)
+    private LocalKeyFile(string path, EthECKey key)
     {
         Path = path;
         Key = key;
+        Address = Address.Parse(key.GetPublicAddress());
     }
 
     public string Path { get; }
 
-    public EthKey Key { get; }
+    public EthECKey Key { get; }
 
-    public Address Address => Key.Address;
+    public Address Address { get; }
+
+    /// <summary>The private key as 0x-prefixed hex. Handle with care.</summary>
+    public string PrivateKeyHex => Key.GetPrivateKey();
 
     /// <summary>Generates a key and writes it to <paramref name="path"/>; refuses to overwrite an existing file.</summary>
     public static LocalKeyFile Create(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        EthKey key = EthKey.Generate();
-        string json = JsonSerializer.Serialize(new KeyFileDocument(key.Address.ToString(), key.ToHex()), Json);
+        NethereumDefaults.Apply();
+        EthECKey key = EthECKey.GenerateKey();
+        var file = new LocalKeyFile(path, key);
+        string json = JsonSerializer.Serialize(new KeyFileDocument(file.Address.ToString(), file.PrivateKeyHex), Json);
         var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -42,7 +49,7 @@ public sealed class LocalKeyFile
             writer.Write(json);
         }
 
-        return new LocalKeyFile(path, key);
+        return file;
     }
 
     /// <summary>Loads a key file; the stored address (if any) must match the key.</summary>
@@ -56,13 +63,19 @@ public sealed class LocalKeyFile
             throw new InvalidDataException($"{path} has no privateKey.");
         }
 
-        EthKey key = EthKey.FromHex(document.PrivateKey);
-        if (!string.IsNullOrWhiteSpace(document.Address) && Address.Parse(document.Address) != key.Address)
+        if (!Hex.TryDecode(document.PrivateKey, out byte[]? secret) || secret.Length != 32)
         {
-            throw new InvalidDataException($"{path} says address {document.Address} but its key is {key.Address}.");
+            throw new InvalidDataException($"{path}: privateKey is not 32 bytes of hex.");
         }
 
-        return new LocalKeyFile(path, key);
+        NethereumDefaults.Apply();
+        var file = new LocalKeyFile(path, new EthECKey(secret, true));
+        if (!string.IsNullOrWhiteSpace(document.Address) && Address.Parse(document.Address) != file.Address)
+        {
+            throw new InvalidDataException($"{path} says address {document.Address} but its key is {file.Address}.");
+        }
+
+        return file;
     }
 
     /// <summary>Loads <paramref name="path"/>, creating it first when it does not exist.</summary>
@@ -72,7 +85,7 @@ public sealed class LocalKeyFile
     public string SignChallenge(string challengeMessage)
     {
         ArgumentNullException.ThrowIfNull(challengeMessage);
-        return PersonalSign.Sign(Key, challengeMessage).ToHex();
+        return WalletSignature.Sign(Key, challengeMessage);
     }
 
     private sealed record KeyFileDocument(

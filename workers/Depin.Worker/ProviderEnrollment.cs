@@ -23,19 +23,28 @@ public static class ProviderEnrollment
         var wallet = LocalKeyFile.LoadOrCreate(walletKeyFile);
         var file = Path.Combine(directory, "pool-provider.json");
         using var anonymous = new HttpClient { BaseAddress = marketplace, Timeout = TimeSpan.FromSeconds(30) };
-        if (File.Exists(file) && JsonSerializer.Deserialize<ProviderRegistration>(await File.ReadAllTextAsync(file, cancellationToken)) is { } saved &&
-            string.Equals(saved.PayoutAddress, wallet.Address.ToString(), StringComparison.OrdinalIgnoreCase))
+        var delay = TimeSpan.FromMilliseconds(250);
+        ProviderRegistration registration;
+        while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/providers/me");
-            request.Headers.Add("X-Api-Key", saved.ApiKey);
-            using var response = await anonymous.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode)
+            try
             {
-                return saved;
+                if (await LoadSavedAsync(anonymous, file, wallet, cancellationToken) is { } saved)
+                {
+                    return saved;
+                }
+
+                registration = await RegisterAsync(anonymous, providerName, wallet, cancellationToken);
+                break;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientFailure.Is(ex))
+            {
+                // The platform is starting or one of its back ends is down: a worker box waits for it rather than exiting.
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
 
-        var registration = await RegisterAsync(anonymous, providerName, wallet, cancellationToken);
         var temporary = file + ".tmp";
         var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -51,6 +60,26 @@ public static class ProviderEnrollment
 
         File.Move(temporary, file, overwrite: true);
         return registration;
+    }
+
+    /// <summary>The saved registration when its API key still works; null when there is none or the platform no longer knows it.</summary>
+    private static async Task<ProviderRegistration?> LoadSavedAsync(HttpClient anonymous, string file, LocalKeyFile wallet, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file) || JsonSerializer.Deserialize<ProviderRegistration>(await File.ReadAllTextAsync(file, cancellationToken)) is not { } saved ||
+            !string.Equals(saved.PayoutAddress, wallet.Address.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/providers/me");
+        request.Headers.Add("X-Api-Key", saved.ApiKey);
+        using var response = await anonymous.SendAsync(request, cancellationToken);
+        if (TransientFailure.Is(response.StatusCode))
+        {
+            throw new HttpRequestException($"GET /api/providers/me answered {(int)response.StatusCode}", null, response.StatusCode);
+        }
+
+        return response.IsSuccessStatusCode ? saved : null;
     }
 
     /// <summary>Registers a provider the way a wallet owner does: fetch a challenge, sign it (EIP-191), register with the signature.</summary>

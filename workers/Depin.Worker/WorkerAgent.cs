@@ -243,14 +243,14 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             try
             {
                 var result = await call(cancellationToken);
-                if (result is IApiResponse { IsSuccessStatusCode: false, StatusCode: { } status } && IsTransient(status))
+                if (result is IApiResponse { IsSuccessStatusCode: false, StatusCode: { } status } && TransientFailure.Is(status))
                 {
                     throw new HttpRequestException("transient status " + (int)status, null, status);
                 }
 
                 return result;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransient(ex))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientFailure.Is(ex))
             {
                 LogRetrying(ex.Message, delay.TotalMilliseconds);
             }
@@ -266,17 +266,6 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             await call(ct);
             return true;
         }, cancellationToken);
-
-    private static bool IsTransient(Exception ex) => ex switch
-    {
-        ApiException api => IsTransient(api.StatusCode),
-        HttpRequestException http => http.StatusCode is null || IsTransient(http.StatusCode.Value),
-        ApiRequestException => true,
-        TaskCanceledException => true,
-        _ => false,
-    };
-
-    private static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered worker {WorkerId} with {Devices}")]
     private partial void LogRegistered(string workerId, string devices);

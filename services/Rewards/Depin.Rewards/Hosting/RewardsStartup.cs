@@ -7,15 +7,21 @@ using Microsoft.Extensions.Options;
 
 namespace Depin.Rewards.Hosting;
 
-/// <summary>On start: reports the configuration (chain on or off) and registers the recurring close job.</summary>
+/// <summary>
+/// On start: reports the configuration (chain on or off) and registers the recurring close job. The registration takes
+/// Hangfire's lock on the job, which a process killed while holding it keeps until the storage's lock timeout: it is
+/// retried in the background rather than failing the start.
+/// </summary>
 public sealed partial class RewardsStartup(
     IOptions<RewardsOptions> options,
     EpochClock clock,
     IServiceProvider services,
-    ILogger<RewardsStartup> logger) : IHostedService
+    ILogger<RewardsStartup> logger) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Registration can wait on a lock for a while: never inside the host's start.
+        await Task.Yield();
         RewardsOptions o = options.Value;
         LogEpochs(clock.Genesis, clock.Length, o.InitialEmissionPerEpoch, o.HalvingIntervalEpochs, o.AvailabilityBasisPoints);
         if (!o.Chain.IsConfigured)
@@ -32,17 +38,31 @@ public sealed partial class RewardsStartup(
             }
         }
 
-        if (o.RunScheduler && services.GetService(typeof(IRecurringJobManager)) is IRecurringJobManager jobs)
+        if (!o.RunScheduler || services.GetService(typeof(IRecurringJobManager)) is not IRecurringJobManager jobs)
         {
-            string cron = o.CloseCron ?? EpochCloseJob.CronFor(o.EpochLength);
-            jobs.AddOrUpdate<EpochCloseJob>(EpochCloseJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), cron);
-            LogScheduled(cron);
+            return;
         }
 
-        return Task.CompletedTask;
+        string cron = o.CloseCron ?? EpochCloseJob.CronFor(o.EpochLength);
+        while (true)
+        {
+            try
+            {
+                jobs.AddOrUpdate<EpochCloseJob>(EpochCloseJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), cron);
+                LogScheduled(cron);
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogScheduleRetry(e);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the epoch close job yet (a lock a killed process held expires after Hangfire's lock timeout); retrying")]
+    private partial void LogScheduleRetry(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rewards epochs: genesis {Genesis}, length {Length}, emission {Emission} micro-credits/epoch halving every {Halving} epochs, availability share {AvailabilityBps} bp")]
     private partial void LogEpochs(DateTimeOffset genesis, TimeSpan length, long emission, long halving, int availabilityBps);

@@ -21,6 +21,9 @@ internal static class Client
     /// <summary>The wallet-challenge endpoints (served by the rewards service).</summary>
     public static IWalletsApi Wallets(string url) => RestService.For<IWalletsApi>(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) });
 
+    /// <summary>The deposit bridge (served by the rewards service).</summary>
+    public static IBridgeApi Bridge(string url) => RestService.For<IBridgeApi>(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) });
+
     /// <summary>A readable line for a failed call: the problem's title/detail, else the status.</summary>
     public static string Describe(ApiException error) =>
         string.IsNullOrWhiteSpace(error.Content) ? $"{(int)error.StatusCode} {error.ReasonPhrase}" : $"{(int)error.StatusCode}: {error.Content}";
@@ -31,4 +34,17 @@ public interface IWalletsApi
 {
     [Post("/api/wallets/challenges")]
     Task<WalletChallengeDto> IssueChallengeAsync([Body] WalletChallengeRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The deposit bridge over REST.</summary>
+public interface IBridgeApi
+{
+    [Get("/api/bridge")]
+    Task<BridgeInfoDto> GetInfoAsync(CancellationToken cancellationToken = default);
+
+    [Get("/api/bridge/deposits/{transactionHash}")]
+    Task<DepositListDto> GetDepositsAsync(string transactionHash, CancellationToken cancellationToken = default);
+
+    [Post("/api/bridge/dev/fund")]
+    Task<DevFundDto> DevFundAsync([Body] DevFundRequest request, CancellationToken cancellationToken = default);
 }

@@ -55,6 +55,7 @@ internal static class Commands
             AnsiConsole.MarkupLine($"Balance of {balance.Address}: [green]{balance.Balance:N0}[/] micro-credits");
         }));
         root.Add(fund);
+        root.Add(DepositCommand.Build(url, key));
 
         var interval = new Option<double>("--interval") { Description = "Seconds between sample jobs", DefaultValueFactory = _ => 3 };
         var demo = new Command("demo", "Sample traffic: a demo customer submits a small job of every kind at an interval (development platforms)") { interval };
@@ -195,7 +196,7 @@ internal static class Commands
     private static void Save(System.CommandLine.ParseResult parse, Option<string?> url, string apiKey, string role, string id) =>
         new Profile(parse.GetValue(url) ?? Profile.Load().Url, apiKey, role, id).Save();
 
-    private static async Task<int> Run(System.CommandLine.ParseResult parse, Option<string?> url, Option<string?> key, Func<IMarketplaceApi, Task> action, bool needsKey = true)
+    internal static async Task<int> Run(System.CommandLine.ParseResult parse, Option<string?> url, Option<string?> key, Func<IMarketplaceApi, Task> action, bool needsKey = true)
     {
         var profile = Profile.Load();
         var apiKey = parse.GetValue(key) ?? Environment.GetEnvironmentVariable("DEPIN_API_KEY") ?? profile.ApiKey;
@@ -215,7 +216,7 @@ internal static class Commands
             AnsiConsole.MarkupLine($"[red]Refused[/] {Markup.Escape(Client.Describe(error))}");
             return 1;
         }
-        catch (Exception error) when (error is HttpRequestException or FormatException or InvalidOperationException)
+        catch (Exception error) when (error is HttpRequestException or FormatException or InvalidOperationException or ContractRevertedException or TransactionFailedException)
         {
             AnsiConsole.MarkupLine($"[red]Failed:[/] {Markup.Escape(error.Message)}");
             return 1;

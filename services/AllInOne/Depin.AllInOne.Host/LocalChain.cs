@@ -4,8 +4,8 @@ namespace Depin.AllInOne;
 
 /// <summary>
 /// The all-in-one host's Ethereum chain: when no <c>Rewards:Chain:RpcUrl</c> is configured and <c>LocalChain:Enabled</c>
-/// (default true), starts a local anvil (from infra/chain's npm install), deploys the reward token, the Merkle
-/// distributor and the state anchor, and points the rewards service at them. Without anvil the platform runs without a
+/// (default true), starts a local anvil (from infra/chain's npm install), deploys the token, the Vault (deposits in,
+/// emissions, withdrawals out), the Merkle distributor and the state anchor, and points the rewards service at them. Without anvil the platform runs without a
 /// chain and says how to get one.
 /// </summary>
 internal static class LocalChain
@@ -36,19 +36,14 @@ internal static class LocalChain
             return null;
         }
 
-        using var client = new ChainClient(node.Endpoint, AnvilNode.DefaultPrivateKeys[0]);
-        var token = await RewardTokenContract.DeployAsync(client, "Depin Reward", "DPR");
-        var distributor = await MerkleDistributorContract.DeployAsync(client, token.Address);
-        await token.SetMinterAsync(distributor.Address, true);
-        var anchor = await StateAnchorContract.DeployAsync(client);
         builder.Configuration["Rewards:Chain:RpcUrl"] = node.Endpoint.ToString();
         builder.Configuration["Rewards:Chain:SignerPrivateKey"] = AnvilNode.DefaultPrivateKeys[0];
-        builder.Configuration["Rewards:Chain:DistributorAddress"] = distributor.Address.ToString();
-        builder.Configuration["Rewards:Chain:StateAnchorAddress"] = anchor.Address.ToString();
-        builder.Configuration["LocalChain:TokenAddress"] = token.Address.ToString();
+        builder.Configuration["Rewards:Chain:DeployContracts"] = "true";
+        await Depin.Rewards.Anchoring.DevelopmentContracts.ApplyAsync(builder.Configuration);
         logger.LogInformation(
-            "Local anvil at {Endpoint}: reward token {Token}, distributor {Distributor}, state anchor {Anchor}",
-            node.Endpoint, token.Address, distributor.Address, anchor.Address);
+            "Local anvil at {Endpoint}: token {Token}, vault {Vault}, distributor {Distributor}, state anchor {Anchor}",
+            node.Endpoint, builder.Configuration["Rewards:Chain:TokenAddress"], builder.Configuration["Rewards:Chain:VaultAddress"],
+            builder.Configuration["Rewards:Chain:DistributorAddress"], builder.Configuration["Rewards:Chain:StateAnchorAddress"]);
         return node;
     }
 

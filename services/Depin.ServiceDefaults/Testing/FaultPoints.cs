@@ -6,7 +6,7 @@ namespace Depin.ServiceDefaults.Testing;
 /// Named places where the crash trials kill the process (SIGKILL, no shutdown of any kind): set the environment variable
 /// <c>DEPIN_FAULT_POINT</c> to <c>name</c> or <c>name:N</c> (on the Nth time it is reached). Inert when the variable is
 /// not set, which is always the case outside the trials. The names: <see cref="LedgerCommitted"/>,
-/// <see cref="JobCompleted"/>, <see cref="Registration"/>.
+/// <see cref="JobCompleted"/>, <see cref="Registration"/>, <see cref="DepositCredited"/>.
 /// </summary>
 public static partial class FaultPoints
 {
@@ -18,6 +18,9 @@ public static partial class FaultPoints
 
     /// <summary>A customer or provider grain is registered; its API key is not assigned yet (the caller gets no answer).</summary>
     public const string Registration = "registration";
+
+    /// <summary>The ledger credited a chain deposit; the deposit watcher has not recorded it yet.</summary>
+    public const string DepositCredited = "deposit-credited";
 
     private static readonly (string Name, int Nth)? Armed = Parse(Environment.GetEnvironmentVariable("DEPIN_FAULT_POINT"));
     private static int _hits;

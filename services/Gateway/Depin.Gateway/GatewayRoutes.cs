@@ -4,7 +4,7 @@ namespace Depin.Gateway;
 
 /// <summary>
 /// The platform's public surface and nothing else: the marketplace API, the ledger's read routes (never its write
-/// route), rewards and wallets, the Hangfire dashboard (admin key, checked by the rewards service), and each service's
+/// route), rewards, wallets and the deposit bridge, the Hangfire dashboard (admin key, checked by the rewards service), and each service's
 /// OpenAPI document at <c>/openapi/{service}.json</c>. Services are found by name through service discovery.
 /// </summary>
 public static class GatewayRoutes
@@ -23,6 +23,7 @@ public static class GatewayRoutes
         Route("ledger-reads", Ledger, "/api/ledger/{**rest}", methods: ["GET", "HEAD"]),
         Route("rewards", Rewards, "/api/rewards/{**rest}"),
         Route("wallets", Rewards, "/api/wallets/{**rest}"),
+        Route("bridge", Rewards, "/api/bridge/{**rest}"),
         Route("hangfire", Rewards, "/hangfire/{**rest}"),
         OpenApi(Marketplace),
         OpenApi(Ledger),

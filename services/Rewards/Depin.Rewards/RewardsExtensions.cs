@@ -4,6 +4,7 @@ using Depin.Ledger.Api;
 using Depin.Ledger.Node;
 using Depin.Rewards.Anchoring;
 using Depin.Rewards.Api;
+using Depin.Rewards.Bridge;
 using Depin.Rewards.Epochs;
 using Depin.Rewards.Hosting;
 using Depin.Rewards.Ledger;
@@ -124,6 +125,25 @@ public static class RewardsExtensions
         services.TryAddSingleton<LedgerAnchorService>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerAnchorService>());
 
+        services.AddOptions<BridgeOptions>().Bind(builder.Configuration.GetSection(BridgeOptions.SectionName))
+            .Validate(o => o.Confirmations >= 1, "Rewards:Bridge:Confirmations must be at least 1.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Rewards:Bridge:PollInterval must be positive.");
+        // Test tokens are a local convenience: whatever the configuration says, the faucet exists only in Development and --demo.
+        IConfiguration configuration = builder.Configuration;
+        IHostEnvironment environment = builder.Environment;
+        services.PostConfigure<BridgeOptions>(o => o.EnableDevFaucet &= AdminKey.IsLocalDevelopment(configuration, environment));
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            services.TryAddSingleton<IBridgeStore, InMemoryBridgeStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IBridgeStore>(_ => new PostgresBridgeStore(connectionString));
+        }
+
+        services.TryAddSingleton<DepositWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DepositWatcher>());
+
         services.TryAddSingleton<WalletChallenges>();
         services.TryAddSingleton<IWalletChallenges>(sp => sp.GetRequiredService<WalletChallenges>());
         services.TryAddSingleton<IWalletVerifier>(sp => sp.GetRequiredService<WalletChallenges>());
@@ -137,7 +157,12 @@ public static class RewardsExtensions
             }
             else
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions { SchemaName = "rewards_hangfire" });
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "rewards_hangfire",
+                    // A lock that a SIGKILLed process held is taken over after this (default 10 min); the close job is resumable.
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                });
             }
         });
         if (configured.RunScheduler)
@@ -167,6 +192,7 @@ public static class RewardsExtensions
 
         app.MapWalletsApi();
         app.MapEpochRewardsApi();
+        app.MapBridgeApi();
         if (app.ServiceProvider.GetRequiredService<IOptions<RewardsOptions>>().Value.RecordVerifiedWorkFromEvents)
         {
             app.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/rewards/job-verified", static (verified, services, _) =>

@@ -89,6 +89,12 @@ public sealed class ChainSettings
     /// <summary>StateAnchor address. Default: unset (no ledger anchoring).</summary>
     public string? StateAnchorAddress { get; set; }
 
+    /// <summary>Vault address: deposits in, emissions and withdrawals. Default: unset (no bridge).</summary>
+    public string? VaultAddress { get; set; }
+
+    /// <summary>The platform token (ERC-20) the Vault holds. Default: unset.</summary>
+    public string? TokenAddress { get; set; }
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(RpcUrl) && !string.IsNullOrWhiteSpace(SignerPrivateKey);
 }
 

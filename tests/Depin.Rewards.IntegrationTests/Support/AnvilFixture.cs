@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Numerics;
 using Depin.Chain;
 using Nethereum.Signer;
@@ -62,6 +63,33 @@ public sealed class AnvilFixture : IAsyncLifetime
         StateAnchorContract anchor = await StateAnchorContract.DeployAsync(owner);
         return (token, distributor, anchor);
     }
+
+    /// <summary>A platform token and the Vault that holds it (a minter of the token, for epoch emissions), owned by <see cref="Owner"/>.</summary>
+    public async Task<(RewardTokenContract Token, VaultContract Vault, ulong Block)> DeployVaultAsync()
+    {
+        ChainClient owner = ClientFor(Owner);
+        RewardTokenContract token = await RewardTokenContract.DeployAsync(owner, "Depin Credit", "DPC");
+        VaultContract vault = await VaultContract.DeployAsync(owner, token.Address);
+        TransactionReceipt minter = await token.SetMinterAsync(vault.Address, true);
+        return (token, vault, minter.BlockNumber);
+    }
+
+    /// <summary>A JSON-RPC call that Depin.Chain does not wrap (anvil's mining and snapshot methods); returns the result's raw JSON.</summary>
+    public async Task<System.Text.Json.JsonElement> RpcAsync(string method, params object[] parameters)
+    {
+        using HttpResponseMessage response = await Http.PostAsJsonAsync(Endpoint, new { jsonrpc = "2.0", id = 1, method, @params = parameters });
+        response.EnsureSuccessStatusCode();
+        System.Text.Json.JsonElement body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        if (body.TryGetProperty("error", out System.Text.Json.JsonElement error))
+        {
+            throw new InvalidOperationException($"{method}: {error}");
+        }
+
+        return body.GetProperty("result").Clone();
+    }
+
+    /// <summary>Mines <paramref name="blocks"/> empty blocks.</summary>
+    public Task MineAsync(int blocks) => RpcAsync("anvil_mine", $"0x{blocks:x}");
 }
 
 [CollectionDefinition(Name)]

@@ -15,8 +15,9 @@ public static class ContractArtifacts
     public const string RewardToken = "RewardToken";
     public const string MerkleDistributor = "MerkleDistributor";
     public const string StateAnchor = "StateAnchor";
+    public const string Vault = "Vault";
 
-    public static IReadOnlyList<string> All { get; } = [RewardToken, MerkleDistributor, StateAnchor];
+    public static IReadOnlyList<string> All { get; } = [RewardToken, MerkleDistributor, StateAnchor, Vault];
 
     public static string BuildDirectory(string? chainDirectory = null) => Path.Combine(chainDirectory ?? ChainTools.FindChainDirectory(), "build");
 

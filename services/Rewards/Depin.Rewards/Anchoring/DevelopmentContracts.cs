@@ -6,14 +6,14 @@ using Microsoft.Extensions.Configuration;
 namespace Depin.Rewards.Anchoring;
 
 /// <summary>
-/// For a local development chain (<c>Rewards:Chain:DeployContracts</c>): deploys the reward token, the Merkle distributor
-/// and the state anchor when no addresses are configured, and keeps them in <c>Rewards:Chain:ContractsFile</c> (default
+/// For a local development chain (<c>Rewards:Chain:DeployContracts</c>): deploys the token, the Vault (a minter of the
+/// token, for epoch emissions), the Merkle distributor and the state anchor when no addresses are configured, and keeps them in <c>Rewards:Chain:ContractsFile</c> (default
 /// .data/chain/contracts.json) with the chain's genesis hash. A restart on the same chain reuses them; a new chain (a
 /// fresh anvil) gets new ones.
 /// </summary>
 public static class DevelopmentContracts
 {
-    /// <summary>Fills Rewards:Chain:DistributorAddress and StateAnchorAddress (and LocalChain:TokenAddress) when asked to.</summary>
+    /// <summary>Fills the Rewards:Chain contract addresses and the bridge's first block when asked to.</summary>
     public static async Task ApplyAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
     {
         var chain = configuration.GetSection("Rewards:Chain").Get<ChainSettings>() ?? new ChainSettings();
@@ -26,9 +26,9 @@ public static class DevelopmentContracts
         using var client = new ChainClient(new Uri(chain.RpcUrl!), chain.SignerPrivateKey!);
         var genesis = (await client.GetBlockAsync(0, cancellationToken))!.Hash.ToString();
         var saved = File.Exists(file) ? JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken)) : null;
-        if (saved?["genesis"]?.GetValue<string>() == genesis && await HasCodeAsync(client, saved["distributor"]!.GetValue<string>(), cancellationToken))
+        if (saved?["genesis"]?.GetValue<string>() == genesis && saved["vault"] is not null && await HasCodeAsync(client, saved["vault"]!.GetValue<string>(), cancellationToken))
         {
-            Apply(configuration, saved["token"]!.GetValue<string>(), saved["distributor"]!.GetValue<string>(), saved["anchor"]!.GetValue<string>());
+            Apply(configuration, saved);
             return;
         }
 
@@ -36,6 +36,8 @@ public static class DevelopmentContracts
         var distributor = await MerkleDistributorContract.DeployAsync(client, token.Address, cancellationToken);
         await token.SetMinterAsync(distributor.Address, true, cancellationToken);
         var anchor = await StateAnchorContract.DeployAsync(client, cancellationToken);
+        var vault = await VaultContract.DeployAsync(client, token.Address, cancellationToken);
+        var vaultMinter = await token.SetMinterAsync(vault.Address, true, cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var document = new JsonObject
         {
@@ -43,10 +45,12 @@ public static class DevelopmentContracts
             ["token"] = token.Address.ToString(),
             ["distributor"] = distributor.Address.ToString(),
             ["anchor"] = anchor.Address.ToString(),
+            ["vault"] = vault.Address.ToString(),
+            ["vaultBlock"] = vaultMinter.BlockNumber,
         };
         await File.WriteAllTextAsync(file + ".tmp", document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
         File.Move(file + ".tmp", file, overwrite: true);
-        Apply(configuration, token.Address.ToString(), distributor.Address.ToString(), anchor.Address.ToString());
+        Apply(configuration, document);
     }
 
     private static async Task<bool> HasCodeAsync(ChainClient client, string address, CancellationToken cancellationToken)
@@ -55,10 +59,15 @@ public static class DevelopmentContracts
         return code is { Length: > 2 };
     }
 
-    private static void Apply(IConfiguration configuration, string token, string distributor, string anchor)
+    private static void Apply(IConfiguration configuration, JsonNode contracts)
     {
-        configuration["Rewards:Chain:DistributorAddress"] = distributor;
-        configuration["Rewards:Chain:StateAnchorAddress"] = anchor;
-        configuration["LocalChain:TokenAddress"] = token;
+        configuration["Rewards:Chain:DistributorAddress"] = contracts["distributor"]!.GetValue<string>();
+        configuration["Rewards:Chain:StateAnchorAddress"] = contracts["anchor"]!.GetValue<string>();
+        configuration["Rewards:Chain:VaultAddress"] = contracts["vault"]!.GetValue<string>();
+        configuration["Rewards:Chain:TokenAddress"] = contracts["token"]!.GetValue<string>();
+        configuration["Rewards:Bridge:StartBlock"] = contracts["vaultBlock"]!.GetValue<ulong>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // anvil mines a block per transaction and never reorganises by itself: one confirmation is the local chain's finality.
+        configuration["Rewards:Bridge:Confirmations"] ??= "1";
+        configuration["LocalChain:TokenAddress"] = contracts["token"]!.GetValue<string>();
     }
 }

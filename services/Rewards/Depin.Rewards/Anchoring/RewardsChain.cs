@@ -24,7 +24,21 @@ public sealed class RewardsChain : IDisposable
         {
             StateAnchor = new StateAnchorContract(Client, Address.Parse(settings.StateAnchorAddress));
         }
+
+        if (!string.IsNullOrWhiteSpace(settings.VaultAddress))
+        {
+            Vault = new VaultContract(Client, Address.Parse(settings.VaultAddress));
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.TokenAddress))
+        {
+            Token = new RewardTokenContract(Client, Address.Parse(settings.TokenAddress));
+        }
     }
+
+    public VaultContract? Vault { get; }
+
+    public RewardTokenContract? Token { get; }
 
     private readonly ChainClient? _client;
 

@@ -1,0 +1,38 @@
+namespace Depin.Contracts.Rewards;
+
+/// <summary>How to deposit: the chain, the Vault and the token, and how many confirmations a deposit waits for.</summary>
+public sealed record BridgeInfoDto(
+    bool Enabled,
+    long? ChainId,
+    string? RpcUrl,
+    string? Vault,
+    string? Token,
+    int Confirmations,
+    string UnitsPerMicroCredit,
+    long? Head,
+    bool DevFaucet);
+
+/// <summary>A deposit as the platform saw it: status pending (with its confirmations so far), credited, orphaned or rejected.</summary>
+public sealed record DepositDto(
+    string TransactionHash,
+    long LogIndex,
+    long BlockNumber,
+    string From,
+    string LedgerAccount,
+    string Amount,
+    long MicroCredits,
+    string Status,
+    string Detail,
+    int Confirmations,
+    int RequiredConfirmations,
+    string LedgerTransactionId,
+    long? LedgerHeight,
+    DateTimeOffset SeenAt,
+    DateTimeOffset? CreditedAt);
+
+public sealed record DepositListDto(IReadOnlyList<DepositDto> Deposits);
+
+/// <summary>Development only: mint <paramref name="Credits"/> test tokens and some gas to <paramref name="Address"/>.</summary>
+public sealed record DevFundRequest(string? Address, long Credits);
+
+public sealed record DevFundDto(string Address, string TokenBalance, string GasBalance);

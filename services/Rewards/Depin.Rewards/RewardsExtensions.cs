@@ -141,6 +141,7 @@ public static class RewardsExtensions
             services.TryAddSingleton<IBridgeStore>(_ => new PostgresBridgeStore(connectionString));
         }
 
+        services.TryAddSingleton<IEmissionBacking, VaultEmissions>();
         services.TryAddSingleton<DepositWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DepositWatcher>());
 

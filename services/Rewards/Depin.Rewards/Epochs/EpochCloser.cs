@@ -22,7 +22,7 @@ public sealed class RewardCreditException(long epoch, int failed, string firstSt
 }
 
 /// <summary>
-/// Closes epochs: computed → credited → anchored → published, persisting each step so a close that crashed halfway
+/// Closes epochs: computed → (backed by tokens minted into the Vault, when there is one) credited → anchored → published, persisting each step so a close that crashed halfway
 /// completes on the next run. Computing happens once (the allocation is persisted and never recomputed); credits use
 /// deterministic ledger transaction ids (<see cref="RewardCreditIds"/>); the payout root is set only if the contract lacks it.
 /// </summary>
@@ -36,7 +36,8 @@ public sealed partial class EpochCloser(
     PayoutTreeCache trees,
     IOptions<RewardsOptions> options,
     TimeProvider time,
-    ILogger<EpochCloser> logger)
+    ILogger<EpochCloser> logger,
+    IEmissionBacking? emissions = null)
 {
     /// <summary>Upper bound of epochs closed by one run (catch-up after downtime continues at the next run).</summary>
     public const int MaxEpochsPerRun = 1_000;
@@ -106,6 +107,11 @@ public sealed partial class EpochCloser(
         if (record.Status < EpochStatus.Credited)
         {
             IReadOnlyList<ProviderReward> rewards = await store.GetRewardsAsync(epoch, cancellationToken).ConfigureAwait(false);
+            if (emissions is { IsEnabled: true })
+            {
+                await emissions.BackAsync(epoch, record.Distributed, cancellationToken).ConfigureAwait(false);
+            }
+
             await CreditAsync(record, rewards, cancellationToken).ConfigureAwait(false);
             await store.AdvanceAsync(epoch, EpochStatus.Credited, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogCredited(epoch, rewards.Count);

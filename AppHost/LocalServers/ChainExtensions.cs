@@ -9,7 +9,7 @@ namespace Depin.AppHost.LocalServers;
 /// </summary>
 internal static class ChainExtensions
 {
-    private static readonly string[] Contracts = ["RewardToken", "MerkleDistributor", "StateAnchor"];
+    private static readonly string[] Contracts = ["RewardToken", "MerkleDistributor", "StateAnchor", "Vault"];
 
     private static string AddRpcCheck(IDistributedApplicationBuilder builder, string name, int port)
     {

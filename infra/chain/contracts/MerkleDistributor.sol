@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import "./SortedPairMerkle.sol";
+
 interface IMintableToken {
     function mint(address to, uint256 amount) external;
 }
@@ -50,27 +52,9 @@ contract MerkleDistributor {
         bytes32 root = roots[epoch];
         require(root != bytes32(0), "MerkleDistributor: unknown epoch");
         require(!isClaimed[epoch][account], "MerkleDistributor: already claimed");
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(epoch, account, amount))));
-        require(_verify(proof, root, leaf), "MerkleDistributor: invalid proof");
+        require(SortedPairMerkle.verify(proof, root, SortedPairMerkle.leaf(epoch, account, amount)), "MerkleDistributor: invalid proof");
         isClaimed[epoch][account] = true;
         token.mint(account, amount);
         emit Claimed(epoch, account, amount);
-    }
-
-    function _verify(bytes32[] calldata proof, bytes32 root, bytes32 leaf) private pure returns (bool) {
-        bytes32 computed = leaf;
-        for (uint256 i = 0; i < proof.length; ++i) {
-            computed = _hashPair(computed, proof[i]);
-        }
-        return computed == root;
-    }
-
-    function _hashPair(bytes32 a, bytes32 b) private pure returns (bytes32 value) {
-        (bytes32 lo, bytes32 hi) = a < b ? (a, b) : (b, a);
-        assembly ("memory-safe") {
-            mstore(0x00, lo)
-            mstore(0x20, hi)
-            value := keccak256(0x00, 0x40)
-        }
     }
 }

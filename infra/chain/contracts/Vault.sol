@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import "./SortedPairMerkle.sol";
+
 interface IVaultToken {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
     function transfer(address to, uint256 amount) external returns (bool);
@@ -84,28 +86,10 @@ contract Vault {
         bytes32 root = withdrawalRoots[batch];
         require(root != bytes32(0), "Vault: unknown batch");
         require(!isWithdrawn[batch][account], "Vault: already withdrawn");
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(batch, account, amount))));
-        require(_verify(proof, root, leaf), "Vault: invalid proof");
+        require(SortedPairMerkle.verify(proof, root, SortedPairMerkle.leaf(batch, account, amount)), "Vault: invalid proof");
         isWithdrawn[batch][account] = true;
         withdrawn += amount;
         require(token.transfer(account, amount), "Vault: transfer failed");
         emit Withdrawn(batch, account, amount);
-    }
-
-    function _verify(bytes32[] calldata proof, bytes32 root, bytes32 leaf) private pure returns (bool) {
-        bytes32 computed = leaf;
-        for (uint256 i = 0; i < proof.length; ++i) {
-            computed = _hashPair(computed, proof[i]);
-        }
-        return computed == root;
-    }
-
-    function _hashPair(bytes32 a, bytes32 b) private pure returns (bytes32 value) {
-        (bytes32 lo, bytes32 hi) = a < b ? (a, b) : (b, a);
-        assembly ("memory-safe") {
-            mstore(0x00, lo)
-            mstore(0x20, hi)
-            value := keccak256(0x00, 0x40)
-        }
     }
 }

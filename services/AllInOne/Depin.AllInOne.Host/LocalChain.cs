@@ -5,7 +5,7 @@ namespace Depin.AllInOne;
 /// <summary>
 /// The all-in-one host's Ethereum chain: when no <c>Rewards:Chain:RpcUrl</c> is configured and <c>LocalChain:Enabled</c>
 /// (default true), starts a local anvil (from infra/chain's npm install), deploys the token, the Vault (deposits in,
-/// emissions, withdrawals out), the Merkle distributor and the state anchor, and points the rewards service at them. Without anvil the platform runs without a
+/// emissions, withdrawals out) and the state anchor, and points the rewards service at them. Without anvil the platform runs without a
 /// chain and says how to get one.
 /// </summary>
 internal static class LocalChain
@@ -31,7 +31,7 @@ internal static class LocalChain
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             logger.LogWarning(
-                "No local Ethereum chain: {Reason}. Payout roots and ledger anchors stay off chain. To get one: (cd infra/chain && npm ci), or set Rewards:Chain:RpcUrl, SignerPrivateKey, DistributorAddress and StateAnchorAddress.",
+                "No local Ethereum chain: {Reason}. There are no deposits through the Vault and ledger anchors stay off chain. To get one: (cd infra/chain && npm ci), or set Rewards:Chain:RpcUrl, SignerPrivateKey, VaultAddress, TokenAddress and StateAnchorAddress.",
                 ex.Message);
             return null;
         }
@@ -41,9 +41,9 @@ internal static class LocalChain
         builder.Configuration["Rewards:Chain:DeployContracts"] = "true";
         await Depin.Rewards.Anchoring.DevelopmentContracts.ApplyAsync(builder.Configuration);
         logger.LogInformation(
-            "Local anvil at {Endpoint}: token {Token}, vault {Vault}, distributor {Distributor}, state anchor {Anchor}",
+            "Local anvil at {Endpoint}: token {Token}, vault {Vault}, state anchor {Anchor}",
             node.Endpoint, builder.Configuration["Rewards:Chain:TokenAddress"], builder.Configuration["Rewards:Chain:VaultAddress"],
-            builder.Configuration["Rewards:Chain:DistributorAddress"], builder.Configuration["Rewards:Chain:StateAnchorAddress"]);
+            builder.Configuration["Rewards:Chain:StateAnchorAddress"]);
         return node;
     }
 

@@ -7,9 +7,10 @@ namespace Depin.Rewards.Anchoring;
 
 /// <summary>
 /// For a local development chain (<c>Rewards:Chain:DeployContracts</c>): deploys the token, the Vault (a minter of the
-/// token, for epoch emissions), the Merkle distributor and the state anchor when no addresses are configured, and keeps them in <c>Rewards:Chain:ContractsFile</c> (default
-/// .data/chain/contracts.json) with the chain's genesis hash. A restart on the same chain reuses them; a new chain (a
-/// fresh anvil) gets new ones.
+/// token, for epoch emissions) and the state anchor when no addresses are configured, and keeps them in
+/// <c>Rewards:Chain:ContractsFile</c> (default .data/chain/contracts.json) with the chain's genesis hash. A restart on the same chain reuses them; a new chain (a
+/// fresh anvil) gets new ones. No Merkle distributor: rewards are credited on the ledger, backed by the epoch's emission in
+/// the Vault, and reach the chain only through the Vault; the distributor's claims would pay each reward a second time.
 /// </summary>
 public static class DevelopmentContracts
 {
@@ -17,7 +18,7 @@ public static class DevelopmentContracts
     public static async Task ApplyAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
     {
         var chain = configuration.GetSection("Rewards:Chain").Get<ChainSettings>() ?? new ChainSettings();
-        if (!configuration.GetValue<bool>("Rewards:Chain:DeployContracts") || !chain.IsConfigured || !string.IsNullOrWhiteSpace(chain.DistributorAddress))
+        if (!configuration.GetValue<bool>("Rewards:Chain:DeployContracts") || !chain.IsConfigured || !string.IsNullOrWhiteSpace(chain.VaultAddress))
         {
             return;
         }
@@ -33,8 +34,6 @@ public static class DevelopmentContracts
         }
 
         var token = await RewardTokenContract.DeployAsync(client, "Depin Reward", "DPR", cancellationToken);
-        var distributor = await MerkleDistributorContract.DeployAsync(client, token.Address, cancellationToken);
-        await token.SetMinterAsync(distributor.Address, true, cancellationToken);
         var anchor = await StateAnchorContract.DeployAsync(client, cancellationToken);
         var vault = await VaultContract.DeployAsync(client, token.Address, cancellationToken);
         var vaultMinter = await token.SetMinterAsync(vault.Address, true, cancellationToken);
@@ -43,7 +42,6 @@ public static class DevelopmentContracts
         {
             ["genesis"] = genesis,
             ["token"] = token.Address.ToString(),
-            ["distributor"] = distributor.Address.ToString(),
             ["anchor"] = anchor.Address.ToString(),
             ["vault"] = vault.Address.ToString(),
             ["vaultBlock"] = vaultMinter.BlockNumber,
@@ -61,7 +59,6 @@ public static class DevelopmentContracts
 
     private static void Apply(IConfiguration configuration, JsonNode contracts)
     {
-        configuration["Rewards:Chain:DistributorAddress"] = contracts["distributor"]!.GetValue<string>();
         configuration["Rewards:Chain:StateAnchorAddress"] = contracts["anchor"]!.GetValue<string>();
         configuration["Rewards:Chain:VaultAddress"] = contracts["vault"]!.GetValue<string>();
         configuration["Rewards:Chain:TokenAddress"] = contracts["token"]!.GetValue<string>();

@@ -34,10 +34,10 @@ internal static class RandomBlocks
             }
 
             var job = jobs.Count > 0 && random.Next(3) > 0 ? jobs[random.Next(jobs.Count)] : TxId.New();
-            txs[i] = random.Next(13) switch
+            txs[i] = random.Next(14) switch
             {
                 0 => Transaction.Deposit(TxId.New(), to, amount),
-                1 => Transaction.Withdraw(TxId.New(), from, amount),
+                1 => Transaction.Withdraw(TxId.New(), from, to, amount),
                 2 => Lock(job, from, amount, jobs),
                 3 => Transaction.EscrowRelease(TxId.New(), job, from, to, amount, amount / 10),
                 4 => Transaction.EscrowRefund(TxId.New(), job, from),
@@ -46,7 +46,8 @@ internal static class RandomBlocks
                 7 => Transaction.CompleteUnstake(TxId.New(), from),
                 8 => Transaction.Slash(TxId.New(), from, amount),
                 9 => Transaction.RewardCredit(TxId.New(), to, amount),
-                10 => new Transaction(TxId.New(), (ProgramKind)random.Next(0, 20), from, to, amount),
+                10 => new Transaction(TxId.New(), (ProgramKind)random.Next(0, 24), from, to, amount),
+                11 => Transaction.BridgeRelease(TxId.New(), amount),
                 _ => Transaction.Transfer(TxId.New(), from, to, amount),
             };
         }

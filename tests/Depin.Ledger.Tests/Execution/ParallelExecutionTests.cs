@@ -56,7 +56,7 @@ public sealed class ParallelExecutionTests
                 minted += block[i].Program switch
                 {
                     ProgramKind.Deposit => block[i].Amount,
-                    ProgramKind.Withdraw => -block[i].Amount,
+                    ProgramKind.BridgeRelease => -block[i].Amount,
                     _ => 0,
                 };
             }

@@ -79,12 +79,33 @@ public sealed class NativeProgramsTests
         Assert.Equal(ReceiptStatus.UnknownProgram, Run(new Transaction(TxId.New(), (ProgramKind)99, Alice, Bob, 1)));
 
     [Fact]
-    public void Withdraw_debits_and_fails_beyond_balance()
+    public void Withdraw_moves_the_credits_to_the_bridge_account_and_fails_beyond_balance()
     {
         Fund(Alice, 50);
-        Assert.Equal(ReceiptStatus.InsufficientFunds, Run(Transaction.Withdraw(TxId.New(), Alice, 51)));
-        Assert.Equal(ReceiptStatus.Success, Run(Transaction.Withdraw(TxId.New(), Alice, 50)));
+        Assert.Equal(ReceiptStatus.InsufficientFunds, Run(Transaction.Withdraw(TxId.New(), Alice, Bob, 51)));
+        Assert.Equal(ReceiptStatus.Success, Run(Transaction.Withdraw(TxId.New(), Alice, Bob, 50)));
         Assert.Equal(0, State(Alice).Balance);
+        Assert.Equal(50, State(SystemAccounts.Bridge).Balance);
+        Assert.Equal(0, State(Bob).Balance);
+    }
+
+    [Fact]
+    public void A_withdrawal_needs_a_wallet_to_pay_on_chain()
+    {
+        Fund(Alice, 50);
+        Assert.Equal(ReceiptStatus.InvalidAccount, Run(Transaction.Withdraw(TxId.New(), Alice, default, 10)));
+        Assert.Equal(ReceiptStatus.InvalidAccount, Run(Transaction.Withdraw(TxId.New(), Alice, SystemAccounts.Treasury, 10)));
+        Assert.Equal(50, State(Alice).Balance);
+    }
+
+    [Fact]
+    public void Bridge_release_takes_a_published_batch_out_of_the_bridge_account_and_no_more()
+    {
+        Fund(Alice, 80);
+        Assert.Equal(ReceiptStatus.Success, Run(Transaction.Withdraw(TxId.New(), Alice, Bob, 80)));
+        Assert.Equal(ReceiptStatus.InsufficientFunds, Run(Transaction.BridgeRelease(TxId.New(), 81)));
+        Assert.Equal(ReceiptStatus.Success, Run(Transaction.BridgeRelease(TxId.New(), 30)));
+        Assert.Equal(50, State(SystemAccounts.Bridge).Balance);
     }
 
     [Fact]

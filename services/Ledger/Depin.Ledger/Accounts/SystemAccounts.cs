@@ -8,4 +8,7 @@ public static class SystemAccounts
 
     /// <summary>Funds reward credits; topped up by gateway deposits.</summary>
     public static readonly AccountId RewardPool = AccountId.System(2);
+
+    /// <summary>Holds withdrawn credits until their batch is released on chain (the Vault's root published).</summary>
+    public static readonly AccountId Bridge = AccountId.System(3);
 }

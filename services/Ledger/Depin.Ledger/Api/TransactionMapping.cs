@@ -133,7 +133,8 @@ public static class TransactionMapping
     {
         ProgramKind.Transfer => (true, true, true, false, false),
         ProgramKind.Deposit => (false, true, true, false, false),
-        ProgramKind.Withdraw => (true, false, true, false, false),
+        ProgramKind.Withdraw => (true, true, true, false, false),
+        ProgramKind.BridgeRelease => (false, false, true, false, false),
         ProgramKind.EscrowLock => (true, false, true, false, true),
         ProgramKind.EscrowRelease => (true, true, true, true, true),
         ProgramKind.EscrowRefund => (true, false, false, false, true),

@@ -42,7 +42,10 @@ public static class NativePrograms
             case ProgramKind.Deposit:
                 return Deposit(tx, accounts, ref writeMask);
             case ProgramKind.Withdraw:
-                return Withdraw(tx, accounts, ref writeMask);
+                // The bridge account is the second declared account; To only names the wallet on chain.
+                return Move(tx, accounts, ref writeMask);
+            case ProgramKind.BridgeRelease:
+                return Debit(tx, accounts, ref writeMask);
             case ProgramKind.EscrowLock:
                 return EscrowLock(tx, accounts, ref writeMask);
             case ProgramKind.EscrowRelease:
@@ -87,7 +90,9 @@ public static class NativePrograms
             case ProgramKind.Deposit:
                 return tx.To.IsRegular || tx.To == SystemAccounts.RewardPool ? Positive(tx.Amount) : ReceiptStatus.InvalidAccount;
             case ProgramKind.Withdraw:
-                return tx.From.IsRegular || tx.From == SystemAccounts.Treasury ? Positive(tx.Amount) : ReceiptStatus.InvalidAccount;
+                return (tx.From.IsRegular || tx.From == SystemAccounts.Treasury) && tx.To.IsRegular ? Positive(tx.Amount) : ReceiptStatus.InvalidAccount;
+            case ProgramKind.BridgeRelease:
+                return Positive(tx.Amount);
             case ProgramKind.EscrowLock:
                 return tx.From.IsRegular && !tx.Job.IsEmpty ? Positive(tx.Amount) : ReceiptStatus.InvalidAccount;
             case ProgramKind.EscrowRelease:
@@ -162,7 +167,8 @@ public static class NativePrograms
         return ReceiptStatus.Success;
     }
 
-    private static ReceiptStatus Withdraw(in Transaction tx, Span<AccountState> acc, ref int mask)
+    /// <summary>Takes Amount out of account 0.</summary>
+    private static ReceiptStatus Debit(in Transaction tx, Span<AccountState> acc, ref int mask)
     {
         if (acc[0].Balance < tx.Amount)
         {

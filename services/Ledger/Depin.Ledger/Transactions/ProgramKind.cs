@@ -9,7 +9,7 @@ public enum ProgramKind : byte
     /// <summary>Gateway credit of To (a regular account or the reward pool), Amount.</summary>
     Deposit = 2,
 
-    /// <summary>Gateway debit of From (a regular account or the treasury), Amount.</summary>
+    /// <summary>Moves Amount from From (a regular account or the treasury) to the bridge account, for wallet To on chain: a withdrawal waiting for its batch.</summary>
     Withdraw = 3,
 
     /// <summary>Moves Amount from customer From into the escrow of Job.</summary>
@@ -68,4 +68,7 @@ public enum ProgramKind : byte
     /// its slot. Only the node forms it; no credential may submit it.
     /// </summary>
     JobPrune = 21,
+
+    /// <summary>Removes Amount from the bridge account: a batch of withdrawals whose root is published on the Vault, claimable there.</summary>
+    BridgeRelease = 22,
 }

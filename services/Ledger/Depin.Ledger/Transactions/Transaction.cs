@@ -23,7 +23,9 @@ public readonly record struct Transaction(
 
     public static Transaction Deposit(TxId id, AccountId to, long amount) => new(id, ProgramKind.Deposit, default, to, amount);
 
-    public static Transaction Withdraw(TxId id, AccountId from, long amount) => new(id, ProgramKind.Withdraw, from, default, amount);
+    public static Transaction Withdraw(TxId id, AccountId from, AccountId wallet, long amount) => new(id, ProgramKind.Withdraw, from, wallet, amount);
+
+    public static Transaction BridgeRelease(TxId id, long amount) => new(id, ProgramKind.BridgeRelease, default, default, amount);
 
     public static Transaction EscrowLock(TxId id, TxId job, AccountId customer, long amount) => new(id, ProgramKind.EscrowLock, customer, default, amount, 0, job);
 
@@ -58,6 +60,12 @@ public readonly record struct Transaction(
                 accounts[0] = To;
                 return 1;
             case ProgramKind.Withdraw:
+                accounts[0] = From;
+                accounts[1] = SystemAccounts.Bridge;
+                return 2;
+            case ProgramKind.BridgeRelease:
+                accounts[0] = SystemAccounts.Bridge;
+                return 1;
             case ProgramKind.Stake:
             case ProgramKind.Unstake:
             case ProgramKind.CompleteUnstake:

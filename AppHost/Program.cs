@@ -23,7 +23,9 @@ var ledger = builder.AddProject<Projects.Depin_Ledger_Host>("ledger")
     .WithEnvironment("Ledger__GatewayApiKey", marketplaceLedgerKey)
     .WithEnvironment("Ledger__Credentials__rewards__ApiKey", rewardsLedgerKey)
     .WithEnvironment("Ledger__Credentials__rewards__Programs__0", "reward-credit")
-    .WithEnvironment("Ledger__Credentials__rewards__Programs__1", "deposit");
+    .WithEnvironment("Ledger__Credentials__rewards__Programs__1", "deposit")
+    .WithEnvironment("Ledger__Credentials__rewards__Programs__2", "withdraw")
+    .WithEnvironment("Ledger__Credentials__rewards__Programs__3", "bridge-release");
 
 var rewards = builder.AddProject<Projects.Depin_Rewards_Host>("rewards")
     .WithPlatformDefaults(adminKey, pubsub)

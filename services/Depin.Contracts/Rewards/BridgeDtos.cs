@@ -36,3 +36,28 @@ public sealed record DepositListDto(IReadOnlyList<DepositDto> Deposits);
 public sealed record DevFundRequest(string? Address, long Credits);
 
 public sealed record DevFundDto(string Address, string TokenBalance, string GasBalance);
+
+/// <summary>Service to bridge (admin key): withdraw <paramref name="MicroCredits"/> of <paramref name="LedgerAccount"/> to <paramref name="Wallet"/> under ledger id <paramref name="Id"/> (a UUID).</summary>
+public sealed record WithdrawalRequestDto(string? Id, string? LedgerAccount, string? Wallet, long MicroCredits);
+
+/// <summary>
+/// A withdrawal: status requested, debited (waiting for a batch), claimable (its batch's root is on the Vault: claim with
+/// <paramref name="Proof"/>), claimed, or refused with the ledger's reason. <paramref name="ClaimAmount"/> is the wallet's
+/// total in the batch in token base units (all its withdrawals in that batch, claimed at once).
+/// </summary>
+public sealed record WithdrawalDto(
+    string Id,
+    string LedgerAccount,
+    string Wallet,
+    long MicroCredits,
+    string Status,
+    string Detail,
+    long? LedgerHeight,
+    long? Batch,
+    string? ClaimAmount,
+    IReadOnlyList<string>? Proof,
+    string? Vault,
+    long? ChainId,
+    DateTimeOffset RequestedAt);
+
+public sealed record WithdrawalListDto(IReadOnlyList<WithdrawalDto> Withdrawals);

@@ -127,19 +127,27 @@ public static class RewardsExtensions
 
         services.AddOptions<BridgeOptions>().Bind(builder.Configuration.GetSection(BridgeOptions.SectionName))
             .Validate(o => o.Confirmations >= 1, "Rewards:Bridge:Confirmations must be at least 1.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Rewards:Bridge:PollInterval must be positive.");
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Rewards:Bridge:PollInterval must be positive.")
+            .Validate(o => o.WithdrawalBatchInterval > TimeSpan.Zero, "Rewards:Bridge:WithdrawalBatchInterval must be positive.");
         // Test tokens are a local convenience: whatever the configuration says, the faucet exists only in Development and --demo.
         IConfiguration configuration = builder.Configuration;
         IHostEnvironment environment = builder.Environment;
         services.PostConfigure<BridgeOptions>(o => o.EnableDevFaucet &= AdminKey.IsLocalDevelopment(configuration, environment));
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            services.TryAddSingleton<IBridgeStore, InMemoryBridgeStore>();
+            services.TryAddSingleton<InMemoryBridgeStore>();
+            services.TryAddSingleton<IBridgeStore>(sp => sp.GetRequiredService<InMemoryBridgeStore>());
+            services.TryAddSingleton<IWithdrawalStore>(sp => sp.GetRequiredService<InMemoryBridgeStore>());
         }
         else
         {
-            services.TryAddSingleton<IBridgeStore>(_ => new PostgresBridgeStore(connectionString));
+            services.TryAddSingleton(_ => new PostgresBridgeStore(connectionString));
+            services.TryAddSingleton<IBridgeStore>(sp => sp.GetRequiredService<PostgresBridgeStore>());
+            services.TryAddSingleton<IWithdrawalStore>(sp => sp.GetRequiredService<PostgresBridgeStore>());
         }
+
+        services.TryAddSingleton<Withdrawals>();
+        services.AddHostedService<WithdrawalBatcher>();
 
         services.TryAddSingleton<IEmissionBacking, VaultEmissions>();
         services.TryAddSingleton<DepositWatcher>();

@@ -42,6 +42,10 @@ public sealed class VaultContract(IChainClient client, Address address)
     public async Task<Hash32> WithdrawalRootAsync(ulong batch, CancellationToken cancellationToken = default) =>
         new(await client.QueryAsync<WithdrawalRootFunction, byte[]>(Address, new WithdrawalRootFunction { Batch = batch }, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The total published with batch <paramref name="batch"/>'s root, in base units.</summary>
+    public Task<BigInteger> WithdrawalTotalAsync(ulong batch, CancellationToken cancellationToken = default) =>
+        client.QueryAsync<WithdrawalTotalFunction, BigInteger>(Address, new WithdrawalTotalFunction { Batch = batch }, cancellationToken);
+
     public Task<bool> IsWithdrawnAsync(ulong batch, Address account, CancellationToken cancellationToken = default) =>
         client.QueryAsync<IsWithdrawnFunction, bool>(Address, new IsWithdrawnFunction { Batch = batch, Account = account.ToString() }, cancellationToken);
 

@@ -75,6 +75,13 @@ public sealed class WithdrawalRootFunction : FunctionMessage
     public BigInteger Batch { get; set; }
 }
 
+[Function("withdrawalTotals", "uint256")]
+public sealed class WithdrawalTotalFunction : FunctionMessage
+{
+    [Parameter("uint256", "batch", 1)]
+    public BigInteger Batch { get; set; }
+}
+
 [Function("isWithdrawn", "bool")]
 public sealed class IsWithdrawnFunction : FunctionMessage
 {

@@ -7,13 +7,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Depin.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Depin.Rewards.Bridge;
 
 /// <summary>
-/// /api/bridge: where and how to deposit, and the status of deposits. Deposits are public on chain, so their status is
-/// public too: by transaction hash, or by ledger account.
+/// /api/bridge: where and how to deposit, the status of deposits, and withdrawals. Deposits are public on chain, so their
+/// status is public too; a withdrawal is read by its (unguessable) id, requested and listed only with the admin key (the
+/// marketplace requests them for its authenticated customers and providers).
 /// </summary>
 public static class BridgeApi
 {
@@ -25,6 +27,10 @@ public static class BridgeApi
         group.MapGet("/", Info).WithName("BridgeInfo").WithSummary("The chain, Vault and token to deposit with, and the confirmations a deposit waits for.");
         group.MapGet("/deposits/{transactionHash}", ByTransaction).WithName("DepositsByTransaction").WithSummary("The deposits of one chain transaction, with their status.");
         group.MapGet("/deposits", ByAccount).WithName("DepositsByAccount").WithSummary("Recent deposits to a ledger account (?account=0x…&take=).");
+        group.MapPost("/withdrawals", RequestWithdrawal).WithName("RequestWithdrawal").WithSummary("Services (admin key): withdraw a ledger account's credits to a wallet; the marketplace calls it for its customers and providers.");
+        group.MapGet("/withdrawals/{id}", GetWithdrawal).WithName("GetWithdrawal").WithSummary("A withdrawal by its id, with the proof to claim it from the Vault once its batch is published.");
+        group.MapGet("/withdrawals", ListWithdrawals).WithName("ListWithdrawals").WithSummary("Admin (X-Api-Key): the recent withdrawals of a ledger account (?account=0x…&take=).");
+        group.MapPost("/withdrawals/batches", BatchNow).WithName("BatchWithdrawals").WithSummary("Admin (X-Api-Key): batches the debited withdrawals now instead of waiting for the interval.");
         group.MapPost("/dev/fund", DevFund).WithName("DevFund").WithSummary("Development and --demo only: mints test tokens and gas to a wallet on the local chain.");
         return group;
     }
@@ -111,6 +117,123 @@ public static class BridgeApi
             wallet.ToString(),
             (await chain.Token.BalanceOfAsync(wallet, cancellationToken)).ToString(),
             (await chain.Client.GetBalanceAsync(wallet, cancellationToken)).ToString()));
+    }
+
+    internal static async Task<Results<Created<WithdrawalDto>, ValidationProblem, ProblemHttpResult, UnauthorizedHttpResult>> RequestWithdrawal(
+        WithdrawalRequestDto request, HttpContext context, AdminKey admin, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken)
+    {
+        if (!admin.IsAuthorized(context))
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!Guid.TryParse(request.Id, out Guid id))
+        {
+            errors["id"] = ["must be a UUID (the ledger transaction id of the withdrawal)."];
+        }
+
+        if (!Address.TryParse(request.LedgerAccount, out Address account))
+        {
+            errors["ledgerAccount"] = ["must be a ledger account address (0x + 40 hex digits)."];
+        }
+
+        if (!Address.TryParse(request.Wallet, out Address wallet) || wallet == default)
+        {
+            errors["wallet"] = ["must be a wallet address (0x + 40 hex digits)."];
+        }
+
+        if (request.MicroCredits <= 0)
+        {
+            errors["microCredits"] = ["must be a positive number of micro-credits."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!withdrawals.IsEnabled)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No bridge", detail: "No Vault is configured (Rewards:Chain:VaultAddress): there is no way out to a chain.");
+        }
+
+        WithdrawalRecord record;
+        try
+        {
+            record = await withdrawals.RequestAsync(id.ToString("D"), account, wallet, request.MicroCredits, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Withdrawal id in use", detail: e.Message);
+        }
+
+        return TypedResults.Created($"/api/bridge/withdrawals/{record.Id}", await ToDto(record, withdrawals, chain, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<WithdrawalDto>, NotFound<ProblemDetails>>> GetWithdrawal(string id, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken) =>
+        await withdrawals.GetAsync(id, cancellationToken) is { } record
+            ? TypedResults.Ok(await ToDto(record, withdrawals, chain, cancellationToken))
+            : TypedResults.NotFound(new ProblemDetails { Title = "No such withdrawal", Detail = $"No withdrawal has id {id}.", Status = 404 });
+
+    internal static async Task<Results<Ok<WithdrawalListDto>, ValidationProblem, UnauthorizedHttpResult>> ListWithdrawals(
+        string? account, int? take, HttpContext context, AdminKey admin, IWithdrawalStore store, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken)
+    {
+        if (!admin.IsAuthorized(context))
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        if (!Address.TryParse(account, out Address ledgerAccount))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account"] = ["must be a ledger account address (0x + 40 hex digits)."] });
+        }
+
+        int size = take ?? 50;
+        if (size is < 1 or > MaxPage)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["take"] = [$"must be between 1 and {MaxPage}."] });
+        }
+
+        var list = new List<WithdrawalDto>();
+        foreach (WithdrawalRecord record in await store.GetWithdrawalsAsync(ledgerAccount, size, cancellationToken))
+        {
+            list.Add(await ToDto(record, withdrawals, chain, cancellationToken));
+        }
+
+        return TypedResults.Ok(new WithdrawalListDto(list));
+    }
+
+    internal static async Task<Results<Ok<long?>, UnauthorizedHttpResult, ProblemHttpResult>> BatchNow(HttpContext context, AdminKey admin, Withdrawals withdrawals, CancellationToken cancellationToken)
+    {
+        if (!admin.IsAuthorized(context))
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        return withdrawals.IsEnabled
+            ? TypedResults.Ok(await withdrawals.BatchAsync(cancellationToken))
+            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No bridge", detail: "No Vault is configured (Rewards:Chain:VaultAddress).");
+    }
+
+    private static async Task<WithdrawalDto> ToDto(WithdrawalRecord w, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken)
+    {
+        WithdrawalClaim? claim = w.Status == WithdrawalStatus.Debited ? await withdrawals.ClaimAsync(w, cancellationToken) : null;
+        bool claimed = claim is not null && await withdrawals.IsClaimedAsync(claim, cancellationToken);
+        (string status, string detail) = w.Status switch
+        {
+            WithdrawalStatus.Requested => ("requested", "waiting for the ledger"),
+            WithdrawalStatus.Refused => ("refused", $"the ledger refused it: {w.Reason}"),
+            _ when claimed => ("claimed", $"claimed from the Vault (batch {claim!.Batch})"),
+            _ when claim is not null => ("claimable", $"claim {claim.Amount} base units from the Vault with the proof (batch {claim.Batch})"),
+            _ when w.Batch is not null => ("debited", $"in batch {w.Batch}, whose root is being published"),
+            _ => ("debited", $"debited at ledger height {w.LedgerHeight}; waiting for the next batch"),
+        };
+        long? chainId = claim is not null && chain.Client is { } client ? (long)await client.GetChainIdAsync(cancellationToken) : null;
+        return new WithdrawalDto(
+            w.Id, w.LedgerAccount.ToString(), w.Wallet.ToString(), w.MicroCredits, status, detail, w.LedgerHeight, w.Batch,
+            claim?.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture), claim?.Proof.Select(p => p.ToString()).ToList(),
+            claim is null ? null : chain.Vault?.Address.ToString(), chainId, w.RequestedAt);
     }
 
     private static DepositDto ToDto(DepositRecord d, DepositWatcher watcher)

@@ -1,6 +1,6 @@
 namespace Depin.Rewards.Bridge;
 
-/// <summary>The deposit bridge: how the chain watcher follows the Vault (section Rewards:Bridge).</summary>
+/// <summary>The bridge to the Vault: how the chain watcher follows deposits and how withdrawals are batched (section Rewards:Bridge).</summary>
 public sealed class BridgeOptions
 {
     public const string SectionName = "Rewards:Bridge";
@@ -19,6 +19,12 @@ public sealed class BridgeOptions
 
     /// <summary>Whether the watcher runs (it also needs Rewards:Chain:VaultAddress). Default true.</summary>
     public bool RunWatcher { get; set; } = true;
+
+    /// <summary>How often debited withdrawals are batched into a root on the Vault. Default 1 min.</summary>
+    public TimeSpan WithdrawalBatchInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether withdrawals are batched on that interval (it also needs Rewards:Chain:VaultAddress). Default true.</summary>
+    public bool RunWithdrawalBatcher { get; set; } = true;
 
     /// <summary>A development convenience: POST /api/bridge/dev/fund mints test tokens and gas to a wallet on the local chain. Default true, and only ever in Development or --demo.</summary>
     public bool EnableDevFaucet { get; set; } = true;

@@ -3,7 +3,7 @@ using Depin.Chain;
 namespace Depin.Rewards.Bridge;
 
 /// <summary><see cref="IBridgeStore"/> in process memory, for a platform without PostgreSQL (lost on restart, like its in-memory epochs).</summary>
-public sealed class InMemoryBridgeStore : IBridgeStore
+public sealed partial class InMemoryBridgeStore : IBridgeStore
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<ulong, Hash32> _blocks = [];

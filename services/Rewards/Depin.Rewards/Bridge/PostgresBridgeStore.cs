@@ -5,10 +5,11 @@ using Npgsql;
 namespace Depin.Rewards.Bridge;
 
 /// <summary>
-/// <see cref="IBridgeStore"/> on PostgreSQL (tables bridge_cursor, bridge_blocks, bridge_deposits, created on first use).
+/// <see cref="IBridgeStore"/> and <see cref="IWithdrawalStore"/> on PostgreSQL (tables bridge_cursor, bridge_blocks, bridge_deposits,
+/// bridge_withdrawals, bridge_withdrawal_batches, created on first use).
 /// A scan's deposits, blocks and cursor commit in one transaction, so a crash leaves either the scan or nothing.
 /// </summary>
-public sealed class PostgresBridgeStore : IBridgeStore, IAsyncDisposable
+public sealed partial class PostgresBridgeStore : IBridgeStore, IAsyncDisposable
 {
     private const long SchemaLockKey = 0x4252_4944_4745_5331; // "BRIDGES1"
 
@@ -37,6 +38,26 @@ public sealed class PostgresBridgeStore : IBridgeStore, IAsyncDisposable
             PRIMARY KEY (tx_hash, log_index));
         CREATE INDEX IF NOT EXISTS bridge_deposits_pending ON bridge_deposits (block_number) WHERE status = 0;
         CREATE INDEX IF NOT EXISTS bridge_deposits_by_account ON bridge_deposits (ledger_account, block_number DESC);
+        CREATE TABLE IF NOT EXISTS bridge_withdrawals (
+            id text PRIMARY KEY,
+            ledger_account bytea NOT NULL,
+            wallet bytea NOT NULL,
+            micro_credits bigint NOT NULL,
+            status smallint NOT NULL,
+            ledger_height bigint NULL,
+            reason text NULL,
+            batch bigint NULL,
+            requested_at timestamptz NOT NULL);
+        CREATE INDEX IF NOT EXISTS bridge_withdrawals_unbatched ON bridge_withdrawals (requested_at) WHERE batch IS NULL AND status <> 2;
+        CREATE INDEX IF NOT EXISTS bridge_withdrawals_by_account ON bridge_withdrawals (ledger_account, requested_at DESC);
+        CREATE INDEX IF NOT EXISTS bridge_withdrawals_by_batch ON bridge_withdrawals (batch) WHERE batch IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS bridge_withdrawal_batches (
+            number bigint PRIMARY KEY,
+            root bytea NOT NULL,
+            total numeric(78, 0) NOT NULL,
+            status smallint NOT NULL,
+            root_tx text NULL,
+            created_at timestamptz NOT NULL);
         """;
 
     private const string Columns = "tx_hash, log_index, block_number, block_hash, sender, ledger_account, amount, micro_credits, status, ledger_tx, ledger_height, reason, seen_at, credited_at";

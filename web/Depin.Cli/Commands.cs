@@ -56,6 +56,10 @@ internal static class Commands
         }));
         root.Add(fund);
         root.Add(DepositCommand.Build(url, key));
+        foreach (var command in WithdrawCommands.Build(url, key))
+        {
+            root.Add(command);
+        }
 
         var interval = new Option<double>("--interval") { Description = "Seconds between sample jobs", DefaultValueFactory = _ => 3 };
         var demo = new Command("demo", "Sample traffic: a demo customer submits a small job of every kind at an interval (development platforms)") { interval };

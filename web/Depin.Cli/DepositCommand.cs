@@ -16,11 +16,7 @@ internal static class DepositCommand
     public static Command Build(Option<string?> url, Option<string?> key)
     {
         var amount = new Argument<long>("amount") { Description = "Micro-credits to deposit (1 token = 1,000,000 micro-credits)" };
-        var keyFile = new Option<string>("--key-file")
-        {
-            Description = "Wallet key file that holds the tokens and pays the gas (created when missing)",
-            DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".depin", "wallet.json"),
-        };
+        var keyFile = WithdrawCommands.KeyFile("Wallet key file that holds the tokens and pays the gas (created when missing)");
         var testTokens = new Option<bool>("--test-tokens") { Description = "Local development chain only: get the tokens and gas from the platform's faucet first" };
         var command = new Command("deposit", "Deposit tokens into the Vault on chain; your account is credited after the confirmations") { amount, keyFile, testTokens };
         command.SetAction((parse, ct) => Commands.Run(parse, url, key, async api =>

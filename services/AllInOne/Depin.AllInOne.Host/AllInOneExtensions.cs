@@ -18,6 +18,7 @@ internal static class AllInOneExtensions
         builder.Services.AddHostedService<LocalWorkerPool>();
         builder.Configuration["Rewards:RewardPoolFunding"] ??= builder.Configuration["Pool:RewardPoolFunding"] ?? "1000000000000000";
         builder.Services.AddSingleton<Depin.Marketplace.Providers.IPayoutWalletProof, RewardsWalletProof>();
+        builder.Services.AddSingleton<Depin.Contracts.Rewards.IWithdrawalRequests, Depin.Rewards.Bridge.LocalWithdrawalRequests>();
         builder.Configuration["Demo"] ??= args.Contains("--demo") ? "true" : "false";
         if (builder.Configuration.GetValue<bool>("Demo"))
         {

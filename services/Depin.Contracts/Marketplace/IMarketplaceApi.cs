@@ -42,6 +42,15 @@ public interface IMarketplaceApi
     [Post("/api/customers/me/fund")]
     Task<BalanceView> FundAsync([Body] FundRequest request, CancellationToken cancellationToken = default);
 
+    [Post("/api/customers/me/wallet")]
+    Task<CustomerView> BindWalletAsync([Body] BindWalletRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/withdrawals")]
+    Task<Rewards.WithdrawalDto> WithdrawAsync([Body] WithdrawRequest request, CancellationToken cancellationToken = default);
+
+    [Get("/api/withdrawals/{id}")]
+    Task<Rewards.WithdrawalDto> GetWithdrawalAsync(string id, CancellationToken cancellationToken = default);
+
     [Post("/api/jobs")]
     Task<JobView> SubmitJobAsync([Body] SubmitJobRequest request, CancellationToken cancellationToken = default);
 

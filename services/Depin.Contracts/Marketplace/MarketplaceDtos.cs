@@ -119,7 +119,13 @@ public sealed record RegisterCustomerRequest(string Name);
 public sealed record CustomerRegistration(string CustomerId, string ApiKey, string LedgerAddress);
 
 /// <summary>A customer and its ledger balance (micro-credits).</summary>
-public sealed record CustomerView(string CustomerId, string Name, string LedgerAddress, long Balance, int Jobs);
+public sealed record CustomerView(string CustomerId, string Name, string LedgerAddress, long Balance, int Jobs, string? Wallet = null);
+
+/// <summary>Binds the wallet that the customer's withdrawals are paid to: <paramref name="Signature"/> signs the rewards service's challenge for <paramref name="Address"/> (EIP-191).</summary>
+public sealed record BindWalletRequest(string? Address, string? Signature);
+
+/// <summary>Withdraw <paramref name="Amount"/> micro-credits to the caller's wallet (a provider's payout wallet, a customer's bound wallet); the same <paramref name="IdempotencyKey"/> gives the same withdrawal.</summary>
+public sealed record WithdrawRequest(long Amount, string? IdempotencyKey = null);
 
 /// <summary>Credits an account through the ledger's deposit program (dev faucet / admin). Amount in micro-credits.</summary>
 public sealed record FundRequest(long Amount);

@@ -19,6 +19,7 @@ public static class GatewayRoutes
         Route("providers", Marketplace, "/api/providers/{**rest}"),
         Route("workers", Marketplace, "/api/workers/{**rest}"),
         Route("jobs", Marketplace, "/api/jobs/{**rest}"),
+        Route("withdrawals", Marketplace, "/api/withdrawals/{**rest}"),
         Route("admin", Marketplace, "/api/admin/{**rest}"),
         Route("ledger-reads", Ledger, "/api/ledger/{**rest}", methods: ["GET", "HEAD"]),
         Route("rewards", Rewards, "/api/rewards/{**rest}"),

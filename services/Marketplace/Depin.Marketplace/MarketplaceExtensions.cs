@@ -9,6 +9,7 @@ using Depin.Marketplace.Infrastructure;
 using Depin.Marketplace.Jobs;
 using Depin.Marketplace.Persistence;
 using Depin.Marketplace.Providers;
+using Depin.Marketplace.Withdrawals;
 using Depin.Marketplace.Settlement;
 using Depin.Marketplace.Workers;
 using Depin.ServiceDefaults.Eventing;
@@ -98,6 +99,7 @@ public static class MarketplaceExtensions
         if (!string.IsNullOrWhiteSpace(options.RewardsUrl))
         {
             builder.Services.AddHttpClient<IPayoutWalletProof, RewardsWalletProof>(c => c.BaseAddress = new Uri(options.RewardsUrl));
+            builder.Services.AddHttpClient<Contracts.Rewards.IWithdrawalRequests, Withdrawals.RewardsWithdrawalRequests>(c => c.BaseAddress = new Uri(options.RewardsUrl));
         }
 
         builder.Services.AddAuthentication(ApiKeys.Scheme)
@@ -105,7 +107,8 @@ public static class MarketplaceExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeys.CustomerRole, p => p.RequireRole(ApiKeys.CustomerRole))
             .AddPolicy(ApiKeys.ProviderRole, p => p.RequireRole(ApiKeys.ProviderRole))
-            .AddPolicy(ApiKeys.AdminRole, p => p.RequireRole(ApiKeys.AdminRole));
+            .AddPolicy(ApiKeys.AdminRole, p => p.RequireRole(ApiKeys.AdminRole))
+            .AddPolicy(Withdrawals.WithdrawalsApi.WithdrawalPolicy, p => p.RequireRole(ApiKeys.CustomerRole, ApiKeys.ProviderRole));
         builder.Services.AddExceptionHandler<MarketplaceExceptionHandler>();
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -193,6 +196,7 @@ public static class MarketplaceExtensions
         endpoints.MapProvidersApi();
         endpoints.MapWorkersApi();
         endpoints.MapCustomersApi();
+        endpoints.MapWithdrawalsApi();
         endpoints.MapJobsApi();
         endpoints.MapClusterApi();
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);

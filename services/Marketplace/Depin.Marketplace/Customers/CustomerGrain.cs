@@ -8,14 +8,18 @@ public sealed record CustomerState(
     [property: Id(0)] bool Registered = false,
     [property: Id(1)] string Name = "",
     [property: Id(2)] string LedgerAddress = "",
-    [property: Id(3)] DateTimeOffset RegisteredAt = default);
+    [property: Id(3)] DateTimeOffset RegisteredAt = default,
+    [property: Id(4)] string? Wallet = null);
 
-/// <summary>A registered customer and its ledger address. Key: customer id.</summary>
+/// <summary>A registered customer, its ledger address and the wallet it proved for withdrawals. Key: customer id.</summary>
 public interface ICustomerGrain : IGrainWithStringKey
 {
     Task<CustomerState> Register(string name);
 
     Task<CustomerState> Get();
+
+    /// <summary>Binds the wallet that withdrawals are paid to (proven by the caller); a later proof replaces it.</summary>
+    Task<CustomerState> BindWallet(string address);
 }
 
 /// <inheritdoc cref="ICustomerGrain"/>
@@ -37,4 +41,11 @@ public sealed class CustomerGrain(
     }
 
     public Task<CustomerState> Get() => Task.FromResult(state.State);
+
+    public async Task<CustomerState> BindWallet(string address)
+    {
+        state.State = state.State with { Wallet = address };
+        await state.WriteStateAsync();
+        return state.State;
+    }
 }

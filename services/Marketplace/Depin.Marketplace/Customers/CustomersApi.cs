@@ -22,6 +22,9 @@ public static class CustomersApi
         group.MapPost("/me/fund", FundAsync).RequireAuthorization(ApiKeys.CustomerRole).WithName("FundCustomer")
             .WithSummary("Dev faucet: credits the caller's ledger account through the deposit program.");
 
+        group.MapPost("/me/wallet", BindWalletAsync).RequireAuthorization(ApiKeys.CustomerRole).WithName("BindCustomerWallet")
+            .WithSummary("Binds the wallet your withdrawals are paid to, proven by an EIP-191 signature of the challenge from POST /api/wallets/challenges.");
+
         var admin = endpoints.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(ApiKeys.AdminRole);
         admin.MapPost("/deposits", AdminDepositAsync).WithName("AdminDeposit").WithSummary("Credits a customer's ledger account.");
         return group;
@@ -48,7 +51,24 @@ public static class CustomersApi
         var state = await grains.GetGrain<ICustomerGrain>(id).Get();
         var account = await ledger.GetAccountAsync(state.LedgerAddress, cancellationToken);
         var submitted = await jobs.GetJobsAsync(state.LedgerAddress, provider: false, 1, null, cancellationToken);
-        return TypedResults.Ok(new CustomerView(id, state.Name, state.LedgerAddress, account.Balance, submitted.Total));
+        return TypedResults.Ok(new CustomerView(id, state.Name, state.LedgerAddress, account.Balance, submitted.Total, state.Wallet));
+    }
+
+    public static async Task<Results<Ok<CustomerView>, ValidationProblem>> BindWalletAsync(
+        BindWalletRequest request, ClaimsPrincipal user, IGrainFactory grains, Providers.ProviderRegistrar wallets, ILedgerClient ledger, ILedgerJobs jobs, CancellationToken cancellationToken)
+    {
+        if (!LedgerIds.IsAddress(request.Address))
+        {
+            return Problems.Invalid("address", "must be 0x followed by 40 hex digits");
+        }
+
+        if (await wallets.ProveWalletAsync(request.Address!, request.Signature, cancellationToken) is { } failure)
+        {
+            return Problems.Invalid("signature", failure);
+        }
+
+        await grains.GetGrain<ICustomerGrain>(user.PrincipalId()).BindWallet(request.Address!.ToLowerInvariant());
+        return await GetAsync(user, grains, ledger, jobs, cancellationToken);
     }
 
     public static async Task<Results<Ok<BalanceView>, ValidationProblem, ProblemHttpResult>> FundAsync(

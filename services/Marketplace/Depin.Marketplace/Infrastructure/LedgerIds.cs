@@ -26,6 +26,9 @@ public static class LedgerIds
     public static Guid JobId(string customerId, string idempotencyKey) =>
         Guid.Parse(Derive("job:" + customerId + ":" + idempotencyKey));
 
+    /// <summary>The withdraw transaction of a caller's idempotency key: a UUID from SHA-256("withdraw:" + principal + ":" + key).</summary>
+    public static string Withdrawal(string principalId, string idempotencyKey) => Derive("withdraw:" + principalId + ":" + idempotencyKey);
+
     /// <summary>True for "0x" followed by 40 hex digits.</summary>
     public static bool IsAddress(string? value) =>
         value is { Length: 42 } && value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) &&

@@ -14,11 +14,15 @@ public sealed class ProviderRegistrar(IGrainFactory grains, IPayoutWalletProof? 
     /// <summary>Field errors of the wallet proof; empty when it holds or none is required.</summary>
     public async Task<Dictionary<string, string[]>> CheckWalletAsync(RegisterProviderRequest request, CancellationToken cancellationToken = default)
     {
-        var failure = walletProof is null ? null
-            : string.IsNullOrWhiteSpace(request.Signature) ? "required: sign the challenge from POST /api/wallets/challenges with the payout wallet (personal_sign, EIP-191)"
-            : await walletProof.CheckAsync(request.PayoutAddress, request.Signature, cancellationToken);
+        var failure = await ProveWalletAsync(request.PayoutAddress, request.Signature, cancellationToken);
         return failure is null ? [] : new Dictionary<string, string[]> { ["signature"] = [failure] };
     }
+
+    /// <summary>Null when <paramref name="signature"/> proves <paramref name="address"/> (or no proof is configured); otherwise why not. Also used for customers' withdrawal wallets.</summary>
+    public async Task<string?> ProveWalletAsync(string address, string? signature, CancellationToken cancellationToken = default) =>
+        walletProof is null ? null
+            : string.IsNullOrWhiteSpace(signature) ? "required: sign the challenge from POST /api/wallets/challenges with the wallet (personal_sign, EIP-191)"
+            : await walletProof.CheckAsync(address, signature, cancellationToken);
 
     /// <summary>Field errors of a registration request; empty when valid.</summary>
     public static Dictionary<string, string[]> Validate(RegisterProviderRequest request)

@@ -65,6 +65,8 @@ public static class DevelopmentContracts
         configuration["Rewards:Bridge:StartBlock"] = contracts["vaultBlock"]!.GetValue<ulong>().ToString(System.Globalization.CultureInfo.InvariantCulture);
         // anvil mines a block per transaction and never reorganises by itself: one confirmation is the local chain's finality.
         configuration["Rewards:Bridge:Confirmations"] ??= "1";
+        // A local chain costs nothing to write to: batch withdrawals every few seconds rather than every minute.
+        configuration["Rewards:Bridge:WithdrawalBatchInterval"] ??= "00:00:05";
         configuration["LocalChain:TokenAddress"] = contracts["token"]!.GetValue<string>();
     }
 }

@@ -28,7 +28,7 @@ public static class BridgeApi
         group.MapGet("/deposits/{transactionHash}", ByTransaction).WithName("DepositsByTransaction").WithSummary("The deposits of one chain transaction, with their status.");
         group.MapGet("/deposits", ByAccount).WithName("DepositsByAccount").WithSummary("Recent deposits to a ledger account (?account=0x…&take=).");
         group.MapPost("/withdrawals", RequestWithdrawal).WithName("RequestWithdrawal").WithSummary("Services (admin key): withdraw a ledger account's credits to a wallet; the marketplace calls it for its customers and providers.");
-        group.MapGet("/withdrawals/{id}", GetWithdrawal).WithName("GetWithdrawal").WithSummary("A withdrawal by its id, with the proof to claim it from the Vault once its batch is published.");
+        group.MapGet("/withdrawals/{id}", GetWithdrawal).WithName("GetBridgeWithdrawal").WithSummary("A withdrawal by its id, with the proof to claim it from the Vault once its batch is published.");
         group.MapGet("/withdrawals", ListWithdrawals).WithName("ListWithdrawals").WithSummary("Admin (X-Api-Key): the recent withdrawals of a ledger account (?account=0x…&take=).");
         group.MapPost("/withdrawals/batches", BatchNow).WithName("BatchWithdrawals").WithSummary("Admin (X-Api-Key): batches the debited withdrawals now instead of waiting for the interval.");
         group.MapPost("/dev/fund", DevFund).WithName("DevFund").WithSummary("Development and --demo only: mints test tokens and gas to a wallet on the local chain.");
@@ -216,7 +216,7 @@ public static class BridgeApi
             : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No bridge", detail: "No Vault is configured (Rewards:Chain:VaultAddress).");
     }
 
-    private static async Task<WithdrawalDto> ToDto(WithdrawalRecord w, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken)
+    internal static async Task<WithdrawalDto> ToDto(WithdrawalRecord w, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken)
     {
         WithdrawalClaim? claim = w.Status == WithdrawalStatus.Debited ? await withdrawals.ClaimAsync(w, cancellationToken) : null;
         bool claimed = claim is not null && await withdrawals.IsClaimedAsync(claim, cancellationToken);

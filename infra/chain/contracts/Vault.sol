@@ -27,6 +27,7 @@ contract Vault {
     mapping(uint256 => mapping(address => bool)) public isWithdrawn;
     uint256 public deposited;
     uint256 public withdrawn;
+    uint256 public published;
 
     event Deposited(address indexed from, address indexed ledgerAccount, uint256 amount);
     event EmissionMinted(uint256 indexed epoch, uint256 amount);
@@ -78,6 +79,7 @@ contract Vault {
         require(withdrawalRoots[batch] == bytes32(0), "Vault: root already set");
         withdrawalRoots[batch] = root;
         withdrawalTotals[batch] = total;
+        published += total;
         emit WithdrawalRootSet(batch, root, total);
     }
 

@@ -38,6 +38,9 @@ public interface ILedgerApi
     [Get("/api/ledger/blocks/{height}")]
     Task<BlockDto> GetBlockAsync(long height, CancellationToken cancellationToken = default);
 
+    [Get("/api/ledger/supply")]
+    Task<LedgerSupplyDto> GetSupplyAsync(CancellationToken cancellationToken = default);
+
     [Get("/api/ledger/blocks/latest")]
     Task<BlockDto> GetLatestBlockAsync(CancellationToken cancellationToken = default);
 }

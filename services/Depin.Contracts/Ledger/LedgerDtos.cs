@@ -35,6 +35,9 @@ public sealed record ReceiptDto(string Id, long Height, int Index, string Status
 /// <summary>Receipts in the order of the request.</summary>
 public sealed record SubmitTransactionsResponse(IReadOnlyList<ReceiptDto> Receipts);
 
+/// <summary>Every credit on the ledger at <paramref name="Height"/> (micro-credits, as a decimal string: the sum can exceed a long) and the bridge account's part (withdrawals not yet published on chain).</summary>
+public sealed record LedgerSupplyDto(long Height, string Total, long Bridge);
+
 /// <summary>An account at the latest committed height.</summary>
 public sealed record AccountDto(
     string Address,

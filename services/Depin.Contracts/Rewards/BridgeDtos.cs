@@ -61,3 +61,6 @@ public sealed record WithdrawalDto(
     DateTimeOffset RequestedAt);
 
 public sealed record WithdrawalListDto(IReadOnlyList<WithdrawalDto> Withdrawals);
+
+/// <summary>The conservation check in token base units: Vault balance = ledger credits × 10^12 + published, unclaimed withdrawals, when <paramref name="Difference"/> is "0".</summary>
+public sealed record BackingDto(long LedgerHeight, string VaultBalance, string LedgerCredits, string Unclaimed, string Difference, bool Backed);

@@ -117,6 +117,7 @@ public static class RewardsExtensions
             services.TryAddSingleton<ILedgerClient, HttpLedgerClient>();
             services.TryAddSingleton<ISettledWorkSource>(sp => new LedgerSettledWork(sp.GetRequiredService<ILedgerApi>()));
             services.TryAddSingleton<ILedgerHeadSource, LedgerApiHeadSource>();
+            services.TryAddSingleton<ILedgerSupplySource, LedgerApiSupply>();
         }
 
         services.TryAddSingleton<ILedgerHeadSource>(sp => sp.GetService<LedgerNode>() is { } node
@@ -147,6 +148,9 @@ public static class RewardsExtensions
         }
 
         services.TryAddSingleton<Withdrawals>();
+        services.TryAddSingleton(sp => new BackingCheck(
+            sp.GetRequiredService<RewardsChain>(),
+            sp.GetService<ILedgerSupplySource>() ?? (sp.GetService<LedgerNode>() is { } node ? new LedgerNodeSupply(node) : null)));
         services.AddHostedService<WithdrawalBatcher>();
 
         services.TryAddSingleton<IEmissionBacking, VaultEmissions>();

@@ -46,6 +46,10 @@ public sealed class VaultContract(IChainClient client, Address address)
     public Task<BigInteger> WithdrawalTotalAsync(ulong batch, CancellationToken cancellationToken = default) =>
         client.QueryAsync<WithdrawalTotalFunction, BigInteger>(Address, new WithdrawalTotalFunction { Batch = batch }, cancellationToken);
 
+    /// <summary>The totals of every withdrawal batch published, in base units.</summary>
+    public Task<BigInteger> PublishedTotalAsync(CancellationToken cancellationToken = default) =>
+        client.QueryAsync<PublishedTotalFunction, BigInteger>(Address, new PublishedTotalFunction(), cancellationToken);
+
     public Task<bool> IsWithdrawnAsync(ulong batch, Address account, CancellationToken cancellationToken = default) =>
         client.QueryAsync<IsWithdrawnFunction, bool>(Address, new IsWithdrawnFunction { Batch = batch, Account = account.ToString() }, cancellationToken);
 

@@ -82,6 +82,9 @@ public sealed class WithdrawalTotalFunction : FunctionMessage
     public BigInteger Batch { get; set; }
 }
 
+[Function("published", "uint256")]
+public sealed class PublishedTotalFunction : FunctionMessage;
+
 [Function("isWithdrawn", "bool")]
 public sealed class IsWithdrawnFunction : FunctionMessage
 {

@@ -28,6 +28,7 @@ public static class LedgerApi
         group.MapGet("/jobs/{job}/history", GetJobHistory).WithName("GetLedgerJobHistory").WithSummary("Every transaction of a job with its receipt (failures name their reason), and its record.");
         group.MapGet("/jobs/{job}", GetJob).WithName("GetLedgerJob").WithSummary("A job record at the latest height (to its customer, its provider or an admin).");
         group.MapGet("/jobs/{job}/proof", GetJobProof).WithName("GetLedgerJobProof").WithSummary("A Merkle inclusion proof of a job record against the latest state root.");
+        group.MapGet("/supply", GetSupply).WithName("GetLedgerSupply").WithSummary("Every credit on the ledger and the bridge account's part, at the latest height (service credentials and admins).");
         group.MapGet("/blocks/latest", GetLatestBlock).WithName("GetLatestBlock").WithSummary("The latest committed block.");
         group.MapGet("/blocks/{height}", GetBlock).WithName("GetBlock").WithSummary("A committed block with its receipts.");
         return app;
@@ -152,6 +153,17 @@ public static class LedgerApi
             ? NotFound(value < node.FirstHeight
                 ? $"Block {value} is archived (older than the retention window); the node serves blocks {node.FirstHeight} to {node.Height}, and older ones are provable through the roots anchored on Ethereum."
                 : $"No block at height {value}; the latest is {node.Height}.") : TypedResults.Ok(block.ToDto(node.ReadBlock(block)));
+    }
+
+    private static Results<Ok<LedgerSupplyDto>, ProblemHttpResult> GetSupply(HttpContext context, LedgerNode node, LedgerAccess access)
+    {
+        if (!access.IsServiceOrAdmin(context))
+        {
+            return NotYours(context, "The ledger's supply");
+        }
+
+        var (total, bridge, height) = node.GetSupply();
+        return TypedResults.Ok(new LedgerSupplyDto(height, total.ToString(System.Globalization.CultureInfo.InvariantCulture), bridge));
     }
 
     private static Results<Ok<BlockDto>, NotFound<ProblemDetailsLite>> GetLatestBlock(LedgerNode node)

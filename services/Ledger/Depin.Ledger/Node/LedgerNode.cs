@@ -193,6 +193,20 @@ public sealed partial class LedgerNode : IDisposable
         }
     }
 
+    /// <summary>Every credit on the ledger at the latest durable height (balances, stakes, unbonding stakes, escrows) and the bridge account's part of it.</summary>
+    public (Int128 Total, long Bridge, long Height) GetSupply()
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            return (_store.TotalHoldings(), _store.Get(SystemAccounts.Bridge).Balance, Height);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
     /// <summary>A job record at the latest durable height (<see cref="Jobs.JobStatus.None"/> when the id was never used).</summary>
     public (Jobs.JobRecord Record, long Height) GetJob(TxId id)
     {

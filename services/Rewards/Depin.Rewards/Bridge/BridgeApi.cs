@@ -31,6 +31,7 @@ public static class BridgeApi
         group.MapGet("/withdrawals/{id}", GetWithdrawal).WithName("GetBridgeWithdrawal").WithSummary("A withdrawal by its id, with the proof to claim it from the Vault once its batch is published.");
         group.MapGet("/withdrawals", ListWithdrawals).WithName("ListWithdrawals").WithSummary("Admin (X-Api-Key): the recent withdrawals of a ledger account (?account=0x…&take=).");
         group.MapPost("/withdrawals/batches", BatchNow).WithName("BatchWithdrawals").WithSummary("Admin (X-Api-Key): batches the debited withdrawals now instead of waiting for the interval.");
+        group.MapGet("/backing", Backing).WithName("BridgeBacking").WithSummary("Admin (X-Api-Key): the Vault's tokens against the ledger's credits and the unclaimed withdrawals, read now.");
         group.MapPost("/dev/fund", DevFund).WithName("DevFund").WithSummary("Development and --demo only: mints test tokens and gas to a wallet on the local chain.");
         return group;
     }
@@ -214,6 +215,22 @@ public static class BridgeApi
         return withdrawals.IsEnabled
             ? TypedResults.Ok(await withdrawals.BatchAsync(cancellationToken))
             : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No bridge", detail: "No Vault is configured (Rewards:Chain:VaultAddress).");
+    }
+
+    internal static async Task<Results<Ok<BackingDto>, UnauthorizedHttpResult, ProblemHttpResult>> Backing(HttpContext context, AdminKey admin, BackingCheck backing, CancellationToken cancellationToken)
+    {
+        if (!admin.IsAuthorized(context))
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        if (!backing.IsEnabled)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No bridge", detail: "No Vault and token are configured, or the ledger's supply cannot be read here.");
+        }
+
+        BackingReport r = await backing.CheckAsync(cancellationToken);
+        return TypedResults.Ok(new BackingDto(r.LedgerHeight, r.VaultBalance.ToString(), r.LedgerCredits.ToString(), r.Unclaimed.ToString(), r.Difference.ToString(), r.Difference.IsZero));
     }
 
     internal static async Task<WithdrawalDto> ToDto(WithdrawalRecord w, Withdrawals withdrawals, RewardsChain chain, CancellationToken cancellationToken)

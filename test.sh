@@ -19,6 +19,10 @@ if [ -f infra/chain/package.json ] && [ ! -d infra/chain/node_modules ]; then
   echo "test.sh: installing chain tools (npm ci in infra/chain)"
   (cd infra/chain && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# Compiled once here, before the test projects run side by side and would each compile them.
+if [ -d infra/chain/node_modules ]; then
+  (cd infra/chain && node compile.js >/dev/null)
+fi
 
 log=$(mktemp)
 set +e

@@ -47,7 +47,10 @@ for (const file of Object.keys(output.contracts)) {
       bytecode: '0x' + bytecode,
       deployedBytecode: '0x' + contract.evm.deployedBytecode.object,
     };
-    fs.writeFileSync(path.join(buildDir, `${name}.json`), JSON.stringify(artifact, null, 2) + '\n');
+    // Written whole, then renamed: a test process that reads artifacts while another compiles never sees half a file.
+    const target = path.join(buildDir, `${name}.json`);
+    fs.writeFileSync(`${target}.${process.pid}.tmp`, JSON.stringify(artifact, null, 2) + '\n');
+    fs.renameSync(`${target}.${process.pid}.tmp`, target);
     process.stdout.write(`compiled ${name} (${bytecode.length / 2} bytes)\n`);
   }
 }

@@ -9,6 +9,9 @@ namespace Depin.Chain.Tests.Encoding;
 /// <summary>The contract messages the wrappers send, ABI-encoded by Nethereum, against cast.</summary>
 public class ContractMessageTests
 {
+    /// <summary>Some messages carry a contract's bytecode: the artifacts must exist before any of these runs.</summary>
+    public ContractMessageTests() => Toolchain.EnsureContractsCompiled();
+
     private static string Array(IEnumerable<Hash32> values) => "[" + string.Join(",", values) + "]";
 
     [Fact]

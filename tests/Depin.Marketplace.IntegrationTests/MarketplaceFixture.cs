@@ -29,7 +29,16 @@ public sealed class MarketplaceFixture : IAsyncLifetime
     public const int FeeBasisPoints = 250;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "depin-mkt-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private WebApplication? _app;
+
+    public MarketplaceFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A marketplace with <paramref name="settings"/> on top of the test defaults (not a shared fixture: a test class starts and stops it).</summary>
+    internal MarketplaceFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -58,6 +67,7 @@ public sealed class MarketplaceFixture : IAsyncLifetime
             ["Marketplace:ContentDirectory"] = Path.Combine(_directory, "content"),
             ["Ledger:DataDirectory"] = Path.Combine(_directory, "ledger"),
         });
+        builder.Configuration.AddInMemoryCollection(_settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddLedger();

@@ -56,6 +56,14 @@ internal static class Commands
         }));
         root.Add(fund);
         root.Add(DepositCommand.Build(url, key));
+        var stakeAmount = new Argument<long>("amount") { Description = "Micro-credits" };
+        var stake = new Command("stake", "Providers: bond part of your balance; your workers receive leases while it covers the stake per worker") { stakeAmount };
+        stake.SetAction((parse, ct) => Run(parse, url, key, async api => PrintStake(await api.StakeAsync(new StakeRequest(parse.GetValue(stakeAmount)), ct))));
+        root.Add(stake);
+        var unstakeAmount = new Argument<long>("amount") { Description = "Micro-credits" };
+        var unstake = new Command("unstake", "Providers: start unbonding stake (slashable until released)") { unstakeAmount };
+        unstake.SetAction((parse, ct) => Run(parse, url, key, async api => PrintStake(await api.UnstakeAsync(new StakeRequest(parse.GetValue(unstakeAmount)), ct))));
+        root.Add(unstake);
         foreach (var command in WithdrawCommands.Build(url, key))
         {
             root.Add(command);
@@ -72,7 +80,7 @@ internal static class Commands
             if (Profile.Load().Role == "provider")
             {
                 var provider = await api.GetProviderAsync(ct);
-                AnsiConsole.MarkupLine($"Provider {provider.ProviderId}: earnings [green]{provider.Earnings:N0}[/] micro-credits, {provider.JobsPaid} jobs paid");
+                AnsiConsole.MarkupLine($"Provider {provider.ProviderId}: earnings [green]{provider.Earnings:N0}[/] micro-credits, {provider.JobsPaid} jobs paid; staked {provider.Staked:N0} (workers need {provider.RequiredStake:N0})");
                 var table = new Table().AddColumns("worker", "status", "ask / 1M units", "completed", "failed verifications");
                 foreach (var worker in provider.Workers)
                 {
@@ -196,6 +204,9 @@ internal static class Commands
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Price {job.Price?.ToString("N0") ?? "-"}, fee {job.Fee?.ToString("N0") ?? "-"} micro-credits; result digest {job.ResultDigest ?? "-"}");
     }
+
+    private static void PrintStake(ProviderView provider) =>
+        AnsiConsole.MarkupLine($"Provider {provider.ProviderId}: balance {provider.Earnings:N0}, staked [green]{provider.Staked:N0}[/], unbonding {provider.Unbonding:N0}; workers need {provider.RequiredStake:N0} bonded");
 
     private static void Save(System.CommandLine.ParseResult parse, Option<string?> url, string apiKey, string role, string id) =>
         new Profile(parse.GetValue(url) ?? Profile.Load().Url, apiKey, role, id).Save();

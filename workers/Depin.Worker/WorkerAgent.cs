@@ -108,6 +108,13 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             {
                 return;
             }
+            catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+            {
+                // The marketplace will not lease to this worker now (for example, its provider's stake is too low): say why and ask again later.
+                LogLeaseRefused((int)ex.StatusCode, ex.Content);
+                await Task.Delay(options.MaxRetryDelay, stop).ConfigureAwait(false);
+                continue;
+            }
 
             _active[lease.JobId] = lease;
             try
@@ -266,6 +273,9 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             await call(ct);
             return true;
         }, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No lease for this worker ({Status}): {Problem}")]
+    private partial void LogLeaseRefused(int status, string? problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered worker {WorkerId} with {Devices}")]
     private partial void LogRegistered(string workerId, string devices);

@@ -14,6 +14,12 @@ public interface IMarketplaceApi
     [Get("/api/providers/me")]
     Task<ProviderView> GetProviderAsync(CancellationToken cancellationToken = default);
 
+    [Post("/api/providers/me/stake")]
+    Task<ProviderView> StakeAsync([Body] StakeRequest request, CancellationToken cancellationToken = default);
+
+    [Post("/api/providers/me/unstake")]
+    Task<ProviderView> UnstakeAsync([Body] StakeRequest request, CancellationToken cancellationToken = default);
+
     [Post("/api/workers")]
     Task<WorkerView> RegisterWorkerAsync([Body] RegisterWorkerRequest request, CancellationToken cancellationToken = default);
 

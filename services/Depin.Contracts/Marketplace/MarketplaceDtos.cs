@@ -49,7 +49,19 @@ public sealed record ProviderView(
     string PayoutAddress,
     IReadOnlyList<WorkerView> Workers,
     long Earnings,
-    long JobsPaid);
+    long JobsPaid,
+    long Staked = 0,
+    long Unbonding = 0,
+    long RequiredStake = 0);
+
+/// <summary>Bond (stake) or start unbonding (unstake) <paramref name="Amount"/> micro-credits of the provider's balance.</summary>
+public sealed record StakeRequest(long Amount);
+
+/// <summary>
+/// Evidence of a slash: the job attempt (its fencing token) whose result failed an objective check, the result's digest,
+/// the check's verdict, and the stake taken to the treasury by ledger transaction <paramref name="LedgerTransaction"/>.
+/// </summary>
+public sealed record SlashView(string JobId, long Attempt, string? ResultDigest, string Check, long Amount, string LedgerTransaction, long LedgerHeight, DateTimeOffset At);
 
 /// <summary>One compute device of a worker.</summary>
 public sealed record DeviceInfo(string Name, long MemoryBytes, int ComputeUnits, int BenchmarkScore);
@@ -74,7 +86,8 @@ public sealed record WorkerView(
     IReadOnlyList<string> ActiveJobs,
     int CompletedJobs,
     int FailedVerifications,
-    int ExpiredLeases);
+    int ExpiredLeases,
+    IReadOnlyList<SlashView>? Slashes = null);
 
 /// <summary>A lease request: which device lane asks and how long to wait for work (seconds, 0..20).</summary>
 public sealed record LeaseRequest(int DeviceIndex = 0, int WaitSeconds = 20);

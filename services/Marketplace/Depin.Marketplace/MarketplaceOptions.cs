@@ -5,6 +5,12 @@ public sealed class MarketplaceOptions
 {
     public const string Section = "Marketplace";
 
+    /// <summary>Bonded stake (micro-credits) a provider needs per registered worker before its workers receive leases. Default 0: none.</summary>
+    public long MinStakePerWorker { get; set; }
+
+    /// <summary>Share of a provider's stake (bonded, then unbonding) slashed to the treasury when a result fails verification, in basis points, once per job attempt. Default 1000 (10 %).</summary>
+    public int SlashBasisPoints { get; set; } = 1000;
+
     /// <summary>Platform fee in basis points of the job price, paid to the treasury. Default 250 (2.5 %).</summary>
     public int FeeBasisPoints { get; set; } = 250;
 

@@ -15,6 +15,9 @@ public static class LedgerIds
     /// <summary>Escrow-refund transaction of a job.</summary>
     public static string Refund(Guid jobId) => Derive("refund:" + jobId.ToString("D"));
 
+    /// <summary>Slash of the provider behind a job attempt (its fencing token) whose result failed verification: one per attempt.</summary>
+    public static string Slash(Guid jobId, long fencingToken) => Derive("slash:" + jobId.ToString("D") + ":" + fencingToken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>A customer's ledger address: 0x + the first 20 bytes of SHA-256("customer:" + id).</summary>
     public static string CustomerAddress(string customerId)
     {

@@ -378,10 +378,39 @@ public sealed partial class JobGrain(
         if (worker is not null)
         {
             await worker.LeaseEnded(JobId.ToString("D"), token, LeaseOutcome.VerificationFailed);
+            await SlashAsync(worker, token, outcome.Reason ?? "verification failed");
         }
 
         await EndAttemptAsync(AttemptEnd.VerificationFailed, outcome.Reason);
         return new CompletionResult(CompletionStatus.Rejected, S.Status, outcome.Reason);
+    }
+
+    /// <summary>
+    /// Takes <see cref="MarketplaceOptions.SlashBasisPoints"/> of the provider's stake (bonded, then unbonding) to the
+    /// treasury for a result that failed an objective check, under an id derived from the job and the attempt's fencing
+    /// token, so a judgement repeated after a crash slashes once; the worker keeps the evidence.
+    /// </summary>
+    private async Task SlashAsync(IWorkerGrain worker, long token, string check)
+    {
+        var basisPoints = options.Value.SlashBasisPoints;
+        if (basisPoints <= 0 || S.ProviderAddress is not { } provider)
+        {
+            return;
+        }
+
+        var account = await ledger.GetAccountAsync(provider);
+        var amount = (long)((Int128)(account.Staked + account.Unbonding) * basisPoints / 10_000);
+        if (amount <= 0)
+        {
+            return;
+        }
+
+        var receipt = (await ledger.SubmitAsync([new LedgerTransactionDto(LedgerIds.Slash(JobId, token), "slash", From: provider, Amount: amount)]))[0];
+        if (receipt.Succeeded)
+        {
+            LogSlashed(JobId, provider, amount, check);
+            await worker.RecordSlash(new SlashRecord(JobId.ToString("D"), token, S.ResultDigest, check, amount, receipt.Id, receipt.Height, time.GetUtcNow()));
+        }
     }
 
     private async Task<VerificationOutcome> VerifyAsync(JobSubmission job, string? digest)
@@ -590,6 +619,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: result of worker {WorkerId} failed verification: {Reason}")]
     private partial void LogVerificationFailed(Guid jobId, string? workerId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: provider {Provider} slashed {Amount} micro-credits of stake ({Check})")]
+    private partial void LogSlashed(Guid jobId, string provider, long amount, string check);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: lease of worker {WorkerId} lost ({Reason})")]
     private partial void LogLeaseExpired(Guid jobId, string? workerId, string reason);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Depin.Marketplace.Providers;
 
@@ -19,7 +20,13 @@ public static class ProvidersApi
         var group = endpoints.MapGroup("/api/providers").WithTags("Providers");
         group.MapPost("/", RegisterAsync).AllowAnonymous().WithName("RegisterProvider").WithSummary("Registers a provider with its payout wallet; returns its API key once.");
         group.MapGet("/me", GetAsync).RequireAuthorization(ApiKeys.ProviderRole).WithName("GetProvider")
-            .WithSummary("The caller's workers and earnings (ledger balance of the payout address).");
+            .WithSummary("The caller's workers and earnings (ledger balance of the payout address), its stake and the stake its workers need.");
+        group.MapPost("/me/stake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken ct) =>
+            StakeAsync("stake", request, user, grains, ledger, options, ct))
+            .RequireAuthorization(ApiKeys.ProviderRole).WithName("Stake").WithSummary("Bonds micro-credits of your balance as stake: your workers receive leases while it covers MinStakePerWorker each.");
+        group.MapPost("/me/unstake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken ct) =>
+            StakeAsync("unstake", request, user, grains, ledger, options, ct))
+            .RequireAuthorization(ApiKeys.ProviderRole).WithName("Unstake").WithSummary("Starts unbonding stake; it stays slashable until it is released after the unbonding delay.");
         return group;
     }
 
@@ -40,12 +47,37 @@ public static class ProvidersApi
         return TypedResults.Created("/api/providers/me", registration);
     }
 
-    public static async Task<Ok<ProviderView>> GetAsync(ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, CancellationToken cancellationToken)
+    public static async Task<Ok<ProviderView>> GetAsync(
+        ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
     {
         var id = user.PrincipalId();
         var state = await grains.GetGrain<IProviderGrain>(id).Get();
         var workers = await Task.WhenAll(state.Workers.Select(async w => (await grains.GetGrain<IWorkerGrain>(w).Get()).ToView(w)));
         var account = await ledger.GetAccountAsync(state.PayoutAddress, cancellationToken);
-        return TypedResults.Ok(new ProviderView(id, state.Name, state.PayoutAddress, workers, account.Balance, workers.Sum(w => w.CompletedJobs)));
+        return TypedResults.Ok(new ProviderView(
+            id, state.Name, state.PayoutAddress, workers, account.Balance, workers.Sum(w => w.CompletedJobs),
+            account.Staked, account.Unbonding, RequiredStake(state, options.Value)));
+    }
+
+    /// <summary>The bonded stake the provider's workers need to receive leases: <see cref="MarketplaceOptions.MinStakePerWorker"/> per registered worker.</summary>
+    public static long RequiredStake(ProviderState provider, MarketplaceOptions options) => options.MinStakePerWorker * Math.Max(1, provider.Workers.Count);
+
+    /// <summary>Bonds (stake) or starts unbonding (unstake) part of the caller's balance through the ledger's programs.</summary>
+    public static async Task<Results<Ok<ProviderView>, ValidationProblem, ProblemHttpResult>> StakeAsync(
+        string program, StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
+    {
+        if (request.Amount <= 0)
+        {
+            return Problems.Invalid("amount", "must be a positive number of micro-credits");
+        }
+
+        var state = await grains.GetGrain<IProviderGrain>(user.PrincipalId()).Get();
+        var receipt = (await ledger.SubmitAsync([new LedgerTransactionDto(Guid.NewGuid().ToString("D"), program, From: state.PayoutAddress, Amount: request.Amount)], cancellationToken))[0];
+        if (!receipt.Succeeded)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: program == "stake" ? "Stake refused" : "Unstake refused", detail: receipt.Status);
+        }
+
+        return await GetAsync(user, grains, ledger, options, cancellationToken);
     }
 }

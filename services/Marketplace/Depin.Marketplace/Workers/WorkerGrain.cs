@@ -52,8 +52,14 @@ public sealed record WorkerState(
     [property: Id(7)] ImmutableList<WorkerLease>? HeldLeases = null,
     [property: Id(4)] int CompletedJobs = 0,
     [property: Id(5)] int FailedVerifications = 0,
-    [property: Id(6)] int ExpiredLeases = 0)
+    [property: Id(6)] int ExpiredLeases = 0,
+    [property: Id(8)] ImmutableList<SlashRecord>? SlashRecords = null)
 {
+    /// <summary>How many slashes a worker keeps as evidence (the newest).</summary>
+    public const int KeptSlashes = 50;
+
+    public ImmutableList<SlashRecord> Slashes => SlashRecords ?? [];
+
     public ImmutableList<WorkerLease> ActiveLeases => HeldLeases ?? [];
 
     public WorkerState WithLease(string jobId, long fencingToken) =>
@@ -84,7 +90,22 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>Told by a job when a lease ends; one-way so that a job never waits on its worker.</summary>
     [OneWay]
     Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome);
+
+    /// <summary>Keeps the evidence of a slash (once per job attempt), written at once.</summary>
+    Task RecordSlash(SlashRecord slash);
 }
+
+/// <summary>Evidence of a slash: the attempt, the result's digest, the failed check and the ledger transaction that took the stake.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SlashRecord(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] long FencingToken,
+    [property: Id(2)] string? ResultDigest,
+    [property: Id(3)] string Check,
+    [property: Id(4)] long Amount,
+    [property: Id(5)] string LedgerTransaction,
+    [property: Id(6)] long LedgerHeight,
+    [property: Id(7)] DateTimeOffset At);
 
 /// <inheritdoc cref="IWorkerGrain"/>
 public sealed partial class WorkerGrain(
@@ -184,6 +205,19 @@ public sealed partial class WorkerGrain(
         };
         _dirty = true;
         return Task.CompletedTask;
+    }
+
+    public async Task RecordSlash(SlashRecord slash)
+    {
+        if (state.State.Slashes.Any(s => s.JobId == slash.JobId && s.FencingToken == slash.FencingToken))
+        {
+            return;
+        }
+
+        var kept = state.State.Slashes.Add(slash);
+        state.State = state.State with { SlashRecords = kept.Count > WorkerState.KeptSlashes ? kept.RemoveAt(0) : kept };
+        await state.WriteStateAsync();
+        _dirty = false;
     }
 
     private void StartTimer()

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
+using Depin.Contracts.Ledger;
 using Depin.Contracts.Marketplace;
 using Depin.Kernels;
 using Depin.Marketplace.Auth;
@@ -48,7 +49,8 @@ public static class WorkersApi
             [.. s.ActiveLeases.Select(l => l.JobId)],
             s.CompletedJobs,
             s.FailedVerifications,
-            s.ExpiredLeases);
+            s.ExpiredLeases,
+            [.. s.Slashes.Select(x => new SlashView(x.JobId, x.FencingToken, x.ResultDigest, x.Check, x.Amount, x.LedgerTransaction, x.LedgerHeight, x.At))]);
     }
 
     public static async Task<Results<Created<WorkerView>, ValidationProblem>> RegisterAsync(
@@ -128,7 +130,7 @@ public static class WorkersApi
     }
 
     public static async Task<Results<Ok<LeaseView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseAsync(
-        string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<MarketplaceOptions> options, TimeProvider time,
+        string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
         JobQueueSignal queued, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -150,6 +152,17 @@ public static class WorkersApi
         var worker = grains.GetGrain<IWorkerGrain>(workerId);
         await worker.Heartbeat();
         var provider = await grains.GetGrain<IProviderGrain>(registration.ProviderId).Get();
+        if (o.MinStakePerWorker > 0)
+        {
+            var required = ProvidersApi.RequiredStake(provider, o);
+            var staked = (await ledger.GetAccountAsync(provider.PayoutAddress, cancellationToken)).Staked;
+            if (staked < required)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not enough stake",
+                    detail: $"Workers receive leases while their provider's bonded stake covers {o.MinStakePerWorker} micro-credits per worker: {required} for {provider.Workers.Count} worker(s), bonded {staked}. Stake with POST /api/providers/me/stake.");
+            }
+        }
+
         var offer = new LeaseOffer(workerId, provider.PayoutAddress, registration.AskPricePerMegaUnit, registration.Devices[request.DeviceIndex].MemoryBytes);
         var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
         try

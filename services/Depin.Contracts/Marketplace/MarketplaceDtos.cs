@@ -87,7 +87,8 @@ public sealed record WorkerView(
     int CompletedJobs,
     int FailedVerifications,
     int ExpiredLeases,
-    IReadOnlyList<SlashView>? Slashes = null);
+    IReadOnlyList<SlashView>? Slashes = null,
+    double Reputation = 1);
 
 /// <summary>A lease request: which device lane asks and how long to wait for work (seconds, 0..20).</summary>
 public sealed record LeaseRequest(int DeviceIndex = 0, int WaitSeconds = 20);

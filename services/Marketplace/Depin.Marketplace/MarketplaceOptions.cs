@@ -11,6 +11,12 @@ public sealed class MarketplaceOptions
     /// <summary>Share of a provider's stake (bonded, then unbonding) slashed to the treasury when a result fails verification, in basis points, once per job attempt. Default 1000 (10 %).</summary>
     public int SlashBasisPoints { get; set; } = 1000;
 
+    /// <summary>Workers whose reputation (0..1, see <see cref="Workers.Reputation"/>) is below this receive no leases. Default 0: none is stopped.</summary>
+    public double MinReputation { get; set; }
+
+    /// <summary>How fast old outcomes fade from a worker's reputation: their weight halves every this long. Default 1 day.</summary>
+    public TimeSpan ReputationHalfLife { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Platform fee in basis points of the job price, paid to the treasury. Default 250 (2.5 %).</summary>
     public int FeeBasisPoints { get; set; } = 250;
 

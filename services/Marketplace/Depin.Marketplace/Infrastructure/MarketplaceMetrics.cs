@@ -22,6 +22,9 @@ public static class MarketplaceMetrics
     private static readonly Counter<long> VerificationFailures = Meter.CreateCounter<long>(
         "depin.marketplace.verification.failures", "{result}", "Results that failed verification.");
 
+    private static readonly Histogram<double> Reputations = Meter.CreateHistogram<double>(
+        "depin.marketplace.worker.reputation", "1", "A worker's reputation (0..1) each time a lease of it ends.");
+
     private static readonly Counter<long> EscrowReconciled = Meter.CreateCounter<long>(
         "depin.marketplace.escrow.reconciled", "{micro-credit}", "Escrow that ended, paid out or refunded (tag outcome).");
 
@@ -35,6 +38,8 @@ public static class MarketplaceMetrics
     public static void VerificationFailed(string kind) => VerificationFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public static void Reconciled(string outcome, long escrow) => EscrowReconciled.Add(escrow, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void Reputation(double value) => Reputations.Record(value);
 
     public static void WorkerOnline(string workerId, bool online)
     {

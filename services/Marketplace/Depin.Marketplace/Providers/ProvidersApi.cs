@@ -21,11 +21,11 @@ public static class ProvidersApi
         group.MapPost("/", RegisterAsync).AllowAnonymous().WithName("RegisterProvider").WithSummary("Registers a provider with its payout wallet; returns its API key once.");
         group.MapGet("/me", GetAsync).RequireAuthorization(ApiKeys.ProviderRole).WithName("GetProvider")
             .WithSummary("The caller's workers and earnings (ledger balance of the payout address), its stake and the stake its workers need.");
-        group.MapPost("/me/stake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken ct) =>
-            StakeAsync("stake", request, user, grains, ledger, options, ct))
+        group.MapPost("/me/stake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time, CancellationToken ct) =>
+            StakeAsync("stake", request, user, grains, ledger, options, time, ct))
             .RequireAuthorization(ApiKeys.ProviderRole).WithName("Stake").WithSummary("Bonds micro-credits of your balance as stake: your workers receive leases while it covers MinStakePerWorker each.");
-        group.MapPost("/me/unstake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken ct) =>
-            StakeAsync("unstake", request, user, grains, ledger, options, ct))
+        group.MapPost("/me/unstake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time, CancellationToken ct) =>
+            StakeAsync("unstake", request, user, grains, ledger, options, time, ct))
             .RequireAuthorization(ApiKeys.ProviderRole).WithName("Unstake").WithSummary("Starts unbonding stake; it stays slashable until it is released after the unbonding delay.");
         return group;
     }
@@ -48,11 +48,12 @@ public static class ProvidersApi
     }
 
     public static async Task<Ok<ProviderView>> GetAsync(
-        ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var id = user.PrincipalId();
         var state = await grains.GetGrain<IProviderGrain>(id).Get();
-        var workers = await Task.WhenAll(state.Workers.Select(async w => (await grains.GetGrain<IWorkerGrain>(w).Get()).ToView(w)));
+        var now = time.GetUtcNow();
+        var workers = await Task.WhenAll(state.Workers.Select(async w => (await grains.GetGrain<IWorkerGrain>(w).Get()).ToView(w, now, options.Value)));
         var account = await ledger.GetAccountAsync(state.PayoutAddress, cancellationToken);
         return TypedResults.Ok(new ProviderView(
             id, state.Name, state.PayoutAddress, workers, account.Balance, workers.Sum(w => w.CompletedJobs),
@@ -64,7 +65,7 @@ public static class ProvidersApi
 
     /// <summary>Bonds (stake) or starts unbonding (unstake) part of the caller's balance through the ledger's programs.</summary>
     public static async Task<Results<Ok<ProviderView>, ValidationProblem, ProblemHttpResult>> StakeAsync(
-        string program, StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
+        string program, StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (request.Amount <= 0)
         {
@@ -78,6 +79,6 @@ public static class ProvidersApi
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: program == "stake" ? "Stake refused" : "Unstake refused", detail: receipt.Status);
         }
 
-        return await GetAsync(user, grains, ledger, options, cancellationToken);
+        return await GetAsync(user, grains, ledger, options, time, cancellationToken);
     }
 }

@@ -53,8 +53,12 @@ public sealed record WorkerState(
     [property: Id(4)] int CompletedJobs = 0,
     [property: Id(5)] int FailedVerifications = 0,
     [property: Id(6)] int ExpiredLeases = 0,
-    [property: Id(8)] ImmutableList<SlashRecord>? SlashRecords = null)
+    [property: Id(8)] ImmutableList<SlashRecord>? SlashRecords = null,
+    [property: Id(9)] Reputation? Standing = null)
 {
+    /// <summary>The worker's reputation (a new worker's is 1).</summary>
+    public Reputation Reputation => Standing ?? new Reputation();
+
     /// <summary>How many slashes a worker keeps as evidence (the newest).</summary>
     public const int KeptSlashes = 50;
 
@@ -195,7 +199,10 @@ public sealed partial class WorkerGrain(
 
     public Task LeaseEnded(string jobId, long fencingToken, LeaseOutcome outcome)
     {
+        var now = time.GetUtcNow();
         var ended = state.State.WithoutLease(jobId, fencingToken);
+        ended = ended with { Standing = ended.Reputation.After(outcome, now, options.Value.ReputationHalfLife) };
+        Infrastructure.MarketplaceMetrics.Reputation(ended.Reputation.ValueAt(now, options.Value.ReputationHalfLife));
         state.State = outcome switch
         {
             LeaseOutcome.Verified => ended with { CompletedJobs = ended.CompletedJobs + 1 },

@@ -34,7 +34,8 @@ public static class WorkersApi
         return group;
     }
 
-    public static WorkerView ToView(this WorkerState s, string workerId)
+    /// <summary>The worker as its provider sees it, its reputation as of <paramref name="now"/>.</summary>
+    public static WorkerView ToView(this WorkerState s, string workerId, DateTimeOffset now, MarketplaceOptions options)
     {
         var r = s.Registration!;
         return new WorkerView(
@@ -50,11 +51,12 @@ public static class WorkersApi
             s.CompletedJobs,
             s.FailedVerifications,
             s.ExpiredLeases,
-            [.. s.Slashes.Select(x => new SlashView(x.JobId, x.FencingToken, x.ResultDigest, x.Check, x.Amount, x.LedgerTransaction, x.LedgerHeight, x.At))]);
+            [.. s.Slashes.Select(x => new SlashView(x.JobId, x.FencingToken, x.ResultDigest, x.Check, x.Amount, x.LedgerTransaction, x.LedgerHeight, x.At))],
+            s.Reputation.ValueAt(now, options.ReputationHalfLife));
     }
 
     public static async Task<Results<Created<WorkerView>, ValidationProblem>> RegisterAsync(
-        RegisterWorkerRequest request, ClaimsPrincipal user, IGrainFactory grains, KernelRegistry kernels, IOptions<MarketplaceOptions> options)
+        RegisterWorkerRequest request, ClaimsPrincipal user, IGrainFactory grains, KernelRegistry kernels, IOptions<MarketplaceOptions> options, TimeProvider time)
     {
         var errors = new FieldErrors()
             .Require(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 100, "name", "must be 1..100 characters")
@@ -97,13 +99,14 @@ public static class WorkersApi
             request.AskPricePerMegaUnit);
         var state = await grains.GetGrain<IWorkerGrain>(workerId).Register(registration);
         await grains.GetGrain<IProviderGrain>(providerId).AddWorker(workerId);
-        return TypedResults.Created($"/api/workers/{workerId}", state.ToView(workerId));
+        return TypedResults.Created($"/api/workers/{workerId}", state.ToView(workerId, time.GetUtcNow(), options.Value));
     }
 
-    public static async Task<Results<Ok<WorkerView>, ProblemHttpResult>> GetAsync(string workerId, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<WorkerView>, ProblemHttpResult>> GetAsync(
+        string workerId, ClaimsPrincipal user, IGrainFactory grains, IOptions<MarketplaceOptions> options, TimeProvider time)
     {
         var state = await FindOwnWorkerAsync(workerId, user, grains);
-        return state is null ? Problems.NotFound("Worker") : TypedResults.Ok(state.ToView(workerId));
+        return state is null ? Problems.NotFound("Worker") : TypedResults.Ok(state.ToView(workerId, time.GetUtcNow(), options.Value));
     }
 
     public static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult, ValidationProblem>> HeartbeatAsync(
@@ -152,6 +155,13 @@ public static class WorkersApi
         var worker = grains.GetGrain<IWorkerGrain>(workerId);
         await worker.Heartbeat();
         var provider = await grains.GetGrain<IProviderGrain>(registration.ProviderId).Get();
+        var reputation = state.Reputation.ValueAt(time.GetUtcNow(), o.ReputationHalfLife);
+        if (reputation < o.MinReputation)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Reputation too low",
+                detail: $"This worker's reputation is {reputation:0.###}, below the {o.MinReputation:0.###} that leasing needs (failed verifications and expired leases weigh on it and fade with a half-life of {o.ReputationHalfLife}).");
+        }
+
         if (o.MinStakePerWorker > 0)
         {
             var required = ProvidersApi.RequiredStake(provider, o);

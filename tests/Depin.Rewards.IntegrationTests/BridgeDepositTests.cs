@@ -22,28 +22,11 @@ public sealed class BridgeDepositTests(AnvilFixture anvil, PostgresFixture postg
 
     public void Dispose() => _ledger.Dispose();
 
-    private async Task<string> NewDatabaseAsync()
-    {
-        string name = "bridge_" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await create.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = name }.ConnectionString;
-    }
-
     private RewardsHost StartHost(VaultContract vault, RewardTokenContract token, ulong startBlock, string database)
     {
-        Dictionary<string, string?> settings = RewardsHost.Defaults();
+        Dictionary<string, string?> settings = anvil.BridgeSettings(vault, token, startBlock, Confirmations);
         settings["Ledger:DataDirectory"] = _ledger.Path;
         settings["ConnectionStrings:rewards"] = database;
-        settings["Rewards:Chain:RpcUrl"] = anvil.Endpoint.ToString();
-        settings["Rewards:Chain:SignerPrivateKey"] = anvil.Owner.ToHex();
-        settings["Rewards:Chain:VaultAddress"] = vault.Address.ToString();
-        settings["Rewards:Chain:TokenAddress"] = token.Address.ToString();
-        settings["Rewards:Bridge:Confirmations"] = Confirmations.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Rewards:Bridge:StartBlock"] = startBlock.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Rewards:Bridge:RunWatcher"] = "false";
         return new RewardsHost(settings);
     }
 
@@ -68,7 +51,7 @@ public sealed class BridgeDepositTests(AnvilFixture anvil, PostgresFixture postg
     public async Task A_deposit_shows_its_confirmations_while_pending_and_is_credited_once_when_buried()
     {
         var (token, vault, deployed) = await anvil.DeployVaultAsync();
-        using RewardsHost host = StartHost(vault, token, deployed, await NewDatabaseAsync());
+        using RewardsHost host = StartHost(vault, token, deployed, await postgres.CreateDatabaseAsync());
         DepositWatcher watcher = host.Get<DepositWatcher>();
         ILedgerClient ledger = host.Get<ILedgerClient>();
         Address customer = EthECKey.GenerateKey().Address;
@@ -97,7 +80,7 @@ public sealed class BridgeDepositTests(AnvilFixture anvil, PostgresFixture postg
     public async Task A_deposit_whose_block_is_reorganised_away_while_pending_is_never_credited()
     {
         var (token, vault, deployed) = await anvil.DeployVaultAsync();
-        using RewardsHost host = StartHost(vault, token, deployed, await NewDatabaseAsync());
+        using RewardsHost host = StartHost(vault, token, deployed, await postgres.CreateDatabaseAsync());
         DepositWatcher watcher = host.Get<DepositWatcher>();
         Address customer = EthECKey.GenerateKey().Address;
         EthECKey wallet = await anvil.FundedKeyAsync();
@@ -125,7 +108,7 @@ public sealed class BridgeDepositTests(AnvilFixture anvil, PostgresFixture postg
     public async Task A_watcher_restarted_after_crediting_but_before_recording_it_credits_nothing_twice()
     {
         var (token, vault, deployed) = await anvil.DeployVaultAsync();
-        string database = await NewDatabaseAsync();
+        string database = await postgres.CreateDatabaseAsync();
         Address first = EthECKey.GenerateKey().Address;
         Address second = EthECKey.GenerateKey().Address;
         TransactionReceipt one = await DepositAsync(token, vault, first, 700);

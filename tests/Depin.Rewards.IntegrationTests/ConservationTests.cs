@@ -25,15 +25,7 @@ public sealed class ConservationTests(AnvilFixture anvil, ITestOutputHelper outp
     public async Task The_vault_backs_every_credit_after_each_step_of_a_random_sequence(int seed)
     {
         var (token, vault, deployed) = await anvil.DeployVaultAsync();
-        Dictionary<string, string?> settings = RewardsHost.Defaults();
-        settings["Rewards:Chain:RpcUrl"] = anvil.Endpoint.ToString();
-        settings["Rewards:Chain:SignerPrivateKey"] = anvil.Owner.ToHex();
-        settings["Rewards:Chain:VaultAddress"] = vault.Address.ToString();
-        settings["Rewards:Chain:TokenAddress"] = token.Address.ToString();
-        settings["Rewards:Bridge:Confirmations"] = "1";
-        settings["Rewards:Bridge:StartBlock"] = deployed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Rewards:Bridge:RunWatcher"] = "false";
-        settings["Rewards:Bridge:RunWithdrawalBatcher"] = "false";
+        Dictionary<string, string?> settings = anvil.BridgeSettings(vault, token, deployed);
         using var host = new RewardsHost(settings);
         ILedgerClient ledger = host.Get<ILedgerClient>();
         Withdrawals withdrawals = host.Get<Withdrawals>();

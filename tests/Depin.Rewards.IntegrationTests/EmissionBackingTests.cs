@@ -14,12 +14,7 @@ public sealed class EmissionBackingTests(AnvilFixture anvil)
 {
     private RewardsHost StartHost(VaultContract vault, RewardTokenContract token)
     {
-        Dictionary<string, string?> settings = RewardsHost.Defaults();
-        settings["Rewards:Chain:RpcUrl"] = anvil.Endpoint.ToString();
-        settings["Rewards:Chain:SignerPrivateKey"] = anvil.Owner.ToHex();
-        settings["Rewards:Chain:VaultAddress"] = vault.Address.ToString();
-        settings["Rewards:Chain:TokenAddress"] = token.Address.ToString();
-        settings["Rewards:Bridge:RunWatcher"] = "false";
+        Dictionary<string, string?> settings = anvil.BridgeSettings(vault, token);
         settings["Rewards:RewardPoolFunding"] = "1000000000000";
         return new RewardsHost(settings);
     }

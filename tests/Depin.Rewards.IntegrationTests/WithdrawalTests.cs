@@ -8,7 +8,6 @@ using Depin.Rewards.Bridge;
 using Depin.Rewards.IntegrationTests.Support;
 using Depin.Testing;
 using Nethereum.Signer;
-using Npgsql;
 
 namespace Depin.Rewards.IntegrationTests;
 
@@ -26,25 +25,9 @@ public sealed class WithdrawalTests(AnvilFixture anvil, PostgresFixture postgres
     private async Task<(RewardsHost Host, RewardTokenContract Token, VaultContract Vault)> StartAsync()
     {
         var (token, vault, deployed) = await anvil.DeployVaultAsync();
-        string name = "withdrawals_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        Dictionary<string, string?> settings = RewardsHost.Defaults();
+        Dictionary<string, string?> settings = anvil.BridgeSettings(vault, token, deployed);
         settings["Ledger:DataDirectory"] = _ledger.Path;
-        settings["ConnectionStrings:rewards"] = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = name }.ConnectionString;
-        settings["Rewards:Chain:RpcUrl"] = anvil.Endpoint.ToString();
-        settings["Rewards:Chain:SignerPrivateKey"] = anvil.Owner.ToHex();
-        settings["Rewards:Chain:VaultAddress"] = vault.Address.ToString();
-        settings["Rewards:Chain:TokenAddress"] = token.Address.ToString();
-        settings["Rewards:Bridge:Confirmations"] = "1";
-        settings["Rewards:Bridge:StartBlock"] = deployed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Rewards:Bridge:RunWatcher"] = "false";
-        settings["Rewards:Bridge:RunWithdrawalBatcher"] = "false";
+        settings["ConnectionStrings:rewards"] = await postgres.CreateDatabaseAsync();
         return (new RewardsHost(settings), token, vault);
     }
 

@@ -74,6 +74,25 @@ public sealed class AnvilFixture : IAsyncLifetime
         return (token, vault, minter.BlockNumber);
     }
 
+    /// <summary>
+    /// The rewards host's settings (<see cref="RewardsHost.Defaults"/>) for a bridge to <paramref name="vault"/> on this chain,
+    /// confirmed after <paramref name="confirmations"/> blocks from <paramref name="startBlock"/>; the watcher and the batcher
+    /// do not run by themselves (tests call them).
+    /// </summary>
+    public Dictionary<string, string?> BridgeSettings(VaultContract vault, RewardTokenContract token, ulong startBlock = 0, int confirmations = 1)
+    {
+        Dictionary<string, string?> settings = RewardsHost.Defaults();
+        settings["Rewards:Chain:RpcUrl"] = Endpoint.ToString();
+        settings["Rewards:Chain:SignerPrivateKey"] = Owner.ToHex();
+        settings["Rewards:Chain:VaultAddress"] = vault.Address.ToString();
+        settings["Rewards:Chain:TokenAddress"] = token.Address.ToString();
+        settings["Rewards:Bridge:Confirmations"] = confirmations.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Rewards:Bridge:StartBlock"] = startBlock.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Rewards:Bridge:RunWatcher"] = "false";
+        settings["Rewards:Bridge:RunWithdrawalBatcher"] = "false";
+        return settings;
+    }
+
     /// <summary>A JSON-RPC call that Depin.Chain does not wrap (anvil's mining and snapshot methods); returns the result's raw JSON.</summary>
     public async Task<System.Text.Json.JsonElement> RpcAsync(string method, params object[] parameters)
     {

@@ -17,6 +17,17 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
 
+    /// <summary>A new, empty database on this cluster (one per test keeps their tables apart); its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        string name = "test_" + Guid.NewGuid().ToString("N");
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
+
     public Task InitializeAsync()
     {
         string initdb = Path.Combine(BinDirectory, "initdb");

@@ -77,7 +77,7 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         var store = new AccountStore();
         var tree = new LedgerStateTree();
-        var executor = new SequentialExecutor(ExecutionSettings.Default with { UnbondingBlocks = 100 });
+        var executor = new SequentialExecutor(ExecutionSettings.Default with { UnbondingDelayMs = 100_000 });
         var output = new BlockOutput();
         var previous = Hash256.Zero;
         var count = 0;

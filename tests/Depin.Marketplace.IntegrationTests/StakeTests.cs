@@ -36,6 +36,9 @@ public sealed class StakeTests : IAsyncLifetime
         var tooLittle = await Assert.ThrowsAnyAsync<ApiException>(() => provider.StakeAsync(new StakeRequest(6_000)));
         var staked = await provider.StakeAsync(new StakeRequest(1_000));
         using var granted = await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 0));
+        var unbonding = await provider.UnstakeAsync(new StakeRequest(400));
+        var early = await Assert.ThrowsAnyAsync<ApiException>(() => provider.CompleteUnstakeAsync());
+        using var short_ = await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 0));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         string problem = ((ApiException)refused.Error!).Content!;
@@ -46,6 +49,10 @@ public sealed class StakeTests : IAsyncLifetime
         Assert.Equal(1_000, staked.RequiredStake);
         Assert.Equal(4_000, staked.Earnings);
         Assert.Equal(HttpStatusCode.NoContent, granted.StatusCode);
+        Assert.Equal((600, 400), (unbonding.Staked, unbonding.Unbonding));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
+        Assert.Contains("unbonding-not-matured", early.Content, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, short_.StatusCode);
     }
 
     [Fact]

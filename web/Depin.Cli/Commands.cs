@@ -61,7 +61,9 @@ internal static class Commands
         stake.SetAction((parse, ct) => Run(parse, url, key, async api => PrintStake(await api.StakeAsync(new StakeRequest(parse.GetValue(stakeAmount)), ct))));
         root.Add(stake);
         var unstakeAmount = new Argument<long>("amount") { Description = "Micro-credits" };
-        var unstake = new Command("unstake", "Providers: start unbonding stake (slashable until released)") { unstakeAmount };
+        var complete = new Command("complete", "Providers: return matured unbonding stake to your balance");
+        complete.SetAction((parse, ct) => Run(parse, url, key, async api => PrintStake(await api.CompleteUnstakeAsync(ct))));
+        var unstake = new Command("unstake", "Providers: start unbonding stake (slashable until released after the unbonding delay)") { unstakeAmount, complete };
         unstake.SetAction((parse, ct) => Run(parse, url, key, async api => PrintStake(await api.UnstakeAsync(new StakeRequest(parse.GetValue(unstakeAmount)), ct))));
         root.Add(unstake);
         foreach (var command in WithdrawCommands.Build(url, key))

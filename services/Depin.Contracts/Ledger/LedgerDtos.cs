@@ -44,7 +44,7 @@ public sealed record AccountDto(
     long Balance,
     long Staked,
     long Unbonding,
-    long UnbondingReleaseHeight,
+    long UnbondingReleaseMs,
     string? EscrowOwner,
     string Escrow,
     long Height);

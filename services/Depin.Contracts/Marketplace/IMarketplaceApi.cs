@@ -20,6 +20,9 @@ public interface IMarketplaceApi
     [Post("/api/providers/me/unstake")]
     Task<ProviderView> UnstakeAsync([Body] StakeRequest request, CancellationToken cancellationToken = default);
 
+    [Post("/api/providers/me/unstake/complete")]
+    Task<ProviderView> CompleteUnstakeAsync(CancellationToken cancellationToken = default);
+
     [Post("/api/workers")]
     Task<WorkerView> RegisterWorkerAsync([Body] RegisterWorkerRequest request, CancellationToken cancellationToken = default);
 

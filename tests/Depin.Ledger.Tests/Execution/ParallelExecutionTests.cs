@@ -9,7 +9,7 @@ namespace Depin.Ledger.Tests.Execution;
 
 public sealed class ParallelExecutionTests
 {
-    private static readonly ExecutionSettings Settings = new(UnbondingBlocks: 2);
+    private static readonly ExecutionSettings Settings = new(UnbondingDelayMs: 2_000);
 
     [Property(MaxTest = 60)]
     public Property Parallel_execution_equals_sequential_for_random_blocks() =>
@@ -44,7 +44,7 @@ public sealed class ParallelExecutionTests
         {
             var before = store.TotalHoldings();
             var block = RandomBlocks.Block(random, 3_000, 50, jobs);
-            executor.Execute(store, block, height, output);
+            executor.Execute(store, block, height, height * 1_000, output);
             Int128 minted = 0;
             for (var i = 0; i < block.Length; i++)
             {
@@ -85,8 +85,8 @@ public sealed class ParallelExecutionTests
         for (var height = 2; height < 2 + blocks; height++)
         {
             var block = RandomBlocks.Block(random, blockSize, accounts, jobs);
-            sequential.Execute(sequentialStore, block, height, sequentialOutput);
-            parallel.Execute(parallelStore, block, height, parallelOutput);
+            sequential.Execute(sequentialStore, block, height, height * 1_000, sequentialOutput);
+            parallel.Execute(parallelStore, block, height, height * 1_000, parallelOutput);
             if (!sequentialOutput.Statuses.AsSpan(0, blockSize).SequenceEqual(parallelOutput.Statuses.AsSpan(0, blockSize)) ||
                 sequentialOutput.ReceiptsRoot() != parallelOutput.ReceiptsRoot() ||
                 sequentialTree.Update(sequentialStore) != parallelTree.Update(parallelStore) ||

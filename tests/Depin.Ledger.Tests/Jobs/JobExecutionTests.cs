@@ -11,7 +11,7 @@ namespace Depin.Ledger.Tests.Jobs;
 public sealed class JobExecutionTests
 {
     private const long T0 = 1_700_000_000_000;
-    private static readonly ExecutionSettings Settings = new(UnbondingBlocks: 2);
+    private static readonly ExecutionSettings Settings = new(UnbondingDelayMs: 2_000);
 
     [Property(MaxTest = 40)]
     public Property Parallel_execution_equals_sequential_for_random_job_lifecycles() =>

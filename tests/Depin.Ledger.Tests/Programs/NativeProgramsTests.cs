@@ -11,13 +11,16 @@ public sealed class NativeProgramsTests
     private static readonly TxId Job = TxId.New();
 
     private readonly AccountStore _store = new();
-    private readonly SequentialExecutor _executor = new(new ExecutionSettings(UnbondingBlocks: 5));
+    private readonly SequentialExecutor _executor = new(new ExecutionSettings(UnbondingDelayMs: 5_000));
     private readonly BlockOutput _output = new();
     private long _height;
+    private long _timestampMs = 1_700_000_000_000;
 
-    private ReceiptStatus Run(Transaction tx)
+    /// <summary>Runs <paramref name="tx"/> alone in the next block, <paramref name="afterMs"/> of block time after the previous one.</summary>
+    private ReceiptStatus Run(Transaction tx, long afterMs = 1)
     {
-        _executor.Execute(_store, new[] { tx }, ++_height, _output);
+        _timestampMs += afterMs;
+        _executor.Execute(_store, new[] { tx }, ++_height, _timestampMs, _output);
         return _output.Statuses[0];
     }
 
@@ -167,18 +170,19 @@ public sealed class NativeProgramsTests
         Assert.Equal(ReceiptStatus.Success, Run(Transaction.Stake(TxId.New(), Alice, 80)));
         Assert.Equal(ReceiptStatus.InsufficientStake, Run(Transaction.Unstake(TxId.New(), Alice, 81)));
         Assert.Equal(ReceiptStatus.Success, Run(Transaction.Unstake(TxId.New(), Alice, 30)));
-        var unbondingAt = _height;
+        var unbondingAt = _timestampMs;
         Assert.Equal(50, State(Alice).Staked);
         Assert.Equal(30, State(Alice).Unbonding);
-        Assert.Equal(unbondingAt + 5, State(Alice).UnbondingReleaseHeight);
+        Assert.Equal(unbondingAt + 5_000, State(Alice).UnbondingReleaseMs);
 
-        Assert.Equal(ReceiptStatus.UnbondingNotMatured, Run(Transaction.CompleteUnstake(TxId.New(), Alice)));
-        while (_height < unbondingAt + 4)
+        // The delay is block time: a thousand blocks within a second do not mature it.
+        for (var i = 0; i < 1_000; i++)
         {
             Fund(Bob, 1);
         }
 
-        Assert.Equal(ReceiptStatus.Success, Run(Transaction.CompleteUnstake(TxId.New(), Alice)));
+        Assert.Equal(ReceiptStatus.UnbondingNotMatured, Run(Transaction.CompleteUnstake(TxId.New(), Alice), afterMs: 3_998));
+        Assert.Equal(ReceiptStatus.Success, Run(Transaction.CompleteUnstake(TxId.New(), Alice), afterMs: 2));
         Assert.Equal(50, State(Alice).Balance);
         Assert.Equal(0, State(Alice).Unbonding);
         Assert.Equal(ReceiptStatus.NothingUnbonding, Run(Transaction.CompleteUnstake(TxId.New(), Alice)));

@@ -16,8 +16,8 @@ public struct AccountState : IEquatable<AccountState>
     /// <summary>Stake on its way out; still slashable until released.</summary>
     public long Unbonding;
 
-    /// <summary>Block height from which <see cref="Unbonding"/> can be completed.</summary>
-    public long UnbondingReleaseHeight;
+    /// <summary>Block timestamp (Unix ms) from which <see cref="Unbonding"/> can be completed.</summary>
+    public long UnbondingReleaseMs;
 
     /// <summary>For escrow accounts: the customer who funded it.</summary>
     public AccountId EscrowOwner;
@@ -26,14 +26,14 @@ public struct AccountState : IEquatable<AccountState>
     public EscrowStatus Escrow;
 
     public readonly bool IsEmpty =>
-        Balance == 0 && Staked == 0 && Unbonding == 0 && UnbondingReleaseHeight == 0 && EscrowOwner.IsZero && Escrow == EscrowStatus.None;
+        Balance == 0 && Staked == 0 && Unbonding == 0 && UnbondingReleaseMs == 0 && EscrowOwner.IsZero && Escrow == EscrowStatus.None;
 
     public readonly void WriteTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteInt64LittleEndian(destination, Balance);
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Staked);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], Unbonding);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[24..], UnbondingReleaseHeight);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[24..], UnbondingReleaseMs);
         EscrowOwner.WriteTo(destination[32..]);
         destination[52] = (byte)Escrow;
     }
@@ -43,18 +43,18 @@ public struct AccountState : IEquatable<AccountState>
         Balance = BinaryPrimitives.ReadInt64LittleEndian(source),
         Staked = BinaryPrimitives.ReadInt64LittleEndian(source[8..]),
         Unbonding = BinaryPrimitives.ReadInt64LittleEndian(source[16..]),
-        UnbondingReleaseHeight = BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
+        UnbondingReleaseMs = BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
         EscrowOwner = new AccountId(source.Slice(32, AccountId.Size)),
         Escrow = (EscrowStatus)source[52],
     };
 
     public readonly bool Equals(AccountState other) =>
         Balance == other.Balance && Staked == other.Staked && Unbonding == other.Unbonding &&
-        UnbondingReleaseHeight == other.UnbondingReleaseHeight && EscrowOwner == other.EscrowOwner && Escrow == other.Escrow;
+        UnbondingReleaseMs == other.UnbondingReleaseMs && EscrowOwner == other.EscrowOwner && Escrow == other.Escrow;
 
     public override readonly bool Equals(object? obj) => obj is AccountState other && Equals(other);
 
-    public override readonly int GetHashCode() => HashCode.Combine(Balance, Staked, Unbonding, UnbondingReleaseHeight, EscrowOwner, Escrow);
+    public override readonly int GetHashCode() => HashCode.Combine(Balance, Staked, Unbonding, UnbondingReleaseMs, EscrowOwner, Escrow);
 
     public static bool operator ==(AccountState left, AccountState right) => left.Equals(right);
 

@@ -18,7 +18,7 @@ public static class LedgerViews
         state.Balance,
         state.Staked,
         state.Unbonding,
-        state.UnbondingReleaseHeight,
+        state.UnbondingReleaseMs,
         state.EscrowOwner.IsZero ? null : state.EscrowOwner.ToString(),
         state.Escrow.ToString().ToLowerInvariant(),
         height);

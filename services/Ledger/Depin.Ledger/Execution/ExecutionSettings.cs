@@ -1,7 +1,8 @@
 namespace Depin.Ledger.Execution;
 
 /// <summary>Chain rules that programs depend on.</summary>
-public sealed record ExecutionSettings(long UnbondingBlocks = 100)
+/// <param name="UnbondingDelayMs">Block time (ms) between an unstake and its stake becoming withdrawable. Default 1 day.</param>
+public sealed record ExecutionSettings(long UnbondingDelayMs = 86_400_000)
 {
     public static ExecutionSettings Default { get; } = new();
 }

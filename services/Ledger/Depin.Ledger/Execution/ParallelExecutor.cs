@@ -76,7 +76,7 @@ public sealed class ParallelExecutor : IBlockExecutor, IDisposable
         EnsureCapacity(n);
         block.Span.CopyTo(_txs);
         _count = n;
-        _context = new BlockContext(height, timestampMs, _settings.UnbondingBlocks);
+        _context = new BlockContext(height, timestampMs, _settings.UnbondingDelayMs);
         _store = store;
 
         _workers.For(n, (from, to) => ResolveKnownAccounts(store, from, to));

@@ -13,7 +13,7 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
 
     public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output)
     {
-        var context = new BlockContext(height, timestampMs, settings.UnbondingBlocks);
+        var context = new BlockContext(height, timestampMs, settings.UnbondingDelayMs);
         var txs = block.Span;
         output.Reset(txs.Length);
         Span<AccountId> ids = stackalloc AccountId[4];

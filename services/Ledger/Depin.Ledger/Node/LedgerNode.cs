@@ -70,7 +70,7 @@ public sealed partial class LedgerNode : IDisposable
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        var settings = new ExecutionSettings(options.UnbondingBlocks);
+        var settings = new ExecutionSettings((long)options.UnbondingDelay.TotalMilliseconds);
         _sequential = new SequentialExecutor(settings);
         _parallel = options.ExecutionThreads > 1 ? new ParallelExecutor(settings, options.ExecutionThreads) : null;
         _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger, options.SegmentBytes);

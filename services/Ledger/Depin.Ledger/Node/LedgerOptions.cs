@@ -45,8 +45,11 @@ public sealed class LedgerOptions
     /// <summary>Size at which the log starts a new segment file (whole segments are what the node deletes). Default 64 MiB.</summary>
     public long SegmentBytes { get; set; } = 64L << 20;
 
-    /// <summary>Blocks between unstake and the stake becoming withdrawable. Default 100.</summary>
-    public long UnbondingBlocks { get; set; } = 100;
+    /// <summary>
+    /// Block time between an unstake and the stake becoming withdrawable (in block timestamps, not block counts: blocks form
+    /// only when traffic arrives, so under load a count passes in under a second). Unbonding stake stays slashable. Default 1 day.
+    /// </summary>
+    public TimeSpan UnbondingDelay { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
     /// A service credential allowed every program over REST (X-Api-Key). Default: a random key made at every start and never

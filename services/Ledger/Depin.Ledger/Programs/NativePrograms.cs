@@ -31,8 +31,7 @@ public static class NativePrograms
             return JobPrograms.Execute(tx, block, accounts, ref job, ref writeMask);
         }
 
-        var height = block.Height;
-        var unbondingBlocks = block.UnbondingBlocks;
+        var unbondingDelayMs = block.UnbondingDelayMs;
         switch (tx.Program)
         {
             case ProgramKind.Transfer:
@@ -55,9 +54,9 @@ public static class NativePrograms
             case ProgramKind.Stake:
                 return Stake(tx, accounts, ref writeMask);
             case ProgramKind.Unstake:
-                return Unstake(tx, height, unbondingBlocks, accounts, ref writeMask);
+                return Unstake(tx, block.TimestampMs, unbondingDelayMs, accounts, ref writeMask);
             case ProgramKind.CompleteUnstake:
-                return CompleteUnstake(height, accounts, ref writeMask);
+                return CompleteUnstake(block.TimestampMs, accounts, ref writeMask);
             case ProgramKind.Slash:
                 return Slash(tx, accounts, ref writeMask);
             default:
@@ -283,7 +282,7 @@ public static class NativePrograms
         return ReceiptStatus.Success;
     }
 
-    private static ReceiptStatus Unstake(in Transaction tx, long height, long unbondingBlocks, Span<AccountState> acc, ref int mask)
+    private static ReceiptStatus Unstake(in Transaction tx, long timestampMs, long unbondingDelayMs, Span<AccountState> acc, ref int mask)
     {
         if (acc[0].Staked < tx.Amount)
         {
@@ -295,21 +294,27 @@ public static class NativePrograms
             return ReceiptStatus.Overflow;
         }
 
+        // A later unstake restarts the delay for everything unbonding: it all matures together.
+        if (!TryAdd(timestampMs, unbondingDelayMs, out var release))
+        {
+            return ReceiptStatus.Overflow;
+        }
+
         acc[0].Staked -= tx.Amount;
         acc[0].Unbonding = unbonding;
-        acc[0].UnbondingReleaseHeight = height + unbondingBlocks;
+        acc[0].UnbondingReleaseMs = release;
         mask = 0b1;
         return ReceiptStatus.Success;
     }
 
-    private static ReceiptStatus CompleteUnstake(long height, Span<AccountState> acc, ref int mask)
+    private static ReceiptStatus CompleteUnstake(long timestampMs, Span<AccountState> acc, ref int mask)
     {
         if (acc[0].Unbonding == 0)
         {
             return ReceiptStatus.NothingUnbonding;
         }
 
-        if (height < acc[0].UnbondingReleaseHeight)
+        if (timestampMs < acc[0].UnbondingReleaseMs)
         {
             return ReceiptStatus.UnbondingNotMatured;
         }
@@ -321,7 +326,7 @@ public static class NativePrograms
 
         acc[0].Balance = balance;
         acc[0].Unbonding = 0;
-        acc[0].UnbondingReleaseHeight = 0;
+        acc[0].UnbondingReleaseMs = 0;
         mask = 0b1;
         return ReceiptStatus.Success;
     }
@@ -349,7 +354,7 @@ public static class NativePrograms
         offender.Unbonding -= tx.Amount - fromStake;
         if (offender.Unbonding == 0)
         {
-            offender.UnbondingReleaseHeight = 0;
+            offender.UnbondingReleaseMs = 0;
         }
 
         acc[1].Balance = treasury;

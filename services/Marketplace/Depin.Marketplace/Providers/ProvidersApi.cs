@@ -27,6 +27,8 @@ public static class ProvidersApi
         group.MapPost("/me/unstake", (StakeRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time, CancellationToken ct) =>
             StakeAsync("unstake", request, user, grains, ledger, options, time, ct))
             .RequireAuthorization(ApiKeys.ProviderRole).WithName("Unstake").WithSummary("Starts unbonding stake; it stays slashable until it is released after the unbonding delay.");
+        group.MapPost("/me/unstake/complete", CompleteUnstakeAsync)
+            .RequireAuthorization(ApiKeys.ProviderRole).WithName("CompleteUnstake").WithSummary("Returns unbonding stake to your balance once the unbonding delay (block time) has passed.");
         return group;
     }
 
@@ -62,6 +64,17 @@ public static class ProvidersApi
 
     /// <summary>The bonded stake the provider's workers need to receive leases: <see cref="MarketplaceOptions.MinStakePerWorker"/> per registered worker.</summary>
     public static long RequiredStake(ProviderState provider, MarketplaceOptions options) => options.MinStakePerWorker * Math.Max(1, provider.Workers.Count);
+
+    /// <summary>Returns the caller's matured unbonding stake to its balance; a 422 problem names why not (unbonding-not-matured, nothing-unbonding).</summary>
+    public static async Task<Results<Ok<ProviderView>, ValidationProblem, ProblemHttpResult>> CompleteUnstakeAsync(
+        ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var state = await grains.GetGrain<IProviderGrain>(user.PrincipalId()).Get();
+        var receipt = (await ledger.SubmitAsync([new LedgerTransactionDto(Guid.NewGuid().ToString("D"), "complete-unstake", From: state.PayoutAddress)], cancellationToken))[0];
+        return receipt.Succeeded
+            ? await GetAsync(user, grains, ledger, options, time, cancellationToken)
+            : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unbonding not released", detail: receipt.Status);
+    }
 
     /// <summary>Bonds (stake) or starts unbonding (unstake) part of the caller's balance through the ledger's programs.</summary>
     public static async Task<Results<Ok<ProviderView>, ValidationProblem, ProblemHttpResult>> StakeAsync(

@@ -108,6 +108,8 @@ public sealed class CliBridgeTests : IAsyncLifetime
     {
         var again = await Assert.ThrowsAnyAsync<Refit.ApiException>(() => provider.WithdrawAsync(new WithdrawRequest(10, "same-key")));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        var otherTerms = await Assert.ThrowsAnyAsync<Refit.ApiException>(() => provider.WithdrawAsync(new WithdrawRequest(11, "same-key")));
+        Assert.Equal(HttpStatusCode.Conflict, otherTerms.StatusCode);
         string id = global::Depin.Marketplace.Infrastructure.LedgerIds.Withdrawal((await provider.GetProviderAsync()).ProviderId, "same-key");
         Assert.Equal("refused", (await provider.GetWithdrawalAsync(id)).Status);
         return id;

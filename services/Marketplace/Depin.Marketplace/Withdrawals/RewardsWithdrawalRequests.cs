@@ -17,6 +17,11 @@ public sealed class RewardsWithdrawalRequests(HttpClient http, AdminKey admin) :
         using var message = new HttpRequestMessage(HttpMethod.Post, "/api/bridge/withdrawals") { Content = JsonContent.Create(request) };
         message.Headers.Add(AdminKey.HeaderName, admin.Value);
         using HttpResponseMessage response = await http.SendAsync(message, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new ArgumentException($"Withdrawal {request.Id} exists with other terms.", nameof(request));
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"The bridge answered {(int)response.StatusCode} to a withdrawal: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, HttpStatusCode.ServiceUnavailable);

@@ -56,7 +56,17 @@ public static class WithdrawalsApi
         }
 
         var id = request.IdempotencyKey is { } key ? LedgerIds.Withdrawal(user.PrincipalId(), key) : Guid.NewGuid().ToString("D");
-        var withdrawal = await bridge.RequestAsync(new WithdrawalRequestDto(id, account, wallet, request.Amount), cancellationToken);
+        WithdrawalDto withdrawal;
+        try
+        {
+            withdrawal = await bridge.RequestAsync(new WithdrawalRequestDto(id, account, wallet, request.Amount), cancellationToken);
+        }
+        catch (ArgumentException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key in use",
+                detail: "This idempotencyKey was used for a withdrawal with another amount or wallet; use a new key.");
+        }
+
         if (withdrawal.Status == "refused")
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Withdrawal refused", detail: withdrawal.Detail);

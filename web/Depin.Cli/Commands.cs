@@ -29,11 +29,7 @@ internal static class Commands
         }, needsKey: false));
         root.Add(new Command("customer", "Customer account") { customerRegister });
 
-        var keyFile = new Option<string>("--key-file")
-        {
-            Description = "Payout wallet key file (created when missing); the CLI signs the server's challenge with it (EIP-191)",
-            DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".depin", "wallet.json"),
-        };
+        var keyFile = WithdrawCommands.KeyFile("Payout wallet key file (created when missing); the CLI signs the server's challenge with it (EIP-191)");
         var providerName = new Argument<string>("name") { Description = "Display name" };
         var providerRegister = new Command("register", "Prove your payout wallet and register as a GPU provider; remembers the API key") { providerName, keyFile };
         providerRegister.SetAction((parse, ct) => Run(parse, url, key, async api =>

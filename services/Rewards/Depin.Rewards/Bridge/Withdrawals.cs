@@ -22,6 +22,9 @@ public sealed partial class Withdrawals(IWithdrawalStore store, ILedgerClient le
     private static readonly Guid ReleaseNamespace = new("b7d0c4a1-5e2f-5a93-8c61-0f4e2d7b9a30");
     private readonly SemaphoreSlim _batching = new(1, 1);
 
+    // A batch's withdrawals never change once it exists: its tree is built once per process, not at every read of a claim.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, PayoutMerkleTree> _trees = new();
+
     public bool IsEnabled => chain.Vault is not null;
 
     /// <summary>Records and executes a withdrawal; asking again with the same id returns the first one.</summary>
@@ -85,7 +88,11 @@ public sealed partial class Withdrawals(IWithdrawalStore store, ILedgerClient le
             return null;
         }
 
-        PayoutMerkleTree tree = Tree(number, await store.GetBatchWithdrawalsAsync(number, cancellationToken).ConfigureAwait(false));
+        if (!_trees.TryGetValue(number, out PayoutMerkleTree? tree))
+        {
+            tree = _trees.GetOrAdd(number, Tree(number, await store.GetBatchWithdrawalsAsync(number, cancellationToken).ConfigureAwait(false)));
+        }
+
         int index = tree.IndexOf(withdrawal.Wallet);
         return new WithdrawalClaim(number, withdrawal.Wallet, (BigInteger)tree.Payouts[index].Amount, tree.GetProof(index));
     }

@@ -26,6 +26,12 @@ internal static class PlatformExtensions
         return rewards;
     }
 
+    /// <summary>Canary jobs at Platform:CanaryInterval when set, every minute in the demo, else at the marketplace's default.</summary>
+    public static IResourceBuilder<ProjectResource> WithCanaries(this IResourceBuilder<ProjectResource> marketplace, PlatformSettings platform) =>
+        (platform.CanaryInterval ?? (platform.Demo ? "00:01:00" : null)) is { } interval
+            ? marketplace.WithEnvironment("Marketplace__CanaryInterval", interval)
+            : marketplace;
+
     /// <summary>Payout roots and ledger anchors on <paramref name="chain"/>; on a local anvil, rewards deploys its contracts.</summary>
     public static IResourceBuilder<ProjectResource> WithChain(this IResourceBuilder<ProjectResource> rewards, IResourceBuilder<IResourceWithConnectionString>? chain, PlatformSettings platform)
     {

@@ -29,6 +29,9 @@ internal sealed class PlatformSettings
     /// <summary>Rewards' epoch length when set (Platform:EpochLength); the demo's is 30 s.</summary>
     public string? EpochLength { get; init; }
 
+    /// <summary>The marketplace's canary interval when set (Platform:CanaryInterval; "00:00:00" turns canaries off).</summary>
+    public string? CanaryInterval { get; init; }
+
     private IConfiguration Configuration { get; init; } = null!;
 
     /// <summary>The loopback port of a local server: Platform:{Name}Port, else <paramref name="fallback"/>.</summary>
@@ -55,6 +58,7 @@ internal sealed class PlatformSettings
             WorkerReplicas = configuration.GetValue("Platform:WorkerReplicas", 1),
             Demo = args.Contains("--demo") || configuration.GetValue<bool>("Platform:Demo"),
             EpochLength = configuration["Platform:EpochLength"],
+            CanaryInterval = configuration["Platform:CanaryInterval"],
             Configuration = configuration,
         };
         Console.WriteLine(

@@ -39,6 +39,7 @@ var rewards = builder.AddProject<Projects.Depin_Rewards_Host>("rewards")
 
 var marketplace = builder.AddProject<Projects.Depin_Marketplace_Host>("marketplace")
     .WithReplicas(platform.MarketplaceReplicas)
+    .WithCanaries(platform)
     .WithPlatformDefaults(adminKey, pubsub)
     .WithReference(postgres).WaitFor(postgres)
     .WithReference(ledger).WaitFor(ledger)

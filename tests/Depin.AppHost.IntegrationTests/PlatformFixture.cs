@@ -59,6 +59,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"Platform:RedisPort={FreePort()}",
             $"Platform:ChainPort={FreePort()}",
             "Platform:EpochLength=00:00:15",
+            // No canaries among the tests' jobs (CanaryTests in the marketplace's tests cover them).
+            "Platform:CanaryInterval=00:00:00",
             $"Parameters:admin-key={AdminKey}",
         ], (options, _) => options.DisableDashboard = false);
         App = await builder.BuildAsync();

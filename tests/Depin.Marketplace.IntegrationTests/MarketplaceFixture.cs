@@ -61,6 +61,8 @@ public sealed class MarketplaceFixture : IAsyncLifetime
             ["Marketplace:SettlementRetryInterval"] = "00:00:02",
             ["Marketplace:LeasePollInterval"] = "00:00:00.050",
             ["Marketplace:MaxAttempts"] = "3",
+            // Canaries only where a test asks for them (CanaryTests): they would add jobs to every other test's workers.
+            ["Marketplace:CanaryInterval"] = "00:00:00",
             ["Marketplace:RateLimitPermits"] = "100000",
             ["Marketplace:SiloPort"] = FreePort().ToString(),
             ["Marketplace:GatewayPort"] = FreePort().ToString(),

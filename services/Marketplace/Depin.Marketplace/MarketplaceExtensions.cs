@@ -4,6 +4,7 @@ using Depin.Contracts.Ledger;
 using Depin.Kernels;
 using Depin.Marketplace.Admin;
 using Depin.Marketplace.Auth;
+using Depin.Marketplace.Canaries;
 using Depin.Marketplace.Customers;
 using Depin.Marketplace.Infrastructure;
 using Depin.Marketplace.Jobs;
@@ -71,6 +72,7 @@ public static class MarketplaceExtensions
         builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
         builder.Services.AddHostedService<OpenJobsSweeper>();
+        builder.Services.AddHostedService<Canaries.CanaryScheduler>();
         builder.Services.AddSingleton<Admin.MarketplaceActivity>();
         builder.Services.AddSingleton<ServiceDefaults.Admin.IDashboardSource>(sp => sp.GetRequiredService<Admin.MarketplaceActivity>());
         builder.Services.AddAdminKey();
@@ -199,6 +201,7 @@ public static class MarketplaceExtensions
         endpoints.MapWithdrawalsApi();
         endpoints.MapJobsApi();
         endpoints.MapClusterApi();
+        endpoints.MapCanariesApi();
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);
         endpoints.MapTopic<JobFundedEvent>(MarketplaceTopics.JobFunded, "/events/marketplace/activity/job-funded", Activity<JobFundedEvent>((a, e) => a.OnFunded(e)));
         endpoints.MapTopic<JobRejectedEvent>(MarketplaceTopics.JobRejected, "/events/marketplace/activity/job-rejected", Activity<JobRejectedEvent>((a, e) => a.OnRejected(e)));

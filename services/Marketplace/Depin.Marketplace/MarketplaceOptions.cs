@@ -17,6 +17,27 @@ public sealed class MarketplaceOptions
     /// <summary>How fast old outcomes fade from a worker's reputation: their weight halves every this long. Default 1 day.</summary>
     public TimeSpan ReputationHalfLife { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long a worker below full reputation holds back before it takes a job, scaled by its shortfall (reputation r waits
+    /// (1 − r) × this), so that among workers asking at the same time the more reliable one gets the job. Default 50 ms.
+    /// </summary>
+    public TimeSpan ReputationLeaseHandicap { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How often the platform submits a canary (a job whose answer it knows, see <see cref="Canaries.ICanaryGrain"/>),
+    /// paid by the treasury. Zero turns canaries off. Default 10 min.
+    /// </summary>
+    public TimeSpan CanaryInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Kinds canaries are drawn from (among those with workers online). Default empty: every kind.</summary>
+    public List<string> CanaryKinds { get; set; } = [];
+
+    /// <summary>Customer accounts canaries are submitted from. Default 8.</summary>
+    public int CanaryAccounts { get; set; } = 8;
+
+    /// <summary>Canaries an account submits before it is retired for a new one. Default 20.</summary>
+    public int CanaryJobsPerAccount { get; set; } = 20;
+
     /// <summary>Platform fee in basis points of the job price, paid to the treasury. Default 250 (2.5 %).</summary>
     public int FeeBasisPoints { get; set; } = 250;
 

@@ -74,8 +74,26 @@ public sealed class NativeProgramsTests
         Assert.Equal(ReceiptStatus.DuplicateAccount, Run(Transaction.Transfer(TxId.New(), Alice, Alice, 1)));
 
     [Fact]
-    public void Transfer_from_a_system_account_is_invalid() =>
-        Assert.Equal(ReceiptStatus.InvalidAccount, Run(Transaction.Transfer(TxId.New(), SystemAccounts.Treasury, Bob, 1)));
+    public void Transfer_from_a_system_account_other_than_the_treasury_or_into_one_is_invalid()
+    {
+        Assert.Equal(ReceiptStatus.InvalidAccount, Run(Transaction.Transfer(TxId.New(), SystemAccounts.RewardPool, Bob, 1)));
+        Assert.Equal(ReceiptStatus.InvalidAccount, Run(Transaction.Transfer(TxId.New(), SystemAccounts.Bridge, Bob, 1)));
+        Assert.Equal(ReceiptStatus.InvalidAccount, Run(Transaction.Transfer(TxId.New(), Alice, SystemAccounts.Treasury, 1)));
+    }
+
+    [Fact]
+    public void The_treasury_pays_out_what_it_holds_and_no_more()
+    {
+        Assert.Equal(ReceiptStatus.InsufficientFunds, Run(Transaction.Transfer(TxId.New(), SystemAccounts.Treasury, Bob, 1)));
+        Fund(Alice, 100);
+        Run(Transaction.Stake(TxId.New(), Alice, 100));
+        Assert.Equal(ReceiptStatus.Success, Run(Transaction.Slash(TxId.New(), Alice, 70)));
+
+        Assert.Equal(ReceiptStatus.InsufficientFunds, Run(Transaction.Transfer(TxId.New(), SystemAccounts.Treasury, Bob, 71)));
+        Assert.Equal(ReceiptStatus.Success, Run(Transaction.Transfer(TxId.New(), SystemAccounts.Treasury, Bob, 70)));
+        Assert.Equal(0, State(SystemAccounts.Treasury).Balance);
+        Assert.Equal(70, State(Bob).Balance);
+    }
 
     [Fact]
     public void Unknown_program_fails() =>

@@ -25,4 +25,10 @@ public interface IKernel
 
     /// <summary>Checks a worker's result before it is paid; <paramref name="random"/> drives the sampling.</summary>
     VerificationOutcome Verify(JsonElement parameters, ReadOnlySpan<byte> input, ReadOnlySpan<byte> result, System.Random random);
+
+    /// <summary>
+    /// Compares a whole result with the known answer of the same job (a canary's reference result), within the tolerance
+    /// that honest devices of this kind need (float kinds differ between CPU and GPU in the last bits, never more).
+    /// </summary>
+    VerificationOutcome MatchKnownAnswer(JsonElement parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result);
 }

@@ -79,6 +79,14 @@ public abstract class Kernel<TParameters> : IKernel
             : Verify(typed, input, result, random);
     }
 
+    public VerificationOutcome MatchKnownAnswer(JsonElement parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result)
+    {
+        var typed = TryParse(parameters, out var errors);
+        return typed is null
+            ? VerificationOutcome.Rejected("invalid parameters: " + string.Join("; ", errors))
+            : MatchKnownAnswer(typed, expected, result);
+    }
+
     public abstract long WorkUnits(TParameters parameters);
 
     public abstract long MinMemoryBytes(TParameters parameters);
@@ -88,4 +96,6 @@ public abstract class Kernel<TParameters> : IKernel
     public abstract byte[] RunReference(TParameters parameters, ReadOnlySpan<byte> input);
 
     public abstract VerificationOutcome Verify(TParameters parameters, ReadOnlySpan<byte> input, ReadOnlySpan<byte> result, System.Random random);
+
+    public abstract VerificationOutcome MatchKnownAnswer(TParameters parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result);
 }

@@ -25,4 +25,36 @@ public sealed class MandelbrotKernel(MandelbrotVerifier? verifier = null) : Kern
 
     public override VerificationOutcome Verify(MandelbrotParameters parameters, ReadOnlySpan<byte> input, ReadOnlySpan<byte> result, System.Random random) =>
         _verifier.Verify(parameters, result, random);
+
+    /// <summary>Every pixel's count within ±1 of the reference, but for the verifier's share of boundary outliers.</summary>
+    public override VerificationOutcome MatchKnownAnswer(MandelbrotParameters parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result)
+    {
+        int[] counts, reference;
+        try
+        {
+            (_, counts) = MandelbrotResult.Decode(result);
+            (_, reference) = MandelbrotResult.Decode(expected);
+        }
+        catch (InvalidDataException ex)
+        {
+            return VerificationOutcome.Rejected("result is not a valid tile PNG: " + ex.Message);
+        }
+
+        if (counts.Length != reference.Length)
+        {
+            return VerificationOutcome.Rejected($"tile has {counts.Length} pixels, expected {reference.Length}");
+        }
+
+        var allowed = (long)(counts.Length * _verifier.MaxOutlierFraction);
+        var outliers = 0L;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (Math.Abs((long)counts[i] - reference[i]) > 1 && ++outliers > allowed)
+            {
+                return VerificationOutcome.Rejected($"pixel ({i % parameters.Width},{i / parameters.Width}) has count {counts[i]}, reference {reference[i]}");
+            }
+        }
+
+        return VerificationOutcome.Accepted;
+    }
 }

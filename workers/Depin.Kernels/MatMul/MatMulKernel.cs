@@ -10,6 +10,12 @@ public sealed class MatMulKernel(FreivaldsVerifier? verifier = null) : Kernel<Ma
 {
     public const string KindName = "matmul";
 
+    /// <summary>
+    /// Known-answer tolerance, relative to 1 + |reference|: float32 dot products summed in another order (tiles, fused
+    /// multiply-adds) move an element by a few ulps of its row's magnitudes; a skipped product or tile moves it by far more.
+    /// </summary>
+    public const float KnownAnswerTolerance = 1e-3f;
+
     private readonly FreivaldsVerifier _verifier = verifier ?? new FreivaldsVerifier();
 
     public override string Kind => KindName;
@@ -48,5 +54,27 @@ public sealed class MatMulKernel(FreivaldsVerifier? verifier = null) : Kernel<Ma
 
         var (a, b) = MatMulInput.Resolve(parameters, input);
         return _verifier.Verify(a, b, MemoryMarshal.Cast<byte, float>(result), parameters.Shape, random);
+    }
+
+    /// <summary>Every element within <see cref="KnownAnswerTolerance"/> of the reference, relative to 1 + |reference| (float32 sums in another order).</summary>
+    public override VerificationOutcome MatchKnownAnswer(MatMulParameters parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result)
+    {
+        var size = parameters.Shape.ElementsC * sizeof(float);
+        if (result.Length != size || expected.Length != size)
+        {
+            return VerificationOutcome.Rejected($"result must be {size} bytes, was {result.Length}");
+        }
+
+        var c = MemoryMarshal.Cast<byte, float>(result);
+        var reference = MemoryMarshal.Cast<byte, float>(expected);
+        for (var i = 0; i < c.Length; i++)
+        {
+            if (!(Math.Abs(c[i] - reference[i]) <= KnownAnswerTolerance * (1 + Math.Abs(reference[i]))))
+            {
+                return VerificationOutcome.Rejected($"C[{i / parameters.N},{i % parameters.N}] is {c[i]}, reference {reference[i]}");
+            }
+        }
+
+        return VerificationOutcome.Accepted;
     }
 }

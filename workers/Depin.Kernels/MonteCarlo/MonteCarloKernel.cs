@@ -28,4 +28,27 @@ public sealed class MonteCarloKernel(MonteCarloVerifier? verifier = null) : Kern
 
     public override VerificationOutcome Verify(MonteCarloParameters parameters, ReadOnlySpan<byte> input, ReadOnlySpan<byte> result, System.Random random) =>
         _verifier.Verify(parameters, result, random);
+
+    /// <summary>Every block sum within the verifier's relative tolerance of the reference (not only the sampled ones).</summary>
+    public override VerificationOutcome MatchKnownAnswer(MonteCarloParameters parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result)
+    {
+        var claimed = MonteCarloResult.TryParse(result);
+        var known = MonteCarloResult.TryParse(expected);
+        if (claimed is null || known is null || claimed.BlockSums.Length != known.BlockSums.Length)
+        {
+            return VerificationOutcome.Rejected($"result must hold a header and {parameters.Blocks} block sums");
+        }
+
+        for (var i = 0; i < known.BlockSums.Length; i++)
+        {
+            if (!MonteCarloVerifier.Close(known.BlockSums[i], claimed.BlockSums[i], _verifier.RelativeTolerance))
+            {
+                return VerificationOutcome.Rejected($"block {i / 2} sums differ from the reference");
+            }
+        }
+
+        return MonteCarloVerifier.Close(known.Price, claimed.Price, 1e-9)
+            ? VerificationOutcome.Accepted
+            : VerificationOutcome.Rejected($"price {claimed.Price:G9} differs from the reference {known.Price:G9}");
+    }
 }

@@ -47,6 +47,6 @@ public sealed class MonteCarloVerifier(int sampleBlocks = 16, double relativeTol
             : VerificationOutcome.Rejected($"price {claimed.Price:G6} is more than {StandardErrors} standard errors from Black-Scholes {exact:G6}");
     }
 
-    private static bool Close(double expected, double actual, double relative) =>
+    internal static bool Close(double expected, double actual, double relative) =>
         Math.Abs(expected - actual) <= relative * Math.Max(Math.Abs(expected), Math.Abs(actual));
 }

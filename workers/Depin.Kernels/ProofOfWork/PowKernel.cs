@@ -50,4 +50,22 @@ public sealed class PowKernel : Kernel<PowParameters>
             ? VerificationOutcome.Accepted
             : VerificationOutcome.Rejected($"hash has {zeros} leading zero bits, {parameters.DifficultyBits} required");
     }
+
+    /// <summary>Exact: the smallest nonce is unique, so any other valid nonce means the range was not searched in order.</summary>
+    public override VerificationOutcome MatchKnownAnswer(PowParameters parameters, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> result)
+    {
+        if (!PowResult.TryParse(result, out var claimed) || !PowResult.TryParse(expected, out var known))
+        {
+            return VerificationOutcome.Rejected($"result must be {PowResult.Size} bytes: status, nonce, hash");
+        }
+
+        if (claimed.Found != known.Found)
+        {
+            return VerificationOutcome.Rejected(known.Found ? "a nonce exists within the nonce budget" : "no nonce exists within the nonce budget");
+        }
+
+        return !known.Found || claimed.Nonce == known.Nonce
+            ? VerificationOutcome.Accepted
+            : VerificationOutcome.Rejected($"nonce {claimed.Nonce} is not the smallest nonce with {parameters.DifficultyBits} leading zero bits from {parameters.StartNonce}");
+    }
 }

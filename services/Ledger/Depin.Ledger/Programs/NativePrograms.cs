@@ -75,7 +75,8 @@ public static class NativePrograms
         switch (tx.Program)
         {
             case ProgramKind.Transfer:
-                if (!tx.From.IsRegular || !tx.To.IsRegular)
+                // The treasury pays out too (e.g. the escrow of the platform's canary jobs); nothing is paid into a system account.
+                if (!(tx.From.IsRegular || tx.From == SystemAccounts.Treasury) || !tx.To.IsRegular)
                 {
                     return ReceiptStatus.InvalidAccount;
                 }

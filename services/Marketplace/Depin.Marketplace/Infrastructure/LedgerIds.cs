@@ -18,6 +18,9 @@ public static class LedgerIds
     /// <summary>Slash of the provider behind a job attempt (its fencing token) whose result failed verification: one per attempt.</summary>
     public static string Slash(Guid jobId, long fencingToken) => Derive("slash:" + jobId.ToString("D") + ":" + fencingToken.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>The treasury's transfer that funds a canary job's escrow: one per canary.</summary>
+    public static string CanaryFunding(Guid jobId) => Derive("canary-fund:" + jobId.ToString("D"));
+
     /// <summary>A customer's ledger address: 0x + the first 20 bytes of SHA-256("customer:" + id).</summary>
     public static string CustomerAddress(string customerId)
     {

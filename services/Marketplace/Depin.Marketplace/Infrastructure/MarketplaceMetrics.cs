@@ -28,6 +28,9 @@ public static class MarketplaceMetrics
     private static readonly Counter<long> EscrowReconciled = Meter.CreateCounter<long>(
         "depin.marketplace.escrow.reconciled", "{micro-credit}", "Escrow that ended, paid out or refunded (tag outcome).");
 
+    private static readonly Counter<long> Canaries = Meter.CreateCounter<long>(
+        "depin.marketplace.canaries", "{job}", "Canary jobs (tag outcome): submitted, unfunded, passed or failed (a judged attempt).");
+
     static MarketplaceMetrics() =>
         Meter.CreateObservableGauge("depin.marketplace.workers.online", () => OnlineWorkers.Count, "{worker}", "Workers online whose grain is active on this silo.");
 
@@ -38,6 +41,11 @@ public static class MarketplaceMetrics
     public static void VerificationFailed(string kind) => VerificationFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public static void Reconciled(string outcome, long escrow) => EscrowReconciled.Add(escrow, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void Canary(string kind, string outcome) =>
+        Canaries.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void CanaryJudged(string kind, bool passed) => Canary(kind, passed ? "passed" : "failed");
 
     public static void Reputation(double value) => Reputations.Record(value);
 

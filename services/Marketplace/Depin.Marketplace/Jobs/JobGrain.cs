@@ -358,6 +358,13 @@ public sealed partial class JobGrain(
         var workerId = S.WorkerId;
         var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, S.ResultDigest);
         var worker = workerId is null ? null : GrainFactory.GetGrain<IWorkerGrain>(workerId);
+        if (S.Submission!.KnownAnswerDigest is not null)
+        {
+            Infrastructure.MarketplaceMetrics.CanaryJudged(S.Submission.Kind, outcome.Ok);
+            await GrainFactory.GetGrain<Canaries.ICanaryGrain>(Canaries.CanaryGrain.Key)
+                .Judged(new Canaries.CanaryJudgement(JobId, S.Submission.Kind, workerId, token, outcome.Ok, outcome.Reason, time.GetUtcNow()));
+        }
+
         if (outcome.Ok)
         {
             Transition(JobStatuses.Verified, null, time.GetUtcNow());
@@ -427,13 +434,16 @@ public sealed partial class JobGrain(
         }
 
         var input = job.InputBase64 is null ? [] : Convert.FromBase64String(job.InputBase64);
+        // A canary's result is also compared whole with its known answer (identical bytes need no comparison).
+        var expected = job.KnownAnswerDigest is { } known && known != digest ? await content.GetAsync(known) : null;
         // Verification is CPU work (Freivalds, sampled references); run it off the grain scheduler.
         return await Task.Run(() =>
         {
             using var doc = JsonDocument.Parse(job.ParametersJson);
             try
             {
-                return kernel.Verify(doc.RootElement, input, bytes, new Random());
+                var outcome = kernel.Verify(doc.RootElement, input, bytes, new Random());
+                return outcome.Ok && expected is not null ? kernel.MatchKnownAnswer(doc.RootElement, expected, bytes) : outcome;
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FormatException or IndexOutOfRangeException)
             {

@@ -7,7 +7,10 @@ namespace Depin.Marketplace.Jobs;
 [GenerateSerializer, Immutable]
 public sealed record JobTransition([property: Id(0)] string Status, [property: Id(1)] DateTimeOffset At, [property: Id(2)] string? Detail);
 
-/// <summary>A validated job as the customer submitted it, priced by the API layer.</summary>
+/// <summary>
+/// A validated job as the customer submitted it, priced by the API layer. <see cref="KnownAnswerDigest"/> marks a canary:
+/// the SHA-256 of the reference result kept in the content store, which workers never see.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record JobSubmission(
     [property: Id(0)] string CustomerId,
@@ -20,7 +23,8 @@ public sealed record JobSubmission(
     [property: Id(7)] long MaxPricePerMegaUnit,
     [property: Id(8)] long Escrow,
     [property: Id(9)] DateTimeOffset? Deadline,
-    [property: Id(10)] string? TraceParent = null);
+    [property: Id(10)] string? TraceParent = null,
+    [property: Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KnownAnswerDigest = null);
 
 /// <summary>A job as its grain holds it in memory, rebuilt from the ledger on activation (<see cref="JobReplay"/>).</summary>
 [GenerateSerializer, Immutable]

@@ -36,6 +36,9 @@ public interface IJobQueueGrain : IGrainWithStringKey
 
     Task<int> Count();
 
+    /// <summary>The highest ask among the workers that asked for work of this kind lately; null when none did.</summary>
+    Task<long?> HighestRecentAsk();
+
     /// <summary>Why a queued job is still waiting, from the offers of the workers that asked for work of this kind lately.</summary>
     Task<string> WhyWaiting(Guid jobId, long maxPricePerMegaUnit, long minMemoryBytes);
 }
@@ -98,6 +101,13 @@ public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Micr
     }
 
     public Task<int> Count() => Task.FromResult(_queue.Count);
+
+    public Task<long?> HighestRecentAsk()
+    {
+        var since = time.GetUtcNow() - options.Value.HeartbeatTimeout;
+        var asks = _offers.Values.Where(o => o.At >= since).Select(o => o.Offer.AskPricePerMegaUnit).ToList();
+        return Task.FromResult(asks.Count == 0 ? (long?)null : asks.Max());
+    }
 
     public Task<string> WhyWaiting(Guid jobId, long maxPricePerMegaUnit, long minMemoryBytes)
     {

@@ -9,6 +9,7 @@ public sealed class JobQueueSignal : IDisposable
 {
     private const int MaxBankedWakeUps = 1_024;
     private readonly SemaphoreSlim _queued = new(0);
+    private int _waiting;
 
     /// <summary>Wakes one waiter (or the next one to wait).</summary>
     public void Pulse()
@@ -19,8 +20,28 @@ public sealed class JobQueueSignal : IDisposable
         }
     }
 
-    /// <summary>Completes at a pulse, or after <paramref name="timeout"/>; throws when cancelled.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _queued.WaitAsync(timeout, cancellationToken);
+    /// <summary>Passes a wake-up on to another waiter, when one is waiting (a worker that holds back for a better one).</summary>
+    public void Relay()
+    {
+        if (Volatile.Read(ref _waiting) > 0)
+        {
+            Pulse();
+        }
+    }
+
+    /// <summary>Completes at a pulse (true), or after <paramref name="timeout"/> (false); throws when cancelled.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            return await _queued.WaitAsync(timeout, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
 
     public void Dispose() => _queued.Dispose();
 }

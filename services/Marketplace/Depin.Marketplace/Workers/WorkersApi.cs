@@ -175,10 +175,24 @@ public static class WorkersApi
 
         var offer = new LeaseOffer(workerId, provider.PayoutAddress, registration.AskPricePerMegaUnit, registration.Devices[request.DeviceIndex].MemoryBytes);
         var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
+        // Among workers asking at once the more reliable one goes first: a worker short of full reputation holds back,
+        // handing its wake-up on to the next waiter, so a job reaches a better worker that is waiting too.
+        var handicap = reputation < 1 ? o.ReputationLeaseHandicap * (1 - reputation) : TimeSpan.Zero;
+        var woken = false;
         try
         {
             while (true)
             {
+                if (handicap > TimeSpan.Zero)
+                {
+                    if (woken)
+                    {
+                        queued.Relay();
+                    }
+
+                    await Task.Delay(handicap, time, cancellationToken);
+                }
+
                 if (await TryLeaseAsync(grains, registration.Kinds, offer) is { } grant)
                 {
                     await worker.LeaseGranted(grant.JobId.ToString("D"), grant.FencingToken);
@@ -193,7 +207,7 @@ public static class WorkersApi
                     return TypedResults.NoContent();
                 }
 
-                await queued.WaitAsync(o.LeasePollInterval, cancellationToken);
+                woken = await queued.WaitAsync(o.LeasePollInterval, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

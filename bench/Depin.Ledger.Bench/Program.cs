@@ -17,12 +17,16 @@ if (args.Contains("--recovery"))
 var cores = Environment.ProcessorCount;
 const int BlockSize = 10_000;
 var blocks = quick ? 4 : 8;
-Console.WriteLine($"Depin ledger benchmark: {cores} cores, blocks of {BlockSize:N0}, {blocks - 1} timed blocks per run (best of 2), .NET {Environment.Version}");
+Console.WriteLine($"Depin ledger benchmark: {cores} cores, blocks of {BlockSize:N0}, {blocks - 1} timed blocks per run (best of 3 rounds that take each executor in turn), .NET {Environment.Version}");
 Console.WriteLine();
 
 var columns = new List<string> { "workload", "sequential" };
-columns.AddRange(Enumerable.Range(1, cores).Select(t => $"parallel x{t}"));
-columns.AddRange(Enumerable.Range(1, cores).Select(t => $"par{t}/seq"));
+columns.AddRange(Enumerable.Range(1, cores).Select(t => $"sched x{t}"));
+columns.AddRange(Enumerable.Range(1, cores).Select(t => $"sched{t}/seq"));
+columns.Add($"block-stm x{cores}");
+columns.Add($"stm{cores}/seq");
+columns.Add($"adaptive x{cores}");
+columns.Add($"adapt/seq");
 columns.Add("same root");
 var table = new ResultTable([.. columns]);
 double transfers10K = 0;
@@ -35,7 +39,7 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
     AddRow(result);
     if (accounts == 10_000)
     {
-        transfers10K = Math.Max(result.Sequential, result.Parallel.Max());
+        transfers10K = Math.Max(result.Sequential, result.Scheduled.Max());
     }
 }
 
@@ -91,8 +95,12 @@ return 0;
 void AddRow(ExecutorBench.Result result)
 {
     var row = new List<string> { result.Workload, ResultTable.Tps(result.Sequential) };
-    row.AddRange(result.Parallel.Select(ResultTable.Tps));
-    row.AddRange(result.Parallel.Select(p => $"{p / result.Sequential:F2}"));
+    row.AddRange(result.Scheduled.Select(ResultTable.Tps));
+    row.AddRange(result.Scheduled.Select(p => $"{p / result.Sequential:F2}"));
+    row.Add(ResultTable.Tps(result.BlockStm[^1]));
+    row.Add($"{result.BlockStm[^1] / result.Sequential:F2}");
+    row.Add(ResultTable.Tps(result.Adaptive));
+    row.Add($"{result.Adaptive / result.Sequential:F2}");
     row.Add(result.Identical ? "yes" : "NO");
     table.Add([.. row]);
 }

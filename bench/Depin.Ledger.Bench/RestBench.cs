@@ -8,6 +8,9 @@ namespace Depin.Ledger.Bench;
 /// <summary>REST ingestion: the real ledger host in one process, this program's load generator mode in another.</summary>
 internal static class RestBench
 {
+    /// <summary>The ledger's write credential for this run (writes need one since per-service credentials).</summary>
+    private static readonly string Key = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public static async Task<string> RunAsync(int accounts, double seconds, int batchSize, int concurrency)
     {
         var directory = Directory.CreateTempSubdirectory("depin-bench-rest-").FullName;
@@ -17,6 +20,7 @@ internal static class RestBench
             {
                 ["Ledger__DataDirectory"] = directory,
                 ["Ledger__MaxBlockSize"] = "50000",
+                ["Ledger__GatewayApiKey"] = Key,
                 ["Logging__LogLevel__Default"] = "Warning",
             });
             using var load = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-ledger-bench.dll"), "loadgen", host.Http.BaseAddress!.ToString().TrimEnd('/'),
@@ -24,6 +28,7 @@ internal static class RestBench
             {
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
+                Environment = { ["DEPIN_BENCH_LEDGER_KEY"] = Key },
             })!;
             var output = await load.StandardOutput.ReadToEndAsync();
             await load.WaitForExitAsync();
@@ -39,6 +44,7 @@ internal static class RestBench
     public static async Task<int> LoadGeneratorAsync(string url, int accounts, double seconds, int batchSize, int concurrency)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", Environment.GetEnvironmentVariable("DEPIN_BENCH_LEDGER_KEY"));
         var genesis = Enumerable.Range(0, accounts)
             .Select(i => new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: Workloads.Account(i).ToString(), Amount: 1_000_000_000))
             .Chunk(batchSize);

@@ -23,6 +23,8 @@ internal static class RandomBlocks
     public static Transaction[] Block(Random random, int size, int accounts, List<TxId> jobs)
     {
         var txs = new Transaction[size];
+        // A third of the blocks also pay out of the treasury, a use of a hot account that is not a commutative delta.
+        var treasuryPayout = random.Next(3) == 0 ? random.Next(size) : -1;
         for (var i = 0; i < size; i++)
         {
             var from = Account(random.Next(accounts));
@@ -48,8 +50,13 @@ internal static class RandomBlocks
                 9 => Transaction.RewardCredit(TxId.New(), to, amount),
                 10 => new Transaction(TxId.New(), (ProgramKind)random.Next(0, 24), from, to, amount),
                 11 => Transaction.BridgeRelease(TxId.New(), amount),
+                12 when random.Next(4) == 0 => Transaction.Deposit(TxId.New(), SystemAccounts.RewardPool, amount),
                 _ => Transaction.Transfer(TxId.New(), from, to, amount),
             };
+            if (i == treasuryPayout)
+            {
+                txs[i] = Transaction.Transfer(TxId.New(), SystemAccounts.Treasury, to, 1 + random.Next(100));
+            }
         }
 
         return txs;

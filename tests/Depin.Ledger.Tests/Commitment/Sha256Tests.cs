@@ -28,4 +28,24 @@ public sealed class Sha256Tests
             Assert.Equal(SHA256.HashData(data), Hash256.Compute(data).ToArray());
         }
     }
+
+    [Fact]
+    public void Libcrypto_sha256_is_found_on_linux_and_equals_the_platform_at_every_length()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), LibcryptoSha256.Available);
+        if (!LibcryptoSha256.Available)
+        {
+            return;
+        }
+
+        var random = new Random(23);
+        Span<byte> ours = stackalloc byte[32];
+        for (var length = 0; length <= 300; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            LibcryptoSha256.Hash(data, ours);
+            Assert.Equal(SHA256.HashData(data), ours.ToArray());
+        }
+    }
 }

@@ -21,15 +21,45 @@ public sealed class ParallelExecutionTests
              select (accounts, blockSize, workers, seed)).ToArbitrary(),
             c => SameOutcome(c.accounts, c.blockSize, c.workers, c.seed, blocks: 3));
 
+    [Property(MaxTest = 60)]
+    public Property Scheduled_execution_equals_sequential_for_random_blocks() =>
+        Prop.ForAll(
+            (from accounts in Gen.Choose(1, 3_000)
+             from blockSize in Gen.Choose(1, 5_000)
+             from workers in Gen.Choose(1, 8)
+             from seed in Gen.Choose(0, int.MaxValue)
+             select (accounts, blockSize, workers, seed)).ToArbitrary(),
+            c => SameOutcome(c.accounts, c.blockSize, c.workers, c.seed, blocks: 3, ParallelExecution.Scheduled));
+
     [Theory]
-    [InlineData(2, 1)]
-    [InlineData(2, 2)]
-    [InlineData(2, 8)]
-    [InlineData(10, 2)]
-    [InlineData(1_000, 3)]
-    [InlineData(100_000, 2)]
-    public void Parallel_execution_equals_sequential_at_every_contention_level(int accounts, int workers) =>
-        Assert.True(SameOutcome(accounts, 20_000, workers, seed: accounts * 31 + workers, blocks: 2));
+    [InlineData(2, 1, ParallelExecution.BlockStm)]
+    [InlineData(2, 2, ParallelExecution.BlockStm)]
+    [InlineData(2, 8, ParallelExecution.BlockStm)]
+    [InlineData(10, 2, ParallelExecution.BlockStm)]
+    [InlineData(1_000, 3, ParallelExecution.BlockStm)]
+    [InlineData(100_000, 2, ParallelExecution.BlockStm)]
+    [InlineData(2, 2, ParallelExecution.Scheduled)]
+    [InlineData(10, 8, ParallelExecution.Scheduled)]
+    [InlineData(100, 2, ParallelExecution.Scheduled)]
+    [InlineData(1_000, 3, ParallelExecution.Scheduled)]
+    [InlineData(10_000, 8, ParallelExecution.Scheduled)]
+    [InlineData(100_000, 2, ParallelExecution.Scheduled)]
+    public void Parallel_execution_equals_sequential_at_every_contention_level(int accounts, int workers, ParallelExecution kind) =>
+        Assert.True(SameOutcome(accounts, 20_000, workers, seed: accounts * 31 + workers, blocks: 2, kind));
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(10_000, false)]
+    public void Scheduled_execution_runs_a_block_of_hot_neighbours_in_order_and_spreads_the_rest(int accounts, bool inOrder)
+    {
+        var store = new AccountStore();
+        var output = new BlockOutput();
+        using var executor = new ScheduledExecutor(Settings, 2);
+        executor.Execute(store, RandomBlocks.Genesis(accounts, 5_000), 1, output);
+        executor.Execute(store, RandomBlocks.Block(new Random(3), 5_000, accounts, []), 2, 2_000, output);
+
+        Assert.Equal(inOrder, executor.LastBlockInOrder);
+    }
 
     [Fact]
     public void Money_is_conserved_except_for_deposits_and_withdrawals()
@@ -65,12 +95,12 @@ public sealed class ParallelExecutionTests
         }
     }
 
-    private static bool SameOutcome(int accounts, int blockSize, int workers, int seed, int blocks)
+    private static bool SameOutcome(int accounts, int blockSize, int workers, int seed, int blocks, ParallelExecution kind = ParallelExecution.BlockStm)
     {
         var sequentialStore = new AccountStore();
         var parallelStore = new AccountStore();
         var sequential = new SequentialExecutor(Settings);
-        using var parallel = new ParallelExecutor(Settings, workers);
+        using var parallel = ParallelExecutors.Create(kind, Settings, workers);
         var sequentialOutput = new BlockOutput();
         var parallelOutput = new BlockOutput();
         var sequentialTree = new LedgerStateTree();
@@ -78,7 +108,7 @@ public sealed class ParallelExecutionTests
 
         var genesis = RandomBlocks.Genesis(accounts, 5_000);
         sequential.Execute(sequentialStore, genesis, 1, sequentialOutput);
-        parallel.Execute(parallelStore, genesis, 1, parallelOutput);
+        parallel.Execute(parallelStore, genesis, 1, 0, parallelOutput);
 
         var random = new Random(seed);
         var jobs = new List<TxId>();

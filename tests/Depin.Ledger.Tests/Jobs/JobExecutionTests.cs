@@ -23,13 +23,27 @@ public sealed class JobExecutionTests
              select (customers, blockSize, workers, seed)).ToArbitrary(),
             c => SameOutcome(c.customers, c.blockSize, c.workers, c.seed, blocks: 6));
 
+    [Property(MaxTest = 40)]
+    public Property Scheduled_execution_equals_sequential_for_random_job_lifecycles() =>
+        Prop.ForAll(
+            (from customers in Gen.Choose(1, 60)
+             from blockSize in Gen.Choose(1, 3_000)
+             from workers in Gen.Choose(1, 8)
+             from seed in Gen.Choose(0, int.MaxValue)
+             select (customers, blockSize, workers, seed)).ToArbitrary(),
+            c => SameOutcome(c.customers, c.blockSize, c.workers, c.seed, blocks: 6, ParallelExecution.Scheduled));
+
     [Theory]
-    [InlineData(1, 2)]
-    [InlineData(3, 8)]
-    [InlineData(200, 2)]
-    [InlineData(5_000, 3)]
-    public void Parallel_execution_equals_sequential_for_job_lifecycles_at_every_contention_level(int customers, int workers) =>
-        Assert.True(SameOutcome(customers, 6_000, workers, seed: customers * 17 + workers, blocks: 8));
+    [InlineData(1, 2, ParallelExecution.BlockStm)]
+    [InlineData(3, 8, ParallelExecution.BlockStm)]
+    [InlineData(200, 2, ParallelExecution.BlockStm)]
+    [InlineData(5_000, 3, ParallelExecution.BlockStm)]
+    [InlineData(1, 2, ParallelExecution.Scheduled)]
+    [InlineData(3, 8, ParallelExecution.Scheduled)]
+    [InlineData(200, 2, ParallelExecution.Scheduled)]
+    [InlineData(5_000, 3, ParallelExecution.Scheduled)]
+    public void Parallel_execution_equals_sequential_for_job_lifecycles_at_every_contention_level(int customers, int workers, ParallelExecution kind) =>
+        Assert.True(SameOutcome(customers, 6_000, workers, seed: customers * 17 + workers, blocks: 8, kind));
 
     [Fact]
     public void Lifecycle_blocks_mostly_succeed_reach_every_final_status_and_conserve_money()
@@ -122,12 +136,12 @@ public sealed class JobExecutionTests
         Assert.Equal(total, store.TotalHoldings());
     }
 
-    private static bool SameOutcome(int customers, int blockSize, int workers, int seed, int blocks)
+    private static bool SameOutcome(int customers, int blockSize, int workers, int seed, int blocks, ParallelExecution kind = ParallelExecution.BlockStm)
     {
         var sequentialStore = new AccountStore();
         var parallelStore = new AccountStore();
         var sequential = new SequentialExecutor(Settings);
-        using var parallel = new ParallelExecutor(Settings, workers);
+        using var parallel = ParallelExecutors.Create(kind, Settings, workers);
         var sequentialOutput = new BlockOutput();
         var parallelOutput = new BlockOutput();
         var sequentialTree = new LedgerStateTree();

@@ -18,14 +18,18 @@ public readonly struct Hash256 : IEquatable<Hash256>
 
     public bool IsZero => _a == 0 && _b == 0 && _c == 0 && _d == 0;
 
-    /// <summary>Inputs up to this size use the managed <see cref="Sha256"/>; larger ones the platform's.</summary>
+    /// <summary>Without libcrypto, inputs up to this size use the managed <see cref="Sha256"/>; larger ones the platform's.</summary>
     private const int ManagedLimit = 256;
 
     public static Hash256 Compute(ReadOnlySpan<byte> data)
     {
         Hash256 result = default;
         var output = MemoryMarshal.AsBytes(new Span<Hash256>(ref result));
-        if (data.Length <= ManagedLimit)
+        if (LibcryptoSha256.Available)
+        {
+            LibcryptoSha256.Hash(data, output);
+        }
+        else if (data.Length <= ManagedLimit)
         {
             Sha256.Hash(data, output);
         }

@@ -10,7 +10,7 @@ namespace Depin.Ledger.Execution;
 /// Block-STM optimistic parallel executor. Produces exactly the receipts and state of <see cref="SequentialExecutor"/>
 /// for the same block, whatever the number of workers. Not thread-safe: one block at a time.
 /// </summary>
-public sealed class ParallelExecutor : IBlockExecutor, IDisposable
+public sealed class ParallelExecutor : IParallelBlockExecutor
 {
     private const int MaxAccounts = 4;
 

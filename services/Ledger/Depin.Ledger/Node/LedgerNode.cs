@@ -34,7 +34,7 @@ public sealed partial class LedgerNode : IDisposable
     private readonly AccountStore _store = new();
     private readonly LedgerStateTree _tree = new();
     private readonly SequentialExecutor _sequential;
-    private readonly ParallelExecutor? _parallel;
+    private readonly AdaptiveExecutor? _parallel;
     private readonly BlockOutput _output = new();
     private readonly BlockLog _log;
     private readonly SnapshotStore _snapshots;
@@ -72,7 +72,9 @@ public sealed partial class LedgerNode : IDisposable
         _time = time ?? TimeProvider.System;
         var settings = new ExecutionSettings((long)options.UnbondingDelay.TotalMilliseconds);
         _sequential = new SequentialExecutor(settings);
-        _parallel = options.ExecutionThreads > 1 ? new ParallelExecutor(settings, options.ExecutionThreads) : null;
+        _parallel = options.ExecutionThreads > 1
+            ? new AdaptiveExecutor(_sequential, ParallelExecutors.Create(options.Executor, settings, options.ExecutionThreads), options.ParallelThreshold)
+            : null;
         _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger, options.SegmentBytes);
         _snapshots = new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"));
         _gauges.CreateObservableGauge("depin.ledger.height", () => Height, "{block}", "Height of the latest durable block.");

@@ -20,8 +20,11 @@ public sealed class LedgerOptions
     /// <summary>Queued, not yet committed transactions above which submissions get 429. Default 1,000,000.</summary>
     public int MaxPendingTransactions { get; set; } = 1_000_000;
 
-    /// <summary>Block-STM workers. Default: the number of cores.</summary>
+    /// <summary>Parallel execution workers. Default: the number of cores.</summary>
     public int ExecutionThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>How blocks run in parallel: Scheduled (from the declared accounts, default) or BlockStm (optimistic).</summary>
+    public Execution.ParallelExecution Executor { get; set; } = Execution.ParallelExecution.Scheduled;
 
     /// <summary>Blocks smaller than this run on the sequential executor (same result, less overhead). Default 256.</summary>
     public int ParallelThreshold { get; set; } = 256;

@@ -1,0 +1,27 @@
+namespace Depin.Ledger.Execution;
+
+/// <summary>A block executor that runs on a group of worker threads (disposing it stops them).</summary>
+public interface IParallelBlockExecutor : IBlockExecutor, IDisposable
+{
+    int Workers { get; }
+}
+
+/// <summary>How the ledger runs a block in parallel ("Ledger:Executor").</summary>
+public enum ParallelExecution
+{
+    /// <summary><see cref="ScheduledExecutor"/>: conflicts known from the declared accounts, no speculation (default).</summary>
+    Scheduled,
+
+    /// <summary><see cref="ParallelExecutor"/>: Block-STM, optimistic with validation and re-execution.</summary>
+    BlockStm,
+}
+
+/// <summary>Creates the parallel executor of a <see cref="ParallelExecution"/> choice.</summary>
+public static class ParallelExecutors
+{
+    public static IParallelBlockExecutor Create(ParallelExecution kind, ExecutionSettings settings, int workers) => kind switch
+    {
+        ParallelExecution.BlockStm => new ParallelExecutor(settings, workers),
+        _ => new ScheduledExecutor(settings, workers),
+    };
+}

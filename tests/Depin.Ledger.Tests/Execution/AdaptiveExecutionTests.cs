@@ -1,0 +1,43 @@
+using Depin.Ledger.Commitment;
+using Depin.Ledger.Execution;
+
+namespace Depin.Ledger.Tests.Execution;
+
+public sealed class AdaptiveExecutionTests
+{
+    private static readonly ExecutionSettings Settings = new(UnbondingDelayMs: 2_000);
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2_000)]
+    public void Switching_between_executors_gives_the_sequential_state_and_receipts_and_measures_both(int accounts)
+    {
+        var sequentialStore = new AccountStore();
+        var adaptiveStore = new AccountStore();
+        var sequential = new SequentialExecutor(Settings);
+        using var adaptive = new AdaptiveExecutor(new SequentialExecutor(Settings), new ScheduledExecutor(Settings, 2), threshold: 256);
+        var expected = new BlockOutput();
+        var actual = new BlockOutput();
+        var sequentialTree = new LedgerStateTree();
+        var adaptiveTree = new LedgerStateTree();
+        var genesis = RandomBlocks.Genesis(accounts, 5_000);
+        sequential.Execute(sequentialStore, genesis, 1, expected);
+        adaptive.Execute(adaptiveStore, genesis, 1, 0, actual);
+        var random = new Random(accounts);
+        var jobs = new List<Depin.Ledger.Transactions.TxId>();
+        const int Blocks = 3 * AdaptiveExecutor.ExploreEvery;
+        for (var height = 2; height < 2 + Blocks; height++)
+        {
+            var block = RandomBlocks.Block(random, random.Next(2) == 0 ? 100 : 1_500, accounts, jobs);
+            sequential.Execute(sequentialStore, block, height, height * 1_000, expected);
+            adaptive.Execute(adaptiveStore, block, height, height * 1_000, actual);
+
+            Assert.Equal(expected.Statuses.AsSpan(0, block.Length).ToArray(), actual.Statuses.AsSpan(0, block.Length).ToArray());
+            Assert.Equal(expected.ReceiptsRoot(), actual.ReceiptsRoot());
+            Assert.Equal(sequentialTree.Update(sequentialStore), adaptiveTree.Update(adaptiveStore));
+        }
+
+        // Large blocks alternate between the executors at least once per ExploreEvery; small ones always run sequentially.
+        Assert.InRange(adaptive.ParallelBlocks, 1, Blocks - 1);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Depin.Ledger.Bench;
+using Depin.Ledger.Commitment;
 using Depin.Ledger.Transactions;
 
 if (args.Length > 0 && args[0] == "loadgen")
@@ -58,6 +59,8 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
     jobSuccess = ExecutorBench.SuccessShare(genesis, workload);
 }
 
+var (hashScaling, integerScaling) = MachineCheck.TwoThreadScaling();
+Console.WriteLine($"This machine, two threads against one: SHA-256 leaves {hashScaling:F2}x, a latency-bound integer loop {integerScaling:F2}x (SHA-256: {(LibcryptoSha256.Available ? "libcrypto" : "managed")})");
 Console.WriteLine("In-memory execution, transactions per second (state root compared with the sequential run):");
 table.Print(Console.Out);
 Console.WriteLine($"job programs: {jobSuccess:P1} of the pipeline's transactions succeed (submit, lease, complete, settle)");

@@ -18,6 +18,9 @@ interface IVaultToken {
 contract Vault {
     uint256 public constant UNIT = 1e12;
 
+    /// @notice The first four bytes of a job escrow account on the ledger (never a depositor's account).
+    uint32 public constant ESCROW_PREFIX = 0xE5C0FFEE;
+
     IVaultToken public immutable token;
     address public owner;
 
@@ -59,6 +62,11 @@ contract Vault {
         require(amount > 0, "Vault: zero amount");
         require(amount % UNIT == 0, "Vault: not a whole number of micro-credits");
         require(ledgerAccount != address(0), "Vault: zero ledger account");
+        // Only accounts the ledger credits: not its reserved ones (first 16 bytes zero) nor job escrows (prefix e5c0ffee),
+        // and no more than it can hold, so that no deposited token is left without its credit.
+        require(uint160(ledgerAccount) >> 32 != 0, "Vault: reserved ledger account");
+        require(uint32(uint160(ledgerAccount) >> 128) != ESCROW_PREFIX, "Vault: escrow ledger account");
+        require(amount / UNIT <= uint256(uint64(type(int64).max)), "Vault: beyond the ledger's range");
         require(token.transferFrom(msg.sender, address(this), amount), "Vault: transfer failed");
         deposited += amount;
         emit Deposited(msg.sender, ledgerAccount, amount);

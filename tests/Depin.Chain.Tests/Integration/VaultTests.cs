@@ -30,7 +30,7 @@ public class VaultTests(AnvilFixture anvil)
     {
         var (token, vault) = await DeployAsync();
         EthECKey customer = await HolderAsync(token, 5 * Credit);
-        Address ledgerAccount = Address.Parse("0x00000000000000000000000000000000c0ffee01");
+        Address ledgerAccount = Address.Parse("0xa11ce000000000000000000000000000c0ffee01");
         var client = anvil.ClientFor(customer);
 
         await token.As(client).ApproveAsync(vault.Address, 3 * Credit);
@@ -54,9 +54,27 @@ public class VaultTests(AnvilFixture anvil)
         var client = anvil.ClientFor(customer);
         await token.As(client).ApproveAsync(vault.Address, Credit);
 
-        var error = await Assert.ThrowsAsync<ContractRevertedException>(() => vault.As(client).DepositAsync(VaultContract.UnitsPerMicroCredit + 1, Address.Parse("0x00000000000000000000000000000000c0ffee02")));
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() => vault.As(client).DepositAsync(VaultContract.UnitsPerMicroCredit + 1, Address.Parse("0xa11ce000000000000000000000000000c0ffee02")));
 
         Assert.Equal("Vault: not a whole number of micro-credits", error.RevertReason);
+        Assert.Equal(BigInteger.Zero, await token.BalanceOfAsync(vault.Address));
+        Assert.Equal(Credit, await token.BalanceOfAsync(customer.Address));
+    }
+
+    [Theory]
+    [InlineData("0x0000000000000000000000000000000000000001", "Vault: reserved ledger account")]
+    [InlineData("0x0000000000000000000000000000000000000003", "Vault: reserved ledger account")]
+    [InlineData("0xe5c0ffee00000000000000000000000000000007", "Vault: escrow ledger account")]
+    public async Task A_deposit_to_an_account_the_ledger_never_credits_is_refused_and_moves_nothing(string account, string reason)
+    {
+        var (token, vault) = await DeployAsync();
+        EthECKey customer = await HolderAsync(token, Credit);
+        var client = anvil.ClientFor(customer);
+        await token.As(client).ApproveAsync(vault.Address, Credit);
+
+        var error = await Assert.ThrowsAsync<ContractRevertedException>(() => vault.As(client).DepositAsync(Credit, Address.Parse(account)));
+
+        Assert.Equal(reason, error.RevertReason);
         Assert.Equal(BigInteger.Zero, await token.BalanceOfAsync(vault.Address));
         Assert.Equal(Credit, await token.BalanceOfAsync(customer.Address));
     }

@@ -8,7 +8,7 @@ namespace Depin.Ledger.Bench;
 /// <summary>In-memory execution: the sequential reference against the scheduled executor and Block-STM at each worker count, on identical blocks.</summary>
 internal static class ExecutorBench
 {
-    public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Adaptive, bool Identical);
+    public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Pipelined, double Adaptive, bool Identical);
 
     /// <summary>
     /// Runs the blocks on each executor, in <paramref name="rounds"/> rounds that take every executor in turn (so none is
@@ -22,6 +22,7 @@ internal static class ExecutorBench
         var scheduled = new double[maxWorkers];
         var blockStm = new double[maxWorkers];
         var adaptive = 0.0;
+        var pipelined = 0.0;
         var identical = true;
         var executors = new List<(IBlockExecutor Executor, Action<double> Keep)>
         {
@@ -34,8 +35,11 @@ internal static class ExecutorBench
             executors.Add((ParallelExecutors.Create(ParallelExecution.BlockStm, settings, workers), tps => blockStm[index] = Math.Max(blockStm[index], tps)));
         }
 
+        executors.Add((ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), tps => pipelined = Math.Max(pipelined, tps)));
+
         // What the ledger node runs: the faster of sequential and scheduled for the traffic, chosen as blocks arrive.
-        executors.Add((new AdaptiveExecutor(new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, maxWorkers), 256),
+        executors.Add((new AdaptiveExecutor(
+            [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, maxWorkers)], 256),
             tps => adaptive = Math.Max(adaptive, tps)));
         Hash256? reference = null;
         for (var round = 0; round < rounds; round++)
@@ -54,7 +58,7 @@ internal static class ExecutorBench
             (executor as IDisposable)?.Dispose();
         }
 
-        return new Result(workload, sequential, scheduled, blockStm, adaptive, identical);
+        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical);
     }
 
     /// <summary>The share of the blocks' transactions that succeed on the sequential executor (a workload check).</summary>

@@ -9,6 +9,16 @@ if (args.Length > 0 && args[0] == "loadgen")
 }
 
 var quick = args.Contains("--quick");
+if (args.Contains("--rest-only"))
+{
+    // REST ingestion alone: --rest-only [connections] [batch size]
+    var at = Array.IndexOf(args, "--rest-only");
+    var connections = args.Length > at + 1 && int.TryParse(args[at + 1], out var c) ? c : 16;
+    var batch = args.Length > at + 2 && int.TryParse(args[at + 2], out var b) ? b : 1_000;
+    Console.WriteLine($"REST ingestion, {connections} connections, batches of {batch}: {await RestBench.RunAsync(10_000, quick ? 4 : 8, batch, connections)} (transactions/s, rejected)");
+    return 0;
+}
+
 if (args.Contains("--recovery"))
 {
     await RecoveryBench.RunAsync(quick ? 100_000 : 1_000_000);
@@ -26,6 +36,8 @@ columns.AddRange(Enumerable.Range(1, cores).Select(t => $"sched x{t}"));
 columns.AddRange(Enumerable.Range(1, cores).Select(t => $"sched{t}/seq"));
 columns.Add($"block-stm x{cores}");
 columns.Add($"stm{cores}/seq");
+columns.Add($"pipelined x{cores}");
+columns.Add($"pipe{cores}/seq");
 columns.Add($"adaptive x{cores}");
 columns.Add($"adapt/seq");
 columns.Add("same root");
@@ -102,6 +114,8 @@ void AddRow(ExecutorBench.Result result)
     row.AddRange(result.Scheduled.Select(p => $"{p / result.Sequential:F2}"));
     row.Add(ResultTable.Tps(result.BlockStm[^1]));
     row.Add($"{result.BlockStm[^1] / result.Sequential:F2}");
+    row.Add(ResultTable.Tps(result.Pipelined));
+    row.Add($"{result.Pipelined / result.Sequential:F2}");
     row.Add(ResultTable.Tps(result.Adaptive));
     row.Add($"{result.Adaptive / result.Sequential:F2}");
     row.Add(result.Identical ? "yes" : "NO");

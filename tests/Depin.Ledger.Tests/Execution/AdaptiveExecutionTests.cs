@@ -15,7 +15,7 @@ public sealed class AdaptiveExecutionTests
         var sequentialStore = new AccountStore();
         var adaptiveStore = new AccountStore();
         var sequential = new SequentialExecutor(Settings);
-        using var adaptive = new AdaptiveExecutor(new SequentialExecutor(Settings), new ScheduledExecutor(Settings, 2), threshold: 256);
+        using var adaptive = new AdaptiveExecutor([new SequentialExecutor(Settings), new PipelinedExecutor(Settings, 2), new ScheduledExecutor(Settings, 2)], threshold: 256);
         var expected = new BlockOutput();
         var actual = new BlockOutput();
         var sequentialTree = new LedgerStateTree();
@@ -37,7 +37,8 @@ public sealed class AdaptiveExecutionTests
             Assert.Equal(sequentialTree.Update(sequentialStore), adaptiveTree.Update(adaptiveStore));
         }
 
-        // Large blocks alternate between the executors at least once per ExploreEvery; small ones always run sequentially.
-        Assert.InRange(adaptive.ParallelBlocks, 1, Blocks - 1);
+        // Every candidate ran large blocks (the warm-up, then one exploration every ExploreEvery); small ones ran sequentially.
+        Assert.All(adaptive.Samples, samples => Assert.True(samples >= AdaptiveExecutor.WarmUpSamples, $"{samples} samples"));
+        Assert.True(adaptive.Samples.Sum() < Blocks, "the blocks of 100 ran on the sequential executor without being counted");
     }
 }

@@ -31,6 +31,16 @@ public sealed class ParallelExecutionTests
              select (accounts, blockSize, workers, seed)).ToArbitrary(),
             c => SameOutcome(c.accounts, c.blockSize, c.workers, c.seed, blocks: 3, ParallelExecution.Scheduled));
 
+    [Property(MaxTest = 40)]
+    public Property Pipelined_execution_equals_sequential_for_random_blocks() =>
+        Prop.ForAll(
+            (from accounts in Gen.Choose(1, 3_000)
+             from blockSize in Gen.Choose(1, 5_000)
+             from workers in Gen.Choose(1, 8)
+             from seed in Gen.Choose(0, int.MaxValue)
+             select (accounts, blockSize, workers, seed)).ToArbitrary(),
+            c => SameOutcome(c.accounts, c.blockSize, c.workers, c.seed, blocks: 3, ParallelExecution.Pipelined));
+
     [Theory]
     [InlineData(2, 1, ParallelExecution.BlockStm)]
     [InlineData(2, 2, ParallelExecution.BlockStm)]
@@ -44,6 +54,9 @@ public sealed class ParallelExecutionTests
     [InlineData(1_000, 3, ParallelExecution.Scheduled)]
     [InlineData(10_000, 8, ParallelExecution.Scheduled)]
     [InlineData(100_000, 2, ParallelExecution.Scheduled)]
+    [InlineData(2, 2, ParallelExecution.Pipelined)]
+    [InlineData(1_000, 3, ParallelExecution.Pipelined)]
+    [InlineData(100_000, 8, ParallelExecution.Pipelined)]
     public void Parallel_execution_equals_sequential_at_every_contention_level(int accounts, int workers, ParallelExecution kind) =>
         Assert.True(SameOutcome(accounts, 20_000, workers, seed: accounts * 31 + workers, blocks: 2, kind));
 

@@ -42,6 +42,8 @@ public sealed class JobExecutionTests
     [InlineData(3, 8, ParallelExecution.Scheduled)]
     [InlineData(200, 2, ParallelExecution.Scheduled)]
     [InlineData(5_000, 3, ParallelExecution.Scheduled)]
+    [InlineData(3, 2, ParallelExecution.Pipelined)]
+    [InlineData(5_000, 4, ParallelExecution.Pipelined)]
     public void Parallel_execution_equals_sequential_for_job_lifecycles_at_every_contention_level(int customers, int workers, ParallelExecution kind) =>
         Assert.True(SameOutcome(customers, 6_000, workers, seed: customers * 17 + workers, blocks: 8, kind));
 

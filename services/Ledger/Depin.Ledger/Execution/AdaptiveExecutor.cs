@@ -4,59 +4,117 @@ using Depin.Ledger.Transactions;
 namespace Depin.Ledger.Execution;
 
 /// <summary>
-/// Runs each block on whichever of the sequential and the parallel executor has lately been faster per transaction for
-/// this node's traffic, trying the other one every <see cref="ExploreEvery"/> blocks so that a change of workload (or of
-/// machine: two SMT siblings scale hash-bound work far less than two cores) is noticed. Both produce exactly the same
-/// receipts and state, so the choice changes speed only, never results. Blocks below the threshold run sequentially.
+/// Runs each block on whichever of its executors has lately been fastest per transaction for this node's traffic (the
+/// sequential one first among them), trying another one every <see cref="ExploreEvery"/> blocks so that a change of
+/// workload or machine is noticed. Every executor produces exactly the same receipts and state, so the choice changes
+/// speed only, never results. Blocks below the threshold run on the first executor (the sequential one).
 /// </summary>
-public sealed class AdaptiveExecutor(SequentialExecutor sequential, IParallelBlockExecutor parallel, int threshold) : IBlockExecutor, IDisposable
+public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
 {
-    /// <summary>One block in this many runs on the executor that is not preferred, to measure it again.</summary>
+    /// <summary>One block in this many runs on an executor that is not preferred, to measure it again.</summary>
     public const int ExploreEvery = 16;
 
     /// <summary>Blocks each executor runs in turn at first, before the estimates decide.</summary>
     public const int WarmUpSamples = 3;
 
-    private const double Weight = 0.5;
+    /// <summary>Recent samples kept per candidate; the estimate is their minimum (a block that met a cold JIT or a busy neighbour is an outlier, and only on the slow side).</summary>
+    private const int Window = 4;
 
-    private double _sequentialNs;
-    private double _parallelNs;
-    private int _sequentialSamples;
-    private int _parallelSamples;
+    private readonly IBlockExecutor[] _executors;
+    private readonly int _threshold;
+    private readonly double[] _recent;
+    private readonly int[] _samples;
     private long _blocks;
+    private int _explored;
 
-    /// <summary>Whether the parallel executor is the one preferred now.</summary>
-    public bool PrefersParallel => _parallelSamples > 0 && _sequentialSamples > 0 && _parallelNs < _sequentialNs;
+    /// <param name="executors">The candidates, the sequential executor first.</param>
+    /// <param name="threshold">Blocks smaller than this always run on the first candidate.</param>
+    public AdaptiveExecutor(IReadOnlyList<IBlockExecutor> executors, int threshold)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(executors.Count, 1);
+        _executors = [.. executors];
+        _threshold = threshold;
+        _recent = new double[_executors.Length * Window];
+        _samples = new int[_executors.Length];
+    }
 
-    /// <summary>Blocks run on the parallel executor so far.</summary>
-    public long ParallelBlocks { get; private set; }
+    /// <summary>The candidate preferred now (an index into the executors given).</summary>
+    public int Preferred
+    {
+        get
+        {
+            var best = 0;
+            for (var i = 1; i < _executors.Length; i++)
+            {
+                if (_samples[i] > 0 && (_samples[best] == 0 || Estimate(i) < Estimate(best)))
+                {
+                    best = i;
+                }
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>Blocks each candidate has run (at or above the threshold).</summary>
+    public IReadOnlyList<int> Samples => _samples;
 
     public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output)
     {
-        if (block.Length < threshold)
+        if (block.Length < _threshold)
         {
-            sequential.Execute(store, block, height, timestampMs, output);
+            _executors[0].Execute(store, block, height, timestampMs, output);
             return;
         }
 
-        var warming = _parallelSamples < WarmUpSamples || _sequentialSamples < WarmUpSamples;
-        var useParallel = warming ? _parallelSamples <= _sequentialSamples : PrefersParallel ^ (++_blocks % ExploreEvery == 0);
+        var chosen = Choose();
         var started = Stopwatch.GetTimestamp();
-        if (useParallel)
-        {
-            parallel.Execute(store, block, height, timestampMs, output);
-            ParallelBlocks++;
-        }
-        else
-        {
-            sequential.Execute(store, block, height, timestampMs, output);
-        }
-
-        var nsPerTransaction = Stopwatch.GetElapsedTime(started).TotalNanoseconds / block.Length;
-        ref var estimate = ref useParallel ? ref _parallelNs : ref _sequentialNs;
-        ref var samples = ref useParallel ? ref _parallelSamples : ref _sequentialSamples;
-        estimate = samples++ == 0 ? nsPerTransaction : ((1 - Weight) * estimate) + (Weight * nsPerTransaction);
+        _executors[chosen].Execute(store, block, height, timestampMs, output);
+        _recent[(chosen * Window) + (_samples[chosen]++ % Window)] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / block.Length;
     }
 
-    public void Dispose() => parallel.Dispose();
+    /// <summary>Nanoseconds per transaction of a candidate: the best of its last <see cref="Window"/> blocks.</summary>
+    private double Estimate(int candidate)
+    {
+        var kept = Math.Min(_samples[candidate], Window);
+        var best = double.MaxValue;
+        for (var i = 0; i < kept; i++)
+        {
+            best = Math.Min(best, _recent[(candidate * Window) + i]);
+        }
+
+        return best;
+    }
+
+    public void Dispose()
+    {
+        foreach (var executor in _executors)
+        {
+            (executor as IDisposable)?.Dispose();
+        }
+    }
+
+    private int Choose()
+    {
+        var fewest = 0;
+        for (var i = 1; i < _executors.Length; i++)
+        {
+            fewest = _samples[i] < _samples[fewest] ? i : fewest;
+        }
+
+        if (_samples[fewest] < WarmUpSamples)
+        {
+            return fewest;
+        }
+
+        var preferred = Preferred;
+        if (++_blocks % ExploreEvery != 0 || _executors.Length == 1)
+        {
+            return preferred;
+        }
+
+        // Round-robin over the others, so each is measured again every (candidates − 1) × ExploreEvery blocks.
+        _explored = (_explored + 1) % (_executors.Length - 1);
+        return _explored >= preferred ? _explored + 1 : _explored;
+    }
 }

@@ -14,6 +14,9 @@ public enum ParallelExecution
 
     /// <summary><see cref="ParallelExecutor"/>: Block-STM, optimistic with validation and re-execution.</summary>
     BlockStm,
+
+    /// <summary><see cref="PipelinedExecutor"/>: the state pass in order on one worker, receipt hashing on the others.</summary>
+    Pipelined,
 }
 
 /// <summary>Creates the parallel executor of a <see cref="ParallelExecution"/> choice.</summary>
@@ -22,6 +25,7 @@ public static class ParallelExecutors
     public static IParallelBlockExecutor Create(ParallelExecution kind, ExecutionSettings settings, int workers) => kind switch
     {
         ParallelExecution.BlockStm => new ParallelExecutor(settings, workers),
+        ParallelExecution.Pipelined => new PipelinedExecutor(settings, workers),
         _ => new ScheduledExecutor(settings, workers),
     };
 }

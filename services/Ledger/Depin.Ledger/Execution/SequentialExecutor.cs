@@ -13,9 +13,24 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
 
     public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output)
     {
-        var context = new BlockContext(height, timestampMs, settings.UnbondingDelayMs);
         var txs = block.Span;
         output.Reset(txs.Length);
+        var progress = 0;
+        ExecuteStates(store, txs, height, timestampMs, output.Statuses, ref progress, publishEvery: int.MaxValue);
+        for (var i = 0; i < txs.Length; i++)
+        {
+            output.ReceiptLeaves[i] = ReceiptHashing.Leaf(txs[i], output.Statuses[i], height, i);
+        }
+    }
+
+    /// <summary>
+    /// The state transitions of a block, in order, with each transaction's status; every <paramref name="publishEvery"/>
+    /// transactions (and at the end) the count done so far is written to <paramref name="progress"/> (release), so another
+    /// thread can hash the receipts behind it (<see cref="PipelinedExecutor"/>).
+    /// </summary>
+    internal void ExecuteStates(AccountStore store, ReadOnlySpan<Transaction> txs, long height, long timestampMs, ReceiptStatus[] statuses, ref int progress, int publishEvery)
+    {
+        var context = new BlockContext(height, timestampMs, settings.UnbondingDelayMs);
         Span<AccountId> ids = stackalloc AccountId[4];
         Span<int> slots = stackalloc int[4];
         Span<AccountState> accounts = stackalloc AccountState[4];
@@ -57,10 +72,14 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
                 }
             }
 
-            output.Statuses[i] = status;
-            output.ReceiptLeaves[i] = ReceiptHashing.Leaf(tx, status, height, i);
+            statuses[i] = status;
+            if ((i + 1) % publishEvery == 0)
+            {
+                Volatile.Write(ref progress, i + 1);
+            }
         }
 
         store.Jobs.ReleaseVacantSlots();
+        Volatile.Write(ref progress, txs.Length);
     }
 }

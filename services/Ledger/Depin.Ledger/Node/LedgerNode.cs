@@ -73,7 +73,7 @@ public sealed partial class LedgerNode : IDisposable
         var settings = new ExecutionSettings((long)options.UnbondingDelay.TotalMilliseconds);
         _sequential = new SequentialExecutor(settings);
         _parallel = options.ExecutionThreads > 1
-            ? new AdaptiveExecutor(_sequential, ParallelExecutors.Create(options.Executor, settings, options.ExecutionThreads), options.ParallelThreshold)
+            ? new AdaptiveExecutor(ParallelCandidates(options, settings), options.ParallelThreshold)
             : null;
         _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger, options.SegmentBytes);
         _snapshots = new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"));
@@ -449,6 +449,12 @@ public sealed partial class LedgerNode : IDisposable
     }
 
     private CommittedBlock BlockAt(long height) => _blocks[(int)(height - _firstHeight)];
+
+    /// <summary>The sequential executor (its own instance: the adaptive one disposes its candidates), the pipelined one and the configured one.</summary>
+    private static IBlockExecutor[] ParallelCandidates(LedgerOptions options, ExecutionSettings settings) =>
+        options.Executor == ParallelExecution.Pipelined
+            ? [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, options.ExecutionThreads)]
+            : [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, options.ExecutionThreads), ParallelExecutors.Create(options.Executor, settings, options.ExecutionThreads)];
 
     private IBlockExecutor ExecutorFor(int size) =>
         _parallel is not null && size >= _options.ParallelThreshold ? _parallel : _sequential;

@@ -20,9 +20,13 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
     /// <summary>Recent samples kept per candidate; the estimate is their minimum (a block that met a cold JIT or a busy neighbour is an outlier, and only on the slow side).</summary>
     private const int Window = 4;
 
+    /// <summary>Samples older than this many blocks no longer count (code gets faster as the JIT tiers it, load changes); a candidate without a fresh one is measured next.</summary>
+    private const int Freshness = 64;
+
     private readonly IBlockExecutor[] _executors;
     private readonly int _threshold;
     private readonly double[] _recent;
+    private readonly long[] _recentAt;
     private readonly int[] _samples;
     private long _blocks;
     private int _explored;
@@ -35,6 +39,7 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         _executors = [.. executors];
         _threshold = threshold;
         _recent = new double[_executors.Length * Window];
+        _recentAt = new long[_executors.Length * Window];
         _samples = new int[_executors.Length];
     }
 
@@ -70,7 +75,9 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         var chosen = Choose();
         var started = Stopwatch.GetTimestamp();
         _executors[chosen].Execute(store, block, height, timestampMs, output);
-        _recent[(chosen * Window) + (_samples[chosen]++ % Window)] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / block.Length;
+        var at = (chosen * Window) + (_samples[chosen]++ % Window);
+        _recent[at] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / block.Length;
+        _recentAt[at] = _blocks;
     }
 
     /// <summary>Nanoseconds per transaction of a candidate: the best of its last <see cref="Window"/> blocks.</summary>
@@ -80,7 +87,11 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         var best = double.MaxValue;
         for (var i = 0; i < kept; i++)
         {
-            best = Math.Min(best, _recent[(candidate * Window) + i]);
+            var at = (candidate * Window) + i;
+            if (_blocks - _recentAt[at] <= Freshness)
+            {
+                best = Math.Min(best, _recent[at]);
+            }
         }
 
         return best;
@@ -107,8 +118,17 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
             return fewest;
         }
 
+        _blocks++;
+        for (var i = 0; i < _executors.Length; i++)
+        {
+            if (Estimate(i) == double.MaxValue)
+            {
+                return i;
+            }
+        }
+
         var preferred = Preferred;
-        if (++_blocks % ExploreEvery != 0 || _executors.Length == 1)
+        if (_blocks % ExploreEvery != 0 || _executors.Length == 1)
         {
             return preferred;
         }

@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
-using Depin.Ledger.Accounts;
 using Depin.Ledger.Commitment;
-using Depin.Ledger.Programs;
 using Depin.Ledger.Transactions;
 
 namespace Depin.Ledger.Execution;
@@ -31,16 +29,10 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
     /// </summary>
     public const int ResolveAheadAccounts = 32_768;
 
-    private const int MaxAccounts = 4;
-
     private bool _resolvedAhead;
 
-    private readonly ExecutionSettings _settings;
+    private readonly BlockSlots _slots = new();
     private Transaction[] _txs = [];
-    private byte[] _accountCount = [];
-    private int[] _slot = [];
-    private AccountId[] _missing = [];
-    private int[] _recordSlot = [];
     private int _count;
     private long _height;
     private long _timestampMs;
@@ -49,7 +41,6 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
     public PipelinedExecutor(ExecutionSettings settings, int workers)
     {
-        _settings = settings;
         _sequential = new SequentialExecutor(settings);
         _workers = new WorkerGroup(workers);
     }
@@ -68,12 +59,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         output.Reset(n);
         if (_txs.Length < n)
         {
-            var capacity = Math.Max(n, _txs.Length * 2);
-            _txs = new Transaction[capacity];
-            _accountCount = new byte[capacity];
-            _slot = new int[capacity * MaxAccounts];
-            _missing = new AccountId[capacity * MaxAccounts];
-            _recordSlot = new int[capacity];
+            _txs = new Transaction[Math.Max(n, _txs.Length * 2)];
         }
 
         block.Span.CopyTo(_txs);
@@ -85,7 +71,8 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         {
             if (_resolvedAhead)
             {
-                _workers.For(n, (from, to) => Resolve(store, output.Statuses, from, to));
+                _slots.EnsureCapacity(n);
+                _workers.For(n, (from, to) => _slots.Resolve(store, _txs.AsSpan(0, n), output.Statuses, from, to));
             }
 
             _workers.Run(RunStage);
@@ -101,13 +88,9 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
     private void RunStage(int worker)
     {
-        if (worker == 0 && _resolvedAhead)
+        if (worker == 0)
         {
-            ExecuteResolvedStates(_store!, _output!.Statuses);
-        }
-        else if (worker == 0)
-        {
-            _sequential.ExecuteStates(_store!, _txs.AsSpan(0, _count), _height, _timestampMs, _output!.Statuses, ref _progress.Value, ChunkSize);
+            _sequential.ExecuteStates(_store!, _txs.AsSpan(0, _count), _height, _timestampMs, _output!.Statuses, ref _progress.Value, ChunkSize, _resolvedAhead ? _slots : null);
         }
 
         var output = _output!;
@@ -132,88 +115,6 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
                 output.ReceiptLeaves[j] = ReceiptHashing.Leaf(_txs[j], output.Statuses[j], _height, j);
             }
         }
-    }
-
-    /// <summary>Shape checks (their status, for now) and the slots of accounts and records that exist already: lookups only.</summary>
-    private void Resolve(AccountStore store, ReceiptStatus[] statuses, int from, int to)
-    {
-        Span<AccountId> ids = stackalloc AccountId[MaxAccounts];
-        for (var j = from; j < to; j++)
-        {
-            ref readonly var tx = ref _txs[j];
-            var shape = NativePrograms.CheckShape(tx);
-            statuses[j] = shape;
-            if (shape != ReceiptStatus.Success)
-            {
-                _accountCount[j] = 0;
-                _recordSlot[j] = -1;
-                continue;
-            }
-
-            var count = tx.DeclaredAccounts(ids);
-            _accountCount[j] = (byte)count;
-            for (var k = 0; k < count; k++)
-            {
-                var at = (j * MaxAccounts) + k;
-                if (!store.TryGetSlot(ids[k], out _slot[at]))
-                {
-                    _slot[at] = -1;
-                    _missing[at] = ids[k];
-                }
-            }
-
-            // -2: a record that does not exist yet, added in block order by the state pass.
-            _recordSlot[j] = !tx.HasJobRecord ? -1 : store.Jobs.TryGetSlot(tx.Job, out var slot) ? slot : -2;
-        }
-    }
-
-    /// <summary>The state transitions in block order on slots resolved ahead, as the sequential executor runs them, publishing progress every chunk.</summary>
-    private void ExecuteResolvedStates(AccountStore store, ReceiptStatus[] statuses)
-    {
-        var context = new BlockContext(_height, _timestampMs, _settings.UnbondingDelayMs);
-        Span<AccountState> accounts = stackalloc AccountState[MaxAccounts];
-        Span<int> slots = stackalloc int[MaxAccounts];
-        for (var j = 0; j < _count; j++)
-        {
-            if (statuses[j] == ReceiptStatus.Success)
-            {
-                ref readonly var tx = ref _txs[j];
-                var count = _accountCount[j];
-                for (var k = 0; k < count; k++)
-                {
-                    var at = (j * MaxAccounts) + k;
-                    var slot = _slot[at] >= 0 ? _slot[at] : store.GetOrAddSlot(_missing[at]);
-                    slots[k] = slot;
-                    accounts[k] = store.StateAt(slot);
-                }
-
-                var recordSlot = _recordSlot[j] == -2 ? store.Jobs.GetOrAddSlot(tx.Job) : _recordSlot[j];
-                var job = recordSlot >= 0 ? store.Jobs.StateAt(recordSlot) : default;
-                statuses[j] = NativePrograms.Execute(tx, context, accounts[..count], ref job, out var mask);
-                if ((mask & NativePrograms.RecordWritten) != 0)
-                {
-                    store.Jobs.StateAt(recordSlot) = job;
-                    store.Jobs.MarkDirty(recordSlot);
-                }
-
-                for (var k = 0; k < count; k++)
-                {
-                    if ((mask & (1 << k)) != 0)
-                    {
-                        store.StateAt(slots[k]) = accounts[k];
-                        store.MarkDirty(slots[k]);
-                    }
-                }
-            }
-
-            if ((j + 1) % ChunkSize == 0)
-            {
-                Volatile.Write(ref _progress.Value, j + 1);
-            }
-        }
-
-        store.Jobs.ReleaseVacantSlots();
-        Volatile.Write(ref _progress.Value, _count);
     }
 
     /// <summary>A counter on a cache line of its own.</summary>

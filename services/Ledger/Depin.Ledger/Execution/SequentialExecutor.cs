@@ -26,9 +26,10 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
     /// <summary>
     /// The state transitions of a block, in order, with each transaction's status; every <paramref name="publishEvery"/>
     /// transactions (and at the end) the count done so far is written to <paramref name="progress"/> (release), so another
-    /// thread can hash the receipts behind it (<see cref="PipelinedExecutor"/>).
+    /// thread can hash the receipts behind it (<see cref="PipelinedExecutor"/>). With <paramref name="resolved"/> the shape
+    /// statuses and existing slots come from that lookup ahead (<see cref="BlockSlots.Resolve"/>) instead of each transaction's own.
     /// </summary>
-    internal void ExecuteStates(AccountStore store, ReadOnlySpan<Transaction> txs, long height, long timestampMs, ReceiptStatus[] statuses, ref int progress, int publishEvery)
+    internal void ExecuteStates(AccountStore store, ReadOnlySpan<Transaction> txs, long height, long timestampMs, ReceiptStatus[] statuses, ref int progress, int publishEvery, BlockSlots? resolved = null)
     {
         var context = new BlockContext(height, timestampMs, settings.UnbondingDelayMs);
         Span<AccountId> ids = stackalloc AccountId[4];
@@ -37,23 +38,18 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
         for (var i = 0; i < txs.Length; i++)
         {
             ref readonly var tx = ref txs[i];
-            var status = NativePrograms.CheckShape(tx);
+            var status = resolved is null ? NativePrograms.CheckShape(tx) : statuses[i];
             if (status == ReceiptStatus.Success)
             {
-                var count = tx.DeclaredAccounts(ids);
+                var count = resolved?.AccountCount(i) ?? tx.DeclaredAccounts(ids);
                 for (var k = 0; k < count; k++)
                 {
-                    slots[k] = store.GetOrAddSlot(ids[k]);
+                    slots[k] = resolved?.AccountSlot(store, i, k) ?? store.GetOrAddSlot(ids[k]);
                     accounts[k] = store.StateAt(slots[k]);
                 }
 
-                var jobSlot = -1;
-                var job = default(Jobs.JobRecord);
-                if (tx.HasJobRecord)
-                {
-                    jobSlot = store.Jobs.GetOrAddSlot(tx.Job);
-                    job = store.Jobs.StateAt(jobSlot);
-                }
+                var jobSlot = resolved is not null ? resolved.RecordSlot(store, tx, i) : tx.HasJobRecord ? store.Jobs.GetOrAddSlot(tx.Job) : -1;
+                var job = jobSlot >= 0 ? store.Jobs.StateAt(jobSlot) : default;
 
                 status = NativePrograms.Execute(tx, context, accounts[..count], ref job, out var mask);
                 if ((mask & NativePrograms.RecordWritten) != 0)

@@ -456,8 +456,8 @@ public sealed partial class LedgerNode : IDisposable
             ? [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, options.ExecutionThreads)]
             : [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, options.ExecutionThreads), ParallelExecutors.Create(options.Executor, settings, options.ExecutionThreads)];
 
-    private IBlockExecutor ExecutorFor(int size) =>
-        _parallel is not null && size >= _options.ParallelThreshold ? _parallel : _sequential;
+    /// <summary>The adaptive executor when there is one (it runs blocks below the parallel threshold sequentially itself).</summary>
+    private IBlockExecutor Executor => _parallel is not null ? _parallel : _sequential;
 
     private void Recover()
     {
@@ -480,7 +480,7 @@ public sealed partial class LedgerNode : IDisposable
                 throw new LedgerCorruptionException(path, block.Location.Offset, $"block {header.Height} does not follow block {Height}");
             }
 
-            var executor = ExecutorFor(block.Transactions.Length);
+            var executor = Executor;
             executor.Execute(_store, block.Transactions, header.Height, header.TimestampMs, _output);
             var root = _tree.Update(_store);
             if (root != header.StateRoot || _output.ReceiptsRoot() != header.ReceiptsRoot ||
@@ -700,7 +700,7 @@ public sealed partial class LedgerNode : IDisposable
             _stateLock.EnterWriteLock();
             try
             {
-                ExecutorFor(block.Count).Execute(_store, block.ToArray(), height, timestamp, _output);
+                Executor.Execute(_store, block.ToArray(), height, timestamp, _output);
                 var stateRoot = _tree.Update(_store);
                 var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), timestamp, block.Count);
                 var statuses = _output.Statuses.AsSpan(0, block.Count).ToArray();

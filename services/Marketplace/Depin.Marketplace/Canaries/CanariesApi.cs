@@ -24,7 +24,7 @@ public static class CanariesApi
 
     public static async Task<Results<Ok<CanaryEntry>, ValidationProblem, ProblemHttpResult>> RunAsync(string? kind, IGrainFactory grains, KernelRegistry kernels)
     {
-        if (kind is not null && (!kernels.TryGet(kind, out _) || CanaryParameters.For(kind, Random.Shared) is null))
+        if (kind is not null && (!kernels.TryGet(kind, out _) || !CanaryParameters.Covers(kind)))
         {
             return Problems.Invalid("kind", "must be one of " + string.Join(", ", kernels.Kinds.Order()));
         }

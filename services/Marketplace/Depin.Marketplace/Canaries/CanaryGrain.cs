@@ -82,8 +82,7 @@ public sealed partial class CanaryGrain(
         if (!judgement.Passed)
         {
             LogCanaryFailed(judgement.JobId, judgement.WorkerId, judgement.Reason);
-            var customer = (await GrainFactory.GetGrain<IJobGrain>(judgement.JobId).Get()).Submission?.CustomerId;
-            if (customer is not null && next.Accounts.Contains(customer))
+            if (judgement.CustomerId is { } customer && next.Accounts.Contains(customer))
             {
                 next = Retire(next, customer);
             }
@@ -155,7 +154,7 @@ public sealed partial class CanaryGrain(
     {
         var configured = options.Value.CanaryKinds is { Count: > 0 } listed ? listed : [.. kernels.Kinds];
         var candidates = requested is null
-            ? configured.Where(k => CanaryParameters.For(k, Random.Shared) is not null).ToList()
+            ? configured.Where(CanaryParameters.Covers).ToList()
             : configured.Contains(requested) ? [requested] : [];
         var asks = await Task.WhenAll(candidates.Select(async k => (Kind: k, Ask: await GrainFactory.GetGrain<IJobQueueGrain>(k).HighestRecentAsk())));
         var online = asks.Where(a => a.Ask is not null).ToList();

@@ -14,6 +14,9 @@ public static class CanaryParameters
 {
     private static readonly (double X, double Y)[] Regions = [(-0.5, 0), (-0.743643, 0.131825), (-1.25066, 0.02012), (-0.1011, 0.9563), (0.2821, 0.01)];
 
+    /// <summary>Whether canaries know how to draw parameters for <paramref name="kind"/>.</summary>
+    public static bool Covers(string kind) => kind is PowKernel.KindName or MatMulKernel.KindName or MandelbrotKernel.KindName or MonteCarloKernel.KindName;
+
     /// <summary>JSON parameters for <paramref name="kind"/>; null for a kind canaries do not know.</summary>
     public static string? For(string kind, Random random) => kind switch
     {

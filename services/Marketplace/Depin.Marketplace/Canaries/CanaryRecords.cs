@@ -11,7 +11,8 @@ public sealed record CanaryJudgement(
     [property: Id(3)] long FencingToken,
     [property: Id(4)] bool Passed,
     [property: Id(5)] string? Reason,
-    [property: Id(6)] DateTimeOffset At);
+    [property: Id(6)] DateTimeOffset At,
+    [property: Id(7)] string? CustomerId = null);
 
 /// <summary>One canary as admins see it: submitted (or why not), then each judged attempt.</summary>
 [GenerateSerializer, Immutable]

@@ -362,7 +362,7 @@ public sealed partial class JobGrain(
         {
             Infrastructure.MarketplaceMetrics.CanaryJudged(S.Submission.Kind, outcome.Ok);
             await GrainFactory.GetGrain<Canaries.ICanaryGrain>(Canaries.CanaryGrain.Key)
-                .Judged(new Canaries.CanaryJudgement(JobId, S.Submission.Kind, workerId, token, outcome.Ok, outcome.Reason, time.GetUtcNow()));
+                .Judged(new Canaries.CanaryJudgement(JobId, S.Submission.Kind, workerId, token, outcome.Ok, outcome.Reason, time.GetUtcNow(), S.Submission.CustomerId));
         }
 
         if (outcome.Ok)

@@ -53,25 +53,37 @@ internal static class RestBench
             (await http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest(chunk))).EnsureSuccessStatusCode();
         }
 
-        var addresses = Enumerable.Range(0, accounts).Select(i => Workloads.Account(i).ToString()).ToArray();
+        var addresses = Enumerable.Range(0, accounts).Select(i => System.Text.Encoding.UTF8.GetBytes(Workloads.Account(i).ToString())).ToArray();
         var count = 0L;
         var rejected = 0L;
-        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+
+        // The server runs untimed as long as it is then timed, as a node has before it is busy (its hot path is then
+        // past the runtime's instrumented tiers); the timed part follows on the same connections.
+        await RunAsync(Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency), timed: false);
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        await RunAsync(started + (long)(seconds * Stopwatch.Frequency), timed: true);
+        var tps = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"{tps:F0} {rejected}");
+        return 0;
+
+        Task RunAsync(long deadline, bool timed) => Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
             var random = new Random(worker);
+            var body = new System.Buffers.ArrayBufferWriter<byte>(batchSize * 200);
+            using var json = new System.Text.Json.Utf8JsonWriter(body);
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var batch = new LedgerTransactionDto[batchSize];
-                for (var i = 0; i < batchSize; i++)
+                body.ResetWrittenCount();
+                json.Reset(body);
+                WriteTransfers(json, random, addresses, batchSize);
+                using var content = new ReadOnlyMemoryContent(body.WrittenMemory);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync("/api/ledger/transactions", content);
+                if (!timed)
                 {
-                    var from = random.Next(accounts);
-                    var to = (from + 1 + random.Next(accounts - 1)) % accounts;
-                    batch[i] = new LedgerTransactionDto(Guid.NewGuid().ToString(), "transfer", addresses[from], addresses[to], 1 + random.Next(100));
+                    continue;
                 }
 
-                using var response = await http.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest(batch));
                 if (response.IsSuccessStatusCode)
                 {
                     Interlocked.Add(ref count, batchSize);
@@ -82,8 +94,30 @@ internal static class RestBench
                 }
             }
         }));
-        var tps = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Console.WriteLine($"{tps:F0} {rejected}");
-        return 0;
+    }
+
+    /// <summary>A batch of random transfers written straight as UTF-8 JSON, so the load generator takes little of the machine the server runs on.</summary>
+    private static void WriteTransfers(System.Text.Json.Utf8JsonWriter json, Random random, byte[][] addresses, int batchSize)
+    {
+        Span<byte> id = stackalloc byte[32];
+        json.WriteStartObject();
+        json.WriteStartArray("transactions"u8);
+        for (var i = 0; i < batchSize; i++)
+        {
+            var from = random.Next(addresses.Length);
+            var to = (from + 1 + random.Next(addresses.Length - 1)) % addresses.Length;
+            Guid.NewGuid().TryFormat(id, out _, "N");
+            json.WriteStartObject();
+            json.WriteString("id"u8, id);
+            json.WriteString("program"u8, "transfer"u8);
+            json.WriteString("from"u8, addresses[from]);
+            json.WriteString("to"u8, addresses[to]);
+            json.WriteNumber("amount"u8, 1 + random.Next(100));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
     }
 }

@@ -1,8 +1,13 @@
+using System.Buffers;
+
 namespace Depin.Ledger.Commitment;
 
 /// <summary>Binary Merkle root over a list of leaf hashes; an odd node is paired with the zero hash.</summary>
 public static class MerkleRoot
 {
+    /// <summary>Levels of at least this many nodes are hashed by every core, each taking a contiguous part.</summary>
+    private const int ParallelLevel = 4096;
+
     public static Hash256 Compute(ReadOnlySpan<Hash256> leaves)
     {
         if (leaves.Length == 0)
@@ -16,21 +21,65 @@ public static class MerkleRoot
         }
 
         var level = new Hash256[(leaves.Length + 1) / 2];
-        Reduce(leaves, level);
+        Reduce(leaves, level, 0, level.Length);
         var count = level.Length;
         while (count > 1)
         {
             var next = (count + 1) / 2;
-            Reduce(level.AsSpan(0, count), level.AsSpan(0, next));
+            Reduce(level.AsSpan(0, count), level.AsSpan(0, next), 0, next);
             count = next;
         }
 
         return level[0];
     }
 
-    private static void Reduce(ReadOnlySpan<Hash256> source, Span<Hash256> destination)
+    /// <summary>The root over the first <paramref name="count"/> leaves; large levels are hashed on every core (same root as <see cref="Compute(ReadOnlySpan{Hash256})"/>).</summary>
+    public static Hash256 Compute(Hash256[] leaves, int count)
     {
-        for (var i = 0; i < destination.Length; i++)
+        if (count < 2 * ParallelLevel || Environment.ProcessorCount == 1)
+        {
+            return Compute(leaves.AsSpan(0, count));
+        }
+
+        var upper = ArrayPool<Hash256>.Shared.Rent((count + 1) / 2);
+        var lower = ArrayPool<Hash256>.Shared.Rent((count + 3) / 4);
+        try
+        {
+            var (source, target) = (leaves, upper);
+            while (count > 1)
+            {
+                var next = (count + 1) / 2;
+                if (next >= ParallelLevel)
+                {
+                    ReduceParallel(source, count, target, next);
+                }
+                else
+                {
+                    Reduce(source.AsSpan(0, count), target.AsSpan(0, next), 0, next);
+                }
+
+                (source, target) = (target, ReferenceEquals(target, upper) ? lower : upper);
+                count = next;
+            }
+
+            return source[0];
+        }
+        finally
+        {
+            ArrayPool<Hash256>.Shared.Return(upper);
+            ArrayPool<Hash256>.Shared.Return(lower);
+        }
+    }
+
+    private static void ReduceParallel(Hash256[] source, int count, Hash256[] target, int next)
+    {
+        var parts = Environment.ProcessorCount;
+        Parallel.For(0, parts, part => Reduce(source.AsSpan(0, count), target.AsSpan(0, next), (int)((long)next * part / parts), (int)((long)next * (part + 1) / parts)));
+    }
+
+    private static void Reduce(ReadOnlySpan<Hash256> source, Span<Hash256> destination, int start, int end)
+    {
+        for (var i = start; i < end; i++)
         {
             var left = source[2 * i];
             var right = 2 * i + 1 < source.Length ? source[2 * i + 1] : Hash256.Zero;

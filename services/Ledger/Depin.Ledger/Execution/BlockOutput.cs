@@ -23,5 +23,5 @@ public sealed class BlockOutput
         Count = count;
     }
 
-    public Hash256 ReceiptsRoot() => MerkleRoot.Compute(ReceiptLeaves.AsSpan(0, Count));
+    public Hash256 ReceiptsRoot() => MerkleRoot.Compute(ReceiptLeaves, Count);
 }

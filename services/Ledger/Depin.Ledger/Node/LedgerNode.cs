@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Commitment;
@@ -546,7 +547,6 @@ public sealed partial class LedgerNode : IDisposable
         var block = new List<Transaction>(_options.MaxBlockSize);
         var origins = new List<(Submission Submission, int Index)>(_options.MaxBlockSize);
         var duplicates = new List<(Submission Submission, int Index, int Position)>();
-        var inBlock = new Dictionary<TxId, int>(_options.MaxBlockSize);
         var reader = _queue.Reader;
         try
         {
@@ -566,7 +566,7 @@ public sealed partial class LedgerNode : IDisposable
                         // Idle: a block of due job-prunes alone, so that an idle platform still forgets old jobs.
                         if (_jobIndex.HasDue(PruneCutoff(Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds()))))
                         {
-                            CommitBlock([], block, origins, duplicates, inBlock);
+                            CommitBlock([], block, origins, duplicates);
                         }
 
                         continue;
@@ -606,7 +606,7 @@ public sealed partial class LedgerNode : IDisposable
 
                 try
                 {
-                    CommitBlock(batch, block, origins, duplicates, inBlock);
+                    CommitBlock(batch, block, origins, duplicates);
                 }
                 catch (Exception ex)
                 {
@@ -655,84 +655,71 @@ public sealed partial class LedgerNode : IDisposable
         List<Submission> batch,
         List<Transaction> block,
         List<(Submission Submission, int Index)> origins,
-        List<(Submission Submission, int Index, int Position)> duplicates,
-        Dictionary<TxId, int> inBlock)
+        List<(Submission Submission, int Index, int Position)> duplicates)
     {
         block.Clear();
         origins.Clear();
         duplicates.Clear();
-        inBlock.Clear();
         var accepted = 0;
-        foreach (var submission in batch)
+        var height = Height + 1;
+        CommittedBlock? committed = null;
+        _stateLock.EnterWriteLock();
+        try
         {
-            accepted += submission.Transactions.Length;
-            for (var i = 0; i < submission.Transactions.Length; i++)
+            // One probe of the transaction index per transaction: a new id is entered at once with its place in this
+            // block (height, position), which a duplicate later in the block finds; the lock hides the entries until
+            // the block is durable, and they are taken out again if it fails.
+            foreach (var submission in batch)
             {
-                var id = submission.Transactions[i].Id;
-                if (_index.TryGetValue(id, out var packed))
+                accepted += submission.Transactions.Length;
+                for (var i = 0; i < submission.Transactions.Length; i++)
                 {
-                    submission.Resolve(i, ReceiptAt(id, packed));
+                    var id = submission.Transactions[i].Id;
+                    ref var packed = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, id, out var known);
+                    if (!known)
+                    {
+                        packed = (height << 24) | (long)block.Count;
+                        block.Add(submission.Transactions[i]);
+                        origins.Add((submission, i));
+                    }
+                    else if (packed >> 24 == height)
+                    {
+                        duplicates.Add((submission, i, (int)(packed & 0xFFFFFF)));
+                    }
+                    else
+                    {
+                        submission.Resolve(i, ReceiptAt(id, packed));
+                    }
                 }
-                else if (inBlock.TryGetValue(id, out var position))
-                {
-                    duplicates.Add((submission, i, position));
-                }
-                else
-                {
-                    inBlock[id] = block.Count;
-                    block.Add(submission.Transactions[i]);
-                    origins.Add((submission, i));
-                }
+            }
+
+            // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree,
+            // nor than a time a reader was promised no block would come before (FinishedJobs). The lower bound is posted first.
+            Interlocked.Exchange(ref _formingTimestampMs, LatestTimestampMs);
+            var timestamp = Math.Max(Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds()), Interlocked.Read(ref _promisedMs));
+            Interlocked.Exchange(ref _formingTimestampMs, timestamp);
+            AppendDuePrunes(block, height, timestamp);
+            if (block.Count > 0)
+            {
+                committed = Commit(block, height, timestamp);
             }
         }
-
-        // Chosen before execution and never earlier than the previous block's, so that replay and both executors agree,
-        // nor than a time a reader was promised no block would come before (FinishedJobs). The lower bound is posted first.
-        Interlocked.Exchange(ref _formingTimestampMs, LatestTimestampMs);
-        var timestamp = Math.Max(Math.Max(LatestTimestampMs, _time.GetUtcNow().ToUnixTimeMilliseconds()), Interlocked.Read(ref _promisedMs));
-        Interlocked.Exchange(ref _formingTimestampMs, timestamp);
-        AppendDuePrunes(block, inBlock, timestamp);
-        if (block.Count > 0)
+        catch
         {
-            var height = Height + 1;
-            var transactions = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(block);
-            CommittedBlock committed;
-            _stateLock.EnterWriteLock();
-            try
+            foreach (var tx in block)
             {
-                Executor.Execute(_store, block.ToArray(), height, timestamp, _output);
-                var stateRoot = _tree.Update(_store);
-                var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), timestamp, block.Count);
-                var statuses = _output.Statuses.AsSpan(0, block.Count).ToArray();
-                var location = _log.Append(header, transactions, statuses);
-                committed = new CommittedBlock(header, header.Hash, location, statuses);
-                Index(transactions, height);
-                _jobIndex.Add(transactions, statuses, height, _store.Jobs);
-                _jobIndex.TrackOpen(transactions, statuses, _store.Jobs);
-                _blocks.Add(committed);
-                Height = height;
-                LatestHash = committed.Hash;
-                LatestTimestampMs = timestamp;
-                _sinceSnapshot += block.Count;
-                _blocksSinceSnapshot++;
-                if (SnapshotDue() && _snapshotWrite.IsCompleted)
-                {
-                    _sinceSnapshot = 0;
-                    _blocksSinceSnapshot = 0;
-                    var taking = Stopwatch.GetTimestamp();
-                    Archive(timestamp);
-                    var snapshot = TakeSnapshot(committed);
-                    _snapshotHeight = height;
-                    var taken = Stopwatch.GetElapsedTime(taking).TotalMilliseconds;
-                    (_lastSnapshotAt, _lastSnapshotTakeMs) = (Stopwatch.GetTimestamp(), taken);
-                    _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot, taken));
-                }
-            }
-            finally
-            {
-                _stateLock.ExitWriteLock();
+                _index.Remove(tx.Id);
             }
 
+            throw;
+        }
+        finally
+        {
+            _stateLock.ExitWriteLock();
+        }
+
+        if (committed is not null)
+        {
             Depin.ServiceDefaults.Testing.FaultPoints.Reached(Depin.ServiceDefaults.Testing.FaultPoints.LedgerCommitted);
             for (var i = 0; i < origins.Count; i++)
             {
@@ -752,6 +739,40 @@ public sealed partial class LedgerNode : IDisposable
         Interlocked.Add(ref _pending, -accepted);
     }
 
+    /// <summary>Executes, commits to the roots, logs with fsync and indexes the formed block; under the write lock.</summary>
+    private CommittedBlock Commit(List<Transaction> block, long height, long timestamp)
+    {
+        var transactions = CollectionsMarshal.AsSpan(block);
+        Executor.Execute(_store, block.ToArray(), height, timestamp, _output);
+        var stateRoot = _tree.Update(_store);
+        var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), timestamp, block.Count);
+        var statuses = _output.Statuses.AsSpan(0, block.Count).ToArray();
+        var location = _log.Append(header, transactions, statuses);
+        var committed = new CommittedBlock(header, header.Hash, location, statuses);
+        _jobIndex.Add(transactions, statuses, height, _store.Jobs);
+        _jobIndex.TrackOpen(transactions, statuses, _store.Jobs);
+        _blocks.Add(committed);
+        Height = height;
+        LatestHash = committed.Hash;
+        LatestTimestampMs = timestamp;
+        _sinceSnapshot += block.Count;
+        _blocksSinceSnapshot++;
+        if (SnapshotDue() && _snapshotWrite.IsCompleted)
+        {
+            _sinceSnapshot = 0;
+            _blocksSinceSnapshot = 0;
+            var taking = Stopwatch.GetTimestamp();
+            Archive(timestamp);
+            var snapshot = TakeSnapshot(committed);
+            _snapshotHeight = height;
+            var taken = Stopwatch.GetElapsedTime(taking).TotalMilliseconds;
+            (_lastSnapshotAt, _lastSnapshotTakeMs) = (Stopwatch.GetTimestamp(), taken);
+            _snapshotWrite = Task.Run(() => WriteSnapshot(snapshot, taken));
+        }
+
+        return committed;
+    }
+
     /// <summary>
     /// Every <see cref="LedgerOptions.SnapshotIntervalTransactions"/>, and every <see cref="LedgerOptions.SnapshotIntervalBlocks"/>
     /// as long as taking snapshots (which stalls the commit thread in proportion to the state and its indexes) costs it
@@ -768,7 +789,7 @@ public sealed partial class LedgerNode : IDisposable
     private long PruneCutoff(long timestampMs) => timestampMs - (long)_options.Retention.TotalMilliseconds;
 
     /// <summary>Adds a job-prune for each final record whose retention window has passed by <paramref name="timestampMs"/>, up to the block's room.</summary>
-    private void AppendDuePrunes(List<Transaction> block, Dictionary<TxId, int> inBlock, long timestampMs)
+    private void AppendDuePrunes(List<Transaction> block, long height, long timestampMs)
     {
         var room = Math.Min(_options.MaxBlockSize - block.Count, MaxPrunesPerBlock);
         if (room <= 0 || !_jobIndex.HasDue(PruneCutoff(timestampMs)))
@@ -783,12 +804,11 @@ public sealed partial class LedgerNode : IDisposable
         foreach (var (job, record) in _due)
         {
             var id = TxId.Derive($"job-prune:{job}:{record.FinishedAt}");
-            if (!_pruning.Add(job) || inBlock.ContainsKey(id) || _index.ContainsKey(id))
+            if (!_pruning.Add(job) || !_index.TryAdd(id, (height << 24) | (long)block.Count))
             {
                 continue;
             }
 
-            inBlock[id] = block.Count;
             block.Add(new Transaction(id, ProgramKind.JobPrune, record.Customer, record.Provider, retention, 0, job));
         }
     }

@@ -9,14 +9,17 @@ namespace Depin.Ledger.Storage;
 
 /// <summary>
 /// The write-ahead log of blocks, in segment files <c>blocks-NNNNNN.wal</c>. Record: magic, payload length, CRC-32C of
-/// the payload, payload (header, transactions, receipt statuses). Every append is flushed to disk before it returns.
-/// Format 3 ("DPB3": transactions with job payloads, job record slots freed when empty); an older log is refused with
+/// the payload, payload. Every append is flushed to disk before it returns. Format 4 ("DPB4"): header, receipt statuses,
+/// the offset of each transaction (and of the end) within the transaction area, then the transactions in the
+/// <see cref="CompactTransaction"/> encoding. Records of format 3 ("DPB3": header, fixed-size transactions, statuses)
+/// are still read, so a log written before format 4 recovers and continues in format 4; an older log is refused with
 /// <see cref="LedgerFormatException"/>. Segments behind a durable snapshot and outside the retention window are deleted
 /// (<see cref="DeleteBefore"/>), so the log starts at the first segment still present.
 /// </summary>
 public sealed partial class BlockLog : IDisposable
 {
-    public const uint Magic = 0x33425044; // "DPB3"
+    public const uint Magic = 0x34425044; // "DPB4"
+    private const uint MagicV3 = 0x33425044; // "DPB3"
     private const uint MagicV1 = 0x31425044; // "DPB1"
     private const uint MagicV2 = 0x32425044; // "DPB2"
     public const int RecordHeaderSize = 12;
@@ -75,7 +78,7 @@ public sealed partial class BlockLog : IDisposable
             var offset = 0L;
             while (offset < bytes.Length)
             {
-                var problem = CheckRecord(bytes, offset, out var payloadLength);
+                var problem = CheckRecord(bytes, offset, out var payloadLength, out var magic);
                 if (problem is not null)
                 {
                     var tornTail = isLast && (problem == TornReason || offset + RecordHeaderSize + payloadLength >= bytes.Length);
@@ -95,7 +98,7 @@ public sealed partial class BlockLog : IDisposable
                 }
 
                 var payload = bytes.AsSpan((int)offset + RecordHeaderSize, payloadLength);
-                visit(Decode(payload, new BlockLocation(number, baseOffset + offset, RecordHeaderSize + payloadLength)));
+                visit(Decode(magic, payload, new BlockLocation(number, baseOffset + offset, RecordHeaderSize + payloadLength), path));
                 offset += RecordHeaderSize + payloadLength;
             }
         }
@@ -163,26 +166,31 @@ public sealed partial class BlockLog : IDisposable
             DurableFiles.FlushDirectory(_directory);
         }
 
-        var payloadLength = BlockHeader.EncodedSize + transactions.Length * (Transaction.EncodedSize + 1);
-        var total = RecordHeaderSize + payloadLength;
-        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        var count = transactions.Length;
+        var area = AreaOffset(count);
+        var buffer = ArrayPool<byte>.Shared.Rent(RecordHeaderSize + area + count * CompactTransaction.MaxSize);
         try
         {
-            var span = buffer.AsSpan(0, total);
-            var payload = span[RecordHeaderSize..];
+            var payload = buffer.AsSpan(RecordHeaderSize);
             header.WriteTo(payload);
-            var cursor = BlockHeader.EncodedSize;
-            foreach (ref readonly var tx in transactions)
+            for (var i = 0; i < count; i++)
             {
-                tx.WriteTo(payload[cursor..]);
-                cursor += Transaction.EncodedSize;
+                payload[BlockHeader.EncodedSize + i] = (byte)statuses[i];
             }
 
-            for (var i = 0; i < statuses.Length; i++)
+            var offsets = payload[(BlockHeader.EncodedSize + count)..area];
+            var written = 0;
+            for (var i = 0; i < count; i++)
             {
-                payload[cursor + i] = (byte)statuses[i];
+                BinaryPrimitives.WriteInt32LittleEndian(offsets[(4 * i)..], written);
+                written += CompactTransaction.Write(transactions[i], payload[(area + written)..]);
             }
 
+            BinaryPrimitives.WriteInt32LittleEndian(offsets[(4 * count)..], written);
+            var payloadLength = area + written;
+            var total = RecordHeaderSize + payloadLength;
+            var span = buffer.AsSpan(0, total);
+            payload = span[RecordHeaderSize..];
             BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
             BinaryPrimitives.WriteInt32LittleEndian(span[4..], payloadLength);
             BinaryPrimitives.WriteUInt32LittleEndian(span[8..], Crc32C.Compute(payload));
@@ -207,39 +215,66 @@ public sealed partial class BlockLog : IDisposable
             RandomAccess.Read(handle, bytes, location.Offset);
         }
 
-        var problem = CheckRecord(bytes, 0, out var payloadLength);
+        var problem = CheckRecord(bytes, 0, out var payloadLength, out var magic);
         if (problem is not null)
         {
             throw new LedgerCorruptionException(path, location.Offset, problem);
         }
 
-        return Decode(bytes.AsSpan(RecordHeaderSize, payloadLength), location);
+        return Decode(magic, bytes.AsSpan(RecordHeaderSize, payloadLength), location, path);
     }
 
     /// <summary>Reads one transaction of a block (for a job's history); the block's checksum was verified when it was written or recovered.</summary>
     public Transaction ReadTransaction(BlockLocation location, int index)
     {
         var path = Path.Combine(_directory, SegmentName(location.Segment));
-        Span<byte> bytes = stackalloc byte[Transaction.EncodedSize];
-        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Span<byte> head = stackalloc byte[RecordHeaderSize + BlockHeader.EncodedSize];
+        ReadAt(handle, path, head, location.Offset);
+        var payloadStart = location.Offset + RecordHeaderSize;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(head) == MagicV3)
         {
-            var offset = location.Offset + RecordHeaderSize + BlockHeader.EncodedSize + (long)index * Transaction.EncodedSize;
-            if (RandomAccess.Read(handle, bytes, offset) != bytes.Length)
-            {
-                throw new LedgerCorruptionException(path, offset, "transaction past the end of the segment");
-            }
+            Span<byte> fixedSize = stackalloc byte[Transaction.EncodedSize];
+            ReadAt(handle, path, fixedSize, payloadStart + BlockHeader.EncodedSize + (long)index * Transaction.EncodedSize);
+            return Transaction.ReadFrom(fixedSize);
         }
 
-        return Transaction.ReadFrom(bytes);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(head[(RecordHeaderSize + 112)..]);
+        Span<byte> bounds = stackalloc byte[8];
+        ReadAt(handle, path, bounds, payloadStart + BlockHeader.EncodedSize + count + 4L * index);
+        var start = BinaryPrimitives.ReadInt32LittleEndian(bounds);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bounds[4..]) - start;
+        Span<byte> bytes = stackalloc byte[CompactTransaction.MaxSize];
+        if (length <= 0 || length > bytes.Length)
+        {
+            throw new LedgerCorruptionException(path, payloadStart, $"transaction {index} has a bad offset");
+        }
+
+        ReadAt(handle, path, bytes[..length], payloadStart + AreaOffset(count) + start);
+        return CompactTransaction.TryRead(bytes[..length], out var tx, out _)
+            ? tx
+            : throw new LedgerCorruptionException(path, payloadStart, $"transaction {index} is not a valid encoding");
     }
+
+    private static void ReadAt(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path, Span<byte> destination, long offset)
+    {
+        if (RandomAccess.Read(handle, destination, offset) != destination.Length)
+        {
+            throw new LedgerCorruptionException(path, offset, "read past the end of the segment");
+        }
+    }
+
+    /// <summary>Where a format-4 block's transaction area starts within its payload.</summary>
+    private static int AreaOffset(int count) => BlockHeader.EncodedSize + count + 4 * (count + 1);
 
     public void Dispose() => _writer?.Dispose();
 
     private const string TornReason = "record extends past the end of the file";
 
-    private static string? CheckRecord(byte[] bytes, long offset, out int payloadLength)
+    private static string? CheckRecord(byte[] bytes, long offset, out int payloadLength, out uint magic)
     {
         payloadLength = 0;
+        magic = 0;
         var remaining = bytes.Length - offset;
         if (remaining < RecordHeaderSize)
         {
@@ -247,13 +282,15 @@ public sealed partial class BlockLog : IDisposable
         }
 
         var span = bytes.AsSpan((int)offset);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(span) != Magic)
+        magic = BinaryPrimitives.ReadUInt32LittleEndian(span);
+        if (magic is not (Magic or MagicV3))
         {
             return span.IndexOfAnyExcept((byte)0) < 0 ? TornReason : "bad record magic";
         }
 
         payloadLength = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
-        if (payloadLength < BlockHeader.EncodedSize || (payloadLength - BlockHeader.EncodedSize) % (Transaction.EncodedSize + 1) != 0)
+        if (payloadLength < BlockHeader.EncodedSize ||
+            (magic == MagicV3 && (payloadLength - BlockHeader.EncodedSize) % (Transaction.EncodedSize + 1) != 0))
         {
             return "bad record length";
         }
@@ -263,26 +300,75 @@ public sealed partial class BlockLog : IDisposable
             return TornReason;
         }
 
+        var payload = span.Slice(RecordHeaderSize, payloadLength);
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-        return Crc32C.Compute(span.Slice(RecordHeaderSize, payloadLength)) == crc ? null : "checksum mismatch";
+        if (Crc32C.Compute(payload) != crc)
+        {
+            return "checksum mismatch";
+        }
+
+        return magic == Magic ? CheckLayout(payload) : null;
     }
 
-    private static StoredBlock Decode(ReadOnlySpan<byte> payload, BlockLocation location)
+    /// <summary>A format-4 payload's offsets rise and end where the payload ends.</summary>
+    private static string? CheckLayout(ReadOnlySpan<byte> payload)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(payload[112..]);
+        if (count < 0 || AreaOffset(count) > payload.Length)
+        {
+            return "bad record length";
+        }
+
+        var offsets = payload[(BlockHeader.EncodedSize + count)..];
+        var previous = 0;
+        for (var i = 0; i <= count; i++)
+        {
+            var next = BinaryPrimitives.ReadInt32LittleEndian(offsets[(4 * i)..]);
+            if ((i == 0 && next != 0) || next < previous)
+            {
+                return "bad transaction offsets";
+            }
+
+            previous = next;
+        }
+
+        return previous == payload.Length - AreaOffset(count) ? null : "bad transaction offsets";
+    }
+
+    private static StoredBlock Decode(uint magic, ReadOnlySpan<byte> payload, BlockLocation location, string path)
     {
         var header = BlockHeader.ReadFrom(payload);
         var count = header.TransactionCount;
         var txs = new Transaction[count];
         var statuses = new ReceiptStatus[count];
-        var cursor = BlockHeader.EncodedSize;
-        for (var i = 0; i < count; i++)
+        if (magic == MagicV3)
         {
-            txs[i] = Transaction.ReadFrom(payload[cursor..]);
-            cursor += Transaction.EncodedSize;
+            var cursor = BlockHeader.EncodedSize;
+            for (var i = 0; i < count; i++)
+            {
+                txs[i] = Transaction.ReadFrom(payload[cursor..]);
+                cursor += Transaction.EncodedSize;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                statuses[i] = (ReceiptStatus)payload[cursor + i];
+            }
+
+            return new StoredBlock(header, txs, statuses, location);
         }
 
+        var area = payload[AreaOffset(count)..];
+        var offsets = payload[(BlockHeader.EncodedSize + count)..];
         for (var i = 0; i < count; i++)
         {
-            statuses[i] = (ReceiptStatus)payload[cursor + i];
+            statuses[i] = (ReceiptStatus)payload[BlockHeader.EncodedSize + i];
+            var start = BinaryPrimitives.ReadInt32LittleEndian(offsets[(4 * i)..]);
+            var end = BinaryPrimitives.ReadInt32LittleEndian(offsets[(4 * i + 4)..]);
+            if (!CompactTransaction.TryRead(area[start..end], out txs[i], out var read) || read != end - start)
+            {
+                throw new LedgerCorruptionException(path, location.Offset, $"block {header.Height}, transaction {i}: not a valid encoding");
+            }
         }
 
         return new StoredBlock(header, txs, statuses, location);

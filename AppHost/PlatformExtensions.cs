@@ -32,6 +32,10 @@ internal static class PlatformExtensions
             ? marketplace.WithEnvironment("Marketplace__CanaryInterval", interval)
             : marketplace;
 
+    /// <summary>The requests per window each API key may make when Platform:RateLimitPermits is set, else the marketplace's default.</summary>
+    public static IResourceBuilder<ProjectResource> WithRateLimit(this IResourceBuilder<ProjectResource> marketplace, PlatformSettings platform) =>
+        platform.RateLimitPermits is { } permits ? marketplace.WithEnvironment("Marketplace__RateLimitPermits", permits) : marketplace;
+
     /// <summary>Payout roots and ledger anchors on <paramref name="chain"/>; on a local anvil, rewards deploys its contracts.</summary>
     public static IResourceBuilder<ProjectResource> WithChain(this IResourceBuilder<ProjectResource> rewards, IResourceBuilder<IResourceWithConnectionString>? chain, PlatformSettings platform)
     {

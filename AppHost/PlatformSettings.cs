@@ -32,6 +32,9 @@ internal sealed class PlatformSettings
     /// <summary>The marketplace's canary interval when set (Platform:CanaryInterval; "00:00:00" turns canaries off).</summary>
     public string? CanaryInterval { get; init; }
 
+    /// <summary>The marketplace's requests per rate-limit window per API key when set (Platform:RateLimitPermits), e.g. for a load test.</summary>
+    public string? RateLimitPermits { get; init; }
+
     private IConfiguration Configuration { get; init; } = null!;
 
     /// <summary>The loopback port of a local server: Platform:{Name}Port, else <paramref name="fallback"/>.</summary>
@@ -59,6 +62,7 @@ internal sealed class PlatformSettings
             Demo = args.Contains("--demo") || configuration.GetValue<bool>("Platform:Demo"),
             EpochLength = configuration["Platform:EpochLength"],
             CanaryInterval = configuration["Platform:CanaryInterval"],
+            RateLimitPermits = configuration["Platform:RateLimitPermits"],
             Configuration = configuration,
         };
         Console.WriteLine(

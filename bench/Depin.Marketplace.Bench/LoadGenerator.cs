@@ -21,6 +21,7 @@ namespace Depin.Marketplace.Bench;
 internal static class LoadGenerator
 {
     private const int Submitters = 64;
+    private const int Customers = 128;
     private const int Workers = 4;
     private const int LanesPerWorker = 16;
 
@@ -43,7 +44,7 @@ internal static class LoadGenerator
         }
 
         var customers = new List<IMarketplaceApi>();
-        for (var c = 0; c < 8; c++)
+        for (var c = 0; c < Customers; c++)
         {
             var registration = await anonymous.RegisterCustomerAsync(new RegisterCustomerRequest($"bench-customer-{c}"));
             var api = Api(handler, url, registration.ApiKey);
@@ -59,8 +60,9 @@ internal static class LoadGenerator
         var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, leased, latencies, results, stop.Token))).ToArray();
         var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
 
-        // Warm-up (not timed): JIT and tiered compilation in both processes, connection pools, grain activations.
-        await Submit(customers, submitted, Math.Min(3, seconds), targetPerSecond: null);
+        // Warm-up (not timed), as long as the timed phase: JIT and tiered compilation in every process (the hot paths
+        // leave the runtime's instrumented tier only after several seconds of load), connection pools, grain activations.
+        await Submit(customers, submitted, seconds, targetPerSecond: null);
         var warm = Stopwatch.StartNew();
         while (leased.Count < submitted.Count && warm.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -106,7 +108,7 @@ internal static class LoadGenerator
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
         Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
         Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load");
-        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions: {rejected}; lanes: {Workers}×{LanesPerWorker}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
+        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions: {rejected}; lanes: {Workers}×{LanesPerWorker}; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
         return settled >= submitted.Count ? 0 : 1;
     }
 
@@ -149,7 +151,7 @@ internal static class LoadGenerator
         var deadline = started + (long)(seconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, Submitters).Select(async s =>
         {
-            var api = customers[s % customers.Count];
+            var next = s;
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 if (targetPerSecond is { } target)
@@ -165,6 +167,8 @@ internal static class LoadGenerator
                 var before = Stopwatch.GetTimestamp();
                 try
                 {
+                    var api = customers[next % customers.Count];
+                    next += Submitters;
                     var job = await api.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 10_000, null, Guid.NewGuid().ToString()));
                     submitted[job.JobId] = before;
                     Interlocked.Increment(ref accepted);

@@ -10,6 +10,15 @@ if (args.Length > 0 && args[0] == "loadgen")
 }
 
 var seconds = args.Contains("--quick") ? 5.0 : 10.0;
+if (args.Contains("--platform"))
+{
+    // The platform the README runs (the AppHost, Release build), loaded through its gateway.
+    var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+    await using var platform = await PlatformRun.StartAsync(root);
+    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}), load generator in a separate process, {Environment.ProcessorCount} cores");
+    return await RunLoadGeneratorAsync(platform.Url, PlatformRun.AdminKey, seconds);
+}
+
 var directory = Directory.CreateTempSubdirectory("depin-bench-market-").FullName;
 if (!OperatingSystem.IsWindows())
 {
@@ -36,18 +45,24 @@ try
     });
     var url = host.Http.BaseAddress!.ToString().TrimEnd('/');
     Console.WriteLine($"Depin marketplace benchmark: all-in-one host at {url}, load generator in a separate process, {Environment.ProcessorCount} cores");
-    using var load = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-marketplace-bench.dll"), "loadgen", url, AdminKey, seconds.ToString(CultureInfo.InvariantCulture)])
+    var exitCode = await RunLoadGeneratorAsync(url, AdminKey, seconds);
+    // Ctrl+C, so that the host stops its PostgreSQL too.
+    await host.StopAsync(TimeSpan.FromSeconds(30));
+    return exitCode;
+}
+finally
+{
+    Directory.Delete(directory, recursive: true);
+}
+
+static async Task<int> RunLoadGeneratorAsync(string url, string adminKey, double seconds)
+{
+    using var load = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-marketplace-bench.dll"), "loadgen", url, adminKey, seconds.ToString(CultureInfo.InvariantCulture)])
     {
         UseShellExecute = false,
         RedirectStandardOutput = true,
     })!;
     Console.Write(await load.StandardOutput.ReadToEndAsync());
     await load.WaitForExitAsync();
-    // Ctrl+C, so that the host stops its PostgreSQL too.
-    await host.StopAsync(TimeSpan.FromSeconds(30));
     return load.ExitCode;
-}
-finally
-{
-    Directory.Delete(directory, recursive: true);
 }

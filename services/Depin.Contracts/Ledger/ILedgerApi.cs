@@ -21,7 +21,7 @@ public interface ILedgerApi
     Task<OpenJobsDto> GetOpenJobsAsync(int limit, CancellationToken cancellationToken = default);
 
     [Get("/api/ledger/jobs/{job}/history")]
-    Task<JobHistoryDto> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default);
+    Task<IApiResponse<JobHistoryDto>> GetJobHistoryAsync(string job, CancellationToken cancellationToken = default);
 
     [Get("/api/ledger/jobs/finished")]
     Task<FinishedJobsDto> GetFinishedJobsAsync([Query(Format = "O")] DateTimeOffset from, [Query(Format = "O")] DateTimeOffset to, int? offset, int? limit, CancellationToken cancellationToken = default);

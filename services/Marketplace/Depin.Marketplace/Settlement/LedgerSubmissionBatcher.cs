@@ -1,0 +1,141 @@
+using System.Net;
+using Depin.Contracts.Ledger;
+using Refit;
+
+namespace Depin.Marketplace.Settlement;
+
+/// <summary>
+/// Combines the ledger submissions that this process's grains make at the same moment into one request. Up to
+/// <see cref="MaxInFlight"/> requests are in flight; whatever is submitted while they are goes together in the next
+/// one, so an idle marketplace adds no delay and a busy one sends a few large batches instead of one request per
+/// transaction (the ledger group-commits them all the same). A batch the ledger refuses as a whole (a field error or a
+/// forbidden program in one of its parts) is split in halves and each sent again, down to the part it refuses, so each
+/// caller gets its own answer and one bad part costs a few requests, not one per part.
+/// </summary>
+public sealed class LedgerSubmissionBatcher(ILedgerApi api)
+{
+    /// <summary>Requests in flight at once.</summary>
+    public const int MaxInFlight = 4;
+
+    /// <summary>The most transactions one combined request carries.</summary>
+    public const int MaxTransactions = 1_000;
+
+    private readonly Lock _lock = new();
+    private readonly Queue<Pending> _pending = new();
+    private int _inFlight;
+
+    public Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(transactions);
+        bool start;
+        lock (_lock)
+        {
+            _pending.Enqueue(pending);
+            start = _inFlight < MaxInFlight;
+            if (start)
+            {
+                _inFlight++;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(SendLoopAsync, CancellationToken.None);
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var batch = new List<Pending>();
+        while (true)
+        {
+            batch.Clear();
+            lock (_lock)
+            {
+                var count = 0;
+                while (_pending.TryPeek(out var next) && (batch.Count == 0 || count + next.Transactions.Count <= MaxTransactions))
+                {
+                    batch.Add(_pending.Dequeue());
+                    count += next.Transactions.Count;
+                }
+
+                if (batch.Count == 0)
+                {
+                    _inFlight--;
+                    return;
+                }
+            }
+
+            await SendAsync(batch);
+        }
+    }
+
+    private async Task SendAsync(IReadOnlyList<Pending> batch)
+    {
+        if (batch.Count == 1)
+        {
+            await SendAloneAsync(batch[0]);
+            return;
+        }
+
+        var transactions = new List<LedgerTransactionDto>();
+        foreach (var pending in batch)
+        {
+            transactions.AddRange(pending.Transactions);
+        }
+
+        IReadOnlyList<ReceiptDto> receipts;
+        try
+        {
+            receipts = (await api.SubmitAsync(new SubmitTransactionsRequest(transactions), CancellationToken.None)).Receipts;
+        }
+        catch (ApiException ex) when (ex.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.UnprocessableEntity)
+        {
+            var half = batch.Count / 2;
+            await Task.WhenAll(SendAsync(batch.Take(half).ToArray()), SendAsync(batch.Skip(half).ToArray()));
+            return;
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        var at = 0;
+        foreach (var pending in batch)
+        {
+            var own = new ReceiptDto[pending.Transactions.Count];
+            for (var i = 0; i < own.Length; i++)
+            {
+                own[i] = receipts[at++];
+            }
+
+            pending.Completion.TrySetResult(own);
+        }
+    }
+
+    private async Task SendAloneAsync(Pending pending)
+    {
+        try
+        {
+            pending.Completion.TrySetResult((await api.SubmitAsync(new SubmitTransactionsRequest(pending.Transactions), CancellationToken.None)).Receipts);
+        }
+        catch (Exception ex)
+        {
+            pending.Completion.TrySetException(ex);
+        }
+    }
+
+    private sealed class Pending(IReadOnlyList<LedgerTransactionDto> transactions)
+    {
+        public IReadOnlyList<LedgerTransactionDto> Transactions { get; } = transactions;
+
+        public TaskCompletionSource<IReadOnlyList<ReceiptDto>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,12 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>Meter and activity source names of our own components, registered with OpenTelemetry.</summary>
     public static readonly string[] TelemetrySources = ["Depin.Ledger", "Depin.Marketplace", "Depin.Rewards", "Depin.Worker", "Depin.Eventing", "Microsoft.Orleans", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    /// <summary>Orleans' activity sources: a span for every grain call, traced only when <see cref="GrainCallSpansSetting"/> is true.</summary>
+    private static readonly string[] GrainCallSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    /// <summary>Configuration key: true traces every grain call as spans (costly under load); the trace context crosses grain calls either way.</summary>
+    public const string GrainCallSpansSetting = "Telemetry:GrainCallSpans";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -62,7 +69,7 @@ public static class ServiceDefaultsExtensions
                 .AddMeter(TelemetrySources))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(TelemetrySources)
+                .AddSource(builder.Configuration.GetValue<bool>(GrainCallSpansSetting) ? TelemetrySources : [.. TelemetrySources.Except(GrainCallSources)])
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation());
 

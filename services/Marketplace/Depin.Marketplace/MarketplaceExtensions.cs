@@ -166,8 +166,18 @@ public static class MarketplaceExtensions
             // host:pid, so that an admin can tell which process (which dashboard resource) a silo is.
             silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = $"{Environment.MachineName}:{Environment.ProcessId}");
 
-            // Grain calls carry the caller's trace, so what a grain does (ledger calls, events) joins the request's trace.
-            silo.AddActivityPropagation();
+            // Grain calls carry the caller's trace, so what a grain does (ledger calls, events) joins the request's trace:
+            // with a span per grain call when Telemetry:GrainCallSpans is true, else the trace context alone.
+            if (builder.Configuration.GetValue<bool>(ServiceDefaults.ServiceDefaultsExtensions.GrainCallSpansSetting))
+            {
+                silo.AddActivityPropagation();
+            }
+            else
+            {
+                silo.AddOutgoingGrainCallFilter<TraceContextFilters.Outgoing>();
+                silo.AddIncomingGrainCallFilter<TraceContextFilters.Incoming>();
+            }
+
             configureSilo?.Invoke(silo);
         });
         return builder;

@@ -47,7 +47,7 @@ public sealed partial class CanaryGrain(
 
     private const int RecentLimit = 100;
 
-    private static readonly ActivitySource Tracing = new("Depin.Marketplace.Canaries");
+    private static readonly ActivitySource Tracing = new("Depin.Marketplace");
 
     private CanaryState S => state.State ??= new CanaryState();
 

@@ -49,6 +49,8 @@ public interface IJobGrain : IGrainWithGuidKey
 }
 
 /// <inheritdoc cref="IJobGrain"/>
+/// <remarks>Activated on the silo whose API took the submission, so that a submission's grain calls stay in process.</remarks>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class JobGrain(
     ILedgerClient ledger,
     IEventPublisher events,

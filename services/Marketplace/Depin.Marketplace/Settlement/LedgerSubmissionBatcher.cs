@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Depin.Contracts.Ledger;
 using Refit;
@@ -10,7 +11,8 @@ namespace Depin.Marketplace.Settlement;
 /// one, so an idle marketplace adds no delay and a busy one sends a few large batches instead of one request per
 /// transaction (the ledger group-commits them all the same). A batch the ledger refuses as a whole (a field error or a
 /// forbidden program in one of its parts) is split in halves and each sent again, down to the part it refuses, so each
-/// caller gets its own answer and one bad part costs a few requests, not one per part.
+/// caller gets its own answer and one bad part costs a few requests, not one per part. A request sent for one caller
+/// is part of that caller's trace; a combined one is a "ledger.submit-batch" span linked to every caller's trace.
 /// </summary>
 public sealed class LedgerSubmissionBatcher(ILedgerApi api)
 {
@@ -19,6 +21,8 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
 
     /// <summary>The most transactions one combined request carries.</summary>
     public const int MaxTransactions = 1_000;
+
+    private static readonly ActivitySource Tracing = new("Depin.Marketplace");
 
     private readonly Lock _lock = new();
     private readonly Queue<Pending> _pending = new();
@@ -81,10 +85,20 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
         }
 
         var transactions = new List<LedgerTransactionDto>();
+        var links = new List<ActivityLink>();
         foreach (var pending in batch)
         {
             transactions.AddRange(pending.Transactions);
+            if (pending.Caller is { } caller)
+            {
+                links.Add(new ActivityLink(caller.Context));
+            }
         }
+
+        Activity.Current = null;
+        using var span = Tracing.StartActivity("ledger.submit-batch", ActivityKind.Internal, default(ActivityContext), links: links);
+        span?.SetTag("depin.ledger.batch.submissions", batch.Count);
+        span?.SetTag("depin.ledger.batch.transactions", transactions.Count);
 
         IReadOnlyList<ReceiptDto> receipts;
         try
@@ -122,6 +136,7 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
 
     private async Task SendAloneAsync(Pending pending)
     {
+        Activity.Current = pending.Caller;
         try
         {
             pending.Completion.TrySetResult((await api.SubmitAsync(new SubmitTransactionsRequest(pending.Transactions), CancellationToken.None)).Receipts);
@@ -135,6 +150,9 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
     private sealed class Pending(IReadOnlyList<LedgerTransactionDto> transactions)
     {
         public IReadOnlyList<LedgerTransactionDto> Transactions { get; } = transactions;
+
+        /// <summary>The caller's span, under which a request sent for it alone runs.</summary>
+        public Activity? Caller { get; } = Activity.Current;
 
         public TaskCompletionSource<IReadOnlyList<ReceiptDto>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -9,7 +9,7 @@ namespace Depin.Ledger.Bench;
 internal static class DurableBench
 {
     /// <summary>What one run measured: throughput, the blocks the default group commit formed, and the acknowledgement latency.</summary>
-    public sealed record Result(double Tps, long Blocks, int MinBlock, int MedianBlock, int MaxBlock, double AckP50Ms, double AckP99Ms, string FileSystem, double FsyncP50Ms, double FsyncP99Ms);
+    public sealed record Result(double Tps, long Blocks, int MinBlock, int MedianBlock, int MaxBlock, double AckP50Ms, double AckP99Ms, string FileSystem, double FsyncP50Ms, double FsyncP99Ms, double BytesPerTransaction);
 
     /// <summary>The node's default options but the data directory; an untimed run of the same size first (a node is warm before it is busy).</summary>
     public static async Task<Result> RunAsync(int accounts, int batches, int batchSize, int submitters)
@@ -31,9 +31,11 @@ internal static class DurableBench
             var work = Enumerable.Range(0, batches).Select(_ => Workloads.Transfers(random, batchSize, accounts)).ToArray();
             var sizes = new List<int>();
             node.BlockCommitted += block => sizes.Add(block.Statuses.Length);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var started = Stopwatch.GetTimestamp();
             var acks = await SubmitAllAsync(node, work, submitters);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / ((long)batches * batchSize);
             await node.StopAsync();
             sizes.Sort();
             Array.Sort(acks);
@@ -47,7 +49,8 @@ internal static class DurableBench
                 Percentile(acks, 0.99),
                 FileSystemOf(directory),
                 fsyncP50,
-                fsyncP99);
+                fsyncP99,
+                bytes);
         }
         finally
         {

@@ -8,7 +8,7 @@ namespace Depin.Ledger.Bench;
 /// <summary>In-memory execution: the sequential reference against the scheduled executor and Block-STM at each worker count, on identical blocks.</summary>
 internal static class ExecutorBench
 {
-    public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Pipelined, double Adaptive, bool Identical);
+    public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Pipelined, double Adaptive, bool Identical, double AdaptiveBytesPerTransaction);
 
     /// <summary>
     /// Runs the blocks on each executor, in <paramref name="rounds"/> rounds that take every executor in turn (so none is
@@ -22,6 +22,7 @@ internal static class ExecutorBench
         var scheduled = new double[maxWorkers];
         var blockStm = new double[maxWorkers];
         var adaptive = 0.0;
+        var adaptiveBytes = double.MaxValue;
         var pipelined = 0.0;
         var identical = true;
         var executors = new List<(IBlockExecutor Executor, Action<double> Keep)>
@@ -49,8 +50,13 @@ internal static class ExecutorBench
         {
             foreach (var (executor, keep) in executors)
             {
-                var (tps, root) = Measure(executor, genesis, blocks, untimed);
+                var (tps, root, bytes) = Measure(executor, genesis, blocks, untimed);
                 keep(tps);
+                if (ReferenceEquals(executor, node))
+                {
+                    adaptiveBytes = Math.Min(adaptiveBytes, bytes);
+                }
+
                 reference ??= root;
                 identical &= root == reference;
             }
@@ -61,7 +67,7 @@ internal static class ExecutorBench
             (executor as IDisposable)?.Dispose();
         }
 
-        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical);
+        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical, adaptiveBytes);
     }
 
     /// <summary>Blocks the adaptive executor runs untimed before the rounds (the workload's blocks, over and over).</summary>
@@ -103,7 +109,8 @@ internal static class ExecutorBench
         return (double)succeeded / total;
     }
 
-    private static (double Tps, Hash256 Root) Measure(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, int untimed)
+    /// <summary>Transactions per second, the state root, and the bytes allocated per transaction (every thread) while timed.</summary>
+    private static (double Tps, Hash256 Root, double BytesPerTransaction) Measure(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, int untimed)
     {
         var store = new AccountStore(genesis.Length * 2);
         var output = new BlockOutput();
@@ -118,6 +125,7 @@ internal static class ExecutorBench
             executor.Execute(copy, blocks[b], b + 2, Workloads.Timestamp(b + 2), output);
         }
 
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
         for (var b = untimed; b < blocks.Length; b++)
         {
@@ -126,9 +134,10 @@ internal static class ExecutorBench
         }
 
         var best = transactions / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / transactions;
         var tree = new LedgerStateTree();
         tree.Rebuild(copy);
         var root = tree.Root;
-        return (best, root);
+        return (best, root, bytes);
     }
 }

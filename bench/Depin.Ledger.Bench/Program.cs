@@ -47,6 +47,7 @@ columns.Add($"pipelined x{cores}");
 columns.Add($"pipe{cores}/seq");
 columns.Add($"adaptive x{cores}");
 columns.Add($"adapt/seq");
+columns.Add("adapt B/tx");
 columns.Add("same root");
 var table = new ResultTable([.. columns]);
 double transfers10K = 0;
@@ -110,7 +111,7 @@ durable.Add($"REST ingestion (load generator in a separate process, batches of 1
 Console.WriteLine("Durable, 10,000 accounts, p2p transfers:");
 durable.Print(Console.Out);
 Console.WriteLine($"Ledger log on {durableRun.FileSystem}: fsync of 4 KiB p50 {durableRun.FsyncP50Ms:F2} ms, p99 {durableRun.FsyncP99Ms:F2} ms");
-Console.WriteLine($"Blocks formed: {durableRun.Blocks} (transactions per block min {durableRun.MinBlock:N0}, median {durableRun.MedianBlock:N0}, max {durableRun.MaxBlock:N0}); ack per batch p50 {durableRun.AckP50Ms:F1} ms, p99 {durableRun.AckP99Ms:F1} ms");
+Console.WriteLine($"Blocks formed: {durableRun.Blocks} (transactions per block min {durableRun.MinBlock:N0}, median {durableRun.MedianBlock:N0}, max {durableRun.MaxBlock:N0}); ack per batch p50 {durableRun.AckP50Ms:F1} ms, p99 {durableRun.AckP99Ms:F1} ms; allocated {durableRun.BytesPerTransaction:F0} bytes per transaction (node and submitters)");
 
 Console.WriteLine($"Memory: {MemoryBench.BytesPerAccount(1_000_000):F0} bytes per account (1,000,000 accounts: slot table, index, Merkle tree)");
 Console.WriteLine($"Peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
@@ -128,6 +129,7 @@ void AddRow(ExecutorBench.Result result)
     row.Add($"{result.Pipelined / result.Sequential:F2}");
     row.Add(ResultTable.Tps(result.Adaptive));
     row.Add($"{result.Adaptive / result.Sequential:F2}");
+    row.Add($"{result.AdaptiveBytesPerTransaction:F1}");
     row.Add(result.Identical ? "yes" : "NO");
     table.Add([.. row]);
 }

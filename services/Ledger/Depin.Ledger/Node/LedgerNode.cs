@@ -705,8 +705,9 @@ public sealed partial class LedgerNode : IDisposable
                 committed = Commit(block, height, timestamp);
             }
         }
-        catch
+        catch when (Height < height)
         {
+            // Not committed: its ids leave the index (the node then stops; a restart recovers from the log).
             foreach (var tx in block)
             {
                 _index.Remove(tx.Id);

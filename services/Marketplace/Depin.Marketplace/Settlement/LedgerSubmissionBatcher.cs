@@ -72,7 +72,18 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
                 }
             }
 
-            await SendAsync(batch);
+            try
+            {
+                await SendAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Whatever went wrong, every caller gets an answer and the loop goes on.
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(ex);
+                }
+            }
         }
     }
 
@@ -119,6 +130,11 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
             }
 
             return;
+        }
+
+        if (receipts.Count != transactions.Count)
+        {
+            throw new InvalidOperationException($"The ledger answered {receipts.Count} receipts for {transactions.Count} transactions.");
         }
 
         var at = 0;

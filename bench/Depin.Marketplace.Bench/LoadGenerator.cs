@@ -22,6 +22,9 @@ internal static class LoadGenerator
 {
     private const int Submitters = 64;
     private const int Customers = 128;
+
+    /// <summary>How the refused submissions were answered (HTTP status → count).</summary>
+    private static readonly ConcurrentDictionary<int, int> RefusedStatuses = new();
     private const int Workers = 4;
     private const int LanesPerWorker = 16;
 
@@ -108,7 +111,7 @@ internal static class LoadGenerator
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
         Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
         Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load");
-        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions: {rejected}; lanes: {Workers}×{LanesPerWorker}; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
+        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions at full load: {rejected}{(RefusedStatuses.IsEmpty ? "" : " (every phase's refusals: " + string.Join(", ", RefusedStatuses.OrderBy(p => p.Key).Select(p => $"HTTP {p.Key} × {p.Value}")) + ")")}; lanes: {Workers}×{LanesPerWorker}; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
         return settled >= submitted.Count ? 0 : 1;
     }
 
@@ -173,9 +176,10 @@ internal static class LoadGenerator
                     submitted[job.JobId] = before;
                     Interlocked.Increment(ref accepted);
                 }
-                catch (ApiException)
+                catch (ApiException ex)
                 {
                     Interlocked.Increment(ref rejected);
+                    RefusedStatuses.AddOrUpdate((int)ex.StatusCode, 1, (_, n) => n + 1);
                 }
             }
         }));

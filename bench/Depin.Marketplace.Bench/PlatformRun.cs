@@ -25,6 +25,17 @@ internal sealed class PlatformRun : IAsyncDisposable
 
     public static async Task<PlatformRun> StartAsync(string repositoryRoot)
     {
+        // The AppHost's gateway listens on 5080: a platform already running there would be measured instead of this one.
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 5080);
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException("Port 5080 is in use (a platform already running?): stop it first, the benchmark starts its own.");
+        }
+
         var directory = Directory.CreateTempSubdirectory("depin-bench-platform-").FullName;
         if (!OperatingSystem.IsWindows())
         {

@@ -21,7 +21,7 @@ if (args.Contains("--rest-only"))
 
 if (args.Contains("--durable-only"))
 {
-    var run = await DurableBench.RunAsync(10_000, quick ? 300 : 1_000, 1_000, 64);
+    var run = await RunDurableAsync();
     Console.WriteLine($"submit → block → fsync → ack: {ResultTable.Tps(run.Tps)} transactions/s; {run}");
     return 0;
 }
@@ -90,7 +90,7 @@ if (args.Contains("--executor-only"))
 }
 
 var durable = new ResultTable("end to end", "transactions/s", "ratio");
-var durableRun = await DurableBench.RunAsync(10_000, quick ? 300 : 1_000, 1_000, 64);
+var durableRun = await RunDurableAsync();
 var durableTps = durableRun.Tps;
 durable.Add($"ledger: submit → block → fsync → ack, default group commit (batches of 1,000 from 64 submitters)", ResultTable.Tps(durableTps), "1.00");
 if (PostgresBaseline.Available)
@@ -117,6 +117,9 @@ Console.WriteLine($"Memory: {MemoryBench.BytesPerAccount(1_000_000):F0} bytes pe
 Console.WriteLine($"Peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
 Console.WriteLine($"Best in-memory figure for 10,000-account transfers: {ResultTable.Tps(transfers10K)}");
 return 0;
+
+// 10,000 accounts, batches of 1,000 transfers from 64 submitters.
+Task<DurableBench.Result> RunDurableAsync() => DurableBench.RunAsync(10_000, quick ? 300 : 1_000, 1_000, 64);
 
 void AddRow(ExecutorBench.Result result)
 {

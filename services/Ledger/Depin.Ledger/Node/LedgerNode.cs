@@ -445,10 +445,17 @@ public sealed partial class LedgerNode : IDisposable
 
     private Receipt ReceiptAt(TxId id, long packed)
     {
-        var height = packed >> 24;
-        var index = (int)(packed & 0xFFFFFF);
+        var height = HeightOf(packed);
+        var index = PositionOf(packed);
         return new Receipt(id, height, index, BlockAt(height).Statuses[index]);
     }
+
+    /// <summary>A transaction's place as the id index holds it: the block's height and the position within it, in one long.</summary>
+    private static long Pack(long height, int position) => (height << 24) | (long)position;
+
+    private static long HeightOf(long packed) => packed >> 24;
+
+    private static int PositionOf(long packed) => (int)(packed & 0xFFFFFF);
 
     private CommittedBlock BlockAt(long height) => _blocks[(int)(height - _firstHeight)];
 
@@ -539,7 +546,7 @@ public sealed partial class LedgerNode : IDisposable
     {
         for (var i = 0; i < transactions.Length; i++)
         {
-            _index[transactions[i].Id] = (height << 24) | (long)i;
+            _index[transactions[i].Id] = Pack(height, i);
         }
     }
 
@@ -679,13 +686,13 @@ public sealed partial class LedgerNode : IDisposable
                     ref var packed = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, id, out var known);
                     if (!known)
                     {
-                        packed = (height << 24) | (long)block.Count;
+                        packed = Pack(height, block.Count);
                         block.Add(submission.Transactions[i]);
                         origins.Add((submission, i));
                     }
-                    else if (packed >> 24 == height)
+                    else if (HeightOf(packed) == height)
                     {
-                        duplicates.Add((submission, i, (int)(packed & 0xFFFFFF)));
+                        duplicates.Add((submission, i, PositionOf(packed)));
                     }
                     else
                     {
@@ -813,7 +820,7 @@ public sealed partial class LedgerNode : IDisposable
         foreach (var (job, record) in _due)
         {
             var id = TxId.Derive($"job-prune:{job}:{record.FinishedAt}");
-            if (!_pruning.Add(job) || !_index.TryAdd(id, (height << 24) | (long)block.Count))
+            if (!_pruning.Add(job) || !_index.TryAdd(id, Pack(height, block.Count)))
             {
                 continue;
             }
@@ -857,7 +864,7 @@ public sealed partial class LedgerNode : IDisposable
         Volatile.Write(ref _firstHeight, keepFrom);
         foreach (var (id, packed) in _index)
         {
-            if ((packed >> 24) < keepFrom)
+            if (HeightOf(packed) < keepFrom)
             {
                 _index.Remove(id);
             }

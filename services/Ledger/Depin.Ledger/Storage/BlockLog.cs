@@ -239,7 +239,7 @@ public sealed partial class BlockLog : IDisposable
             return Transaction.ReadFrom(fixedSize);
         }
 
-        var count = BinaryPrimitives.ReadInt32LittleEndian(head[(RecordHeaderSize + 112)..]);
+        var count = BlockHeader.ReadFrom(head[RecordHeaderSize..]).TransactionCount;
         Span<byte> bounds = stackalloc byte[8];
         ReadAt(handle, path, bounds, payloadStart + BlockHeader.EncodedSize + count + 4L * index);
         var start = BinaryPrimitives.ReadInt32LittleEndian(bounds);
@@ -313,7 +313,7 @@ public sealed partial class BlockLog : IDisposable
     /// <summary>A format-4 payload's offsets rise and end where the payload ends.</summary>
     private static string? CheckLayout(ReadOnlySpan<byte> payload)
     {
-        var count = BinaryPrimitives.ReadInt32LittleEndian(payload[112..]);
+        var count = BlockHeader.ReadFrom(payload).TransactionCount;
         if (count < 0 || AreaOffset(count) > payload.Length)
         {
             return "bad record length";

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Depin.Kernels.Mandelbrot;
 using Depin.Kernels.MatMul;
@@ -14,20 +15,22 @@ public static class CanaryParameters
 {
     private static readonly (double X, double Y)[] Regions = [(-0.5, 0), (-0.743643, 0.131825), (-1.25066, 0.02012), (-0.1011, 0.9563), (0.2821, 0.01)];
 
+    /// <summary>How canaries draw parameters, per kind they know.</summary>
+    private static readonly FrozenDictionary<string, Func<Random, string>> Draws = new Dictionary<string, Func<Random, string>>
+    {
+        [PowKernel.KindName] = random => Format(
+            $$"""{"challenge":"{{Convert.ToHexStringLower(RandomBytes(random, 32))}}","difficultyBits":{{random.Next(12, 17)}}}"""),
+        [MatMulKernel.KindName] = random => Format(
+            $$"""{"m":{{Pick(random, 64, 96, 128, 192, 256)}},"n":{{Pick(random, 64, 96, 128, 192, 256)}},"k":{{Pick(random, 64, 128, 256)}},"seed":{{random.NextInt64(1, 1L << 53)}}}"""),
+        [MandelbrotKernel.KindName] = Mandelbrot,
+        [MonteCarloKernel.KindName] = MonteCarlo,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>Whether canaries know how to draw parameters for <paramref name="kind"/>.</summary>
-    public static bool Covers(string kind) => kind is PowKernel.KindName or MatMulKernel.KindName or MandelbrotKernel.KindName or MonteCarloKernel.KindName;
+    public static bool Covers(string kind) => Draws.ContainsKey(kind);
 
     /// <summary>JSON parameters for <paramref name="kind"/>; null for a kind canaries do not know.</summary>
-    public static string? For(string kind, Random random) => kind switch
-    {
-        PowKernel.KindName => Format(
-            $$"""{"challenge":"{{Convert.ToHexStringLower(RandomBytes(random, 32))}}","difficultyBits":{{random.Next(12, 17)}}}"""),
-        MatMulKernel.KindName => Format(
-            $$"""{"m":{{Pick(random, 64, 96, 128, 192, 256)}},"n":{{Pick(random, 64, 96, 128, 192, 256)}},"k":{{Pick(random, 64, 128, 256)}},"seed":{{random.NextInt64(1, 1L << 53)}}}"""),
-        MandelbrotKernel.KindName => Mandelbrot(random),
-        MonteCarloKernel.KindName => MonteCarlo(random),
-        _ => null,
-    };
+    public static string? For(string kind, Random random) => Draws.TryGetValue(kind, out var draw) ? draw(random) : null;
 
     private static string Mandelbrot(Random random)
     {

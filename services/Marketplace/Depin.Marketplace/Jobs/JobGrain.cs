@@ -22,8 +22,11 @@ namespace Depin.Marketplace.Jobs;
 /// </summary>
 public interface IJobGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the job and locks its escrow; idempotent (returns the existing job).</summary>
-    Task<JobState> Submit(JobSubmission submission);
+    /// <summary>
+    /// Creates the job and locks its escrow; idempotent (returns the existing job). <paramref name="newId"/>: the caller
+    /// made the job's id up for this submission (a random UUID), so the ledger cannot know it and the grain does not ask.
+    /// </summary>
+    Task<JobState> Submit(JobSubmission submission, bool newId);
 
     Task<JobState> Get();
 
@@ -33,8 +36,11 @@ public interface IJobGrain : IGrainWithGuidKey
     /// <summary>Extends the current lease; null when the lease is not current.</summary>
     Task<DateTimeOffset?> ExtendLease(string workerId, long fencingToken);
 
-    /// <summary>Judges an uploaded result (stored under the fencing token) and pays only verified results.</summary>
-    Task<CompletionResult> Complete(string workerId, long fencingToken, string digest);
+    /// <summary>
+    /// Judges an uploaded result (stored under the fencing token) and pays only verified results. <paramref name="result"/>:
+    /// the stored bytes when the caller has them (their SHA-256 is <paramref name="digest"/>), else they are read back.
+    /// </summary>
+    Task<CompletionResult> Complete(string workerId, long fencingToken, string digest, byte[]? result);
 
     /// <summary>A worker gives its lease back; the job is requeued without counting a failure.</summary>
     Task<bool> Release(string workerId, long fencingToken, string? reason);
@@ -65,14 +71,26 @@ public sealed partial class JobGrain(
 {
     private JobState _state = new();
     private IGrainTimer? _timer;
+    private bool _loaded;
+    private byte[]? _result;
 
     private Guid JobId => this.GetPrimaryKey();
 
     private JobState S => _state;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds the job from the ledger on the activation's first call (not in OnActivateAsync, so that a submission under
+    /// a new id skips the read: every job's grain is activated by its submission), then resumes its timer and queue entry.
+    /// </summary>
+    private async ValueTask EnsureLoadedAsync()
     {
-        await LoadAsync(cancellationToken);
+        if (_loaded)
+        {
+            return;
+        }
+
+        _loaded = true;
+        await LoadAsync(CancellationToken.None);
         if (S.Exists && !S.IsFinal)
         {
             StartTimer();
@@ -83,8 +101,14 @@ public sealed partial class JobGrain(
         }
     }
 
-    public async Task<JobState> Submit(JobSubmission submission)
+    public async Task<JobState> Submit(JobSubmission submission, bool newId)
     {
+        if (newId)
+        {
+            _loaded = true;
+        }
+
+        await EnsureLoadedAsync();
         if (S.Exists)
         {
             return S;
@@ -129,10 +153,15 @@ public sealed partial class JobGrain(
         return S;
     }
 
-    public Task<JobState> Get() => Task.FromResult(S);
+    public async Task<JobState> Get()
+    {
+        await EnsureLoadedAsync();
+        return S;
+    }
 
     public async Task<LeaseGrant?> Lease(LeaseOffer offer)
     {
+        await EnsureLoadedAsync();
         var now = time.GetUtcNow();
         if (S.Status != JobStatuses.Queued || S.Submission is not { } job)
         {
@@ -179,6 +208,7 @@ public sealed partial class JobGrain(
 
     public async Task<DateTimeOffset?> ExtendLease(string workerId, long fencingToken)
     {
+        await EnsureLoadedAsync();
         if (!HoldsLease(workerId, fencingToken))
         {
             return null;
@@ -195,8 +225,9 @@ public sealed partial class JobGrain(
         return expires;
     }
 
-    public async Task<CompletionResult> Complete(string workerId, long fencingToken, string digest)
+    public async Task<CompletionResult> Complete(string workerId, long fencingToken, string digest, byte[]? result)
     {
+        await EnsureLoadedAsync();
         if (!S.Exists)
         {
             return new CompletionResult(CompletionStatus.NotFound, "", null);
@@ -219,12 +250,14 @@ public sealed partial class JobGrain(
 
         Transition(JobStatuses.Completed, JobReplay.Details.Completed(digest), time.GetUtcNow());
         _state = S with { ResultDigest = digest, ResultToken = fencingToken, LeaseExpiresAt = null };
+        _result = result;
         ServiceDefaults.Testing.FaultPoints.Reached(ServiceDefaults.Testing.FaultPoints.JobCompleted);
         return await JudgeAsync();
     }
 
     public async Task<bool> Release(string workerId, long fencingToken, string? reason)
     {
+        await EnsureLoadedAsync();
         if (!HoldsLease(workerId, fencingToken))
         {
             return false;
@@ -246,6 +279,7 @@ public sealed partial class JobGrain(
 
     public async Task RecoverLease(string workerId, long fencingToken, string reason)
     {
+        await EnsureLoadedAsync();
         if (HoldsLease(workerId, fencingToken))
         {
             await ExpireLeaseAsync(reason);
@@ -254,6 +288,7 @@ public sealed partial class JobGrain(
 
     public async Task<bool> Cancel()
     {
+        await EnsureLoadedAsync();
         switch (S.Status)
         {
             case JobStatuses.Queued or JobStatuses.Leased:
@@ -289,6 +324,7 @@ public sealed partial class JobGrain(
 
     public async Task MarkSettled(string transactionId, long height)
     {
+        await EnsureLoadedAsync();
         if (S.Status != JobStatuses.Verified)
         {
             return;
@@ -358,7 +394,9 @@ public sealed partial class JobGrain(
     {
         var token = S.ResultToken!.Value;
         var workerId = S.WorkerId;
-        var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, S.ResultDigest);
+        var given = _result;
+        _result = null;
+        var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, S.ResultDigest, given);
         var worker = workerId is null ? null : GrainFactory.GetGrain<IWorkerGrain>(workerId);
         if (S.Submission!.KnownAnswerDigest is not null)
         {
@@ -422,9 +460,9 @@ public sealed partial class JobGrain(
         }
     }
 
-    private async Task<VerificationOutcome> VerifyAsync(JobSubmission job, string? digest)
+    private async Task<VerificationOutcome> VerifyAsync(JobSubmission job, string? digest, byte[]? given)
     {
-        var bytes = digest is null ? null : await content.GetAsync(digest);
+        var bytes = given ?? (digest is null ? null : await content.GetAsync(digest));
         if (bytes is null)
         {
             return VerificationOutcome.Rejected("no result was stored");

@@ -94,7 +94,7 @@ public static class JobsApi
         var jobId = request.IdempotencyKey is { } key ? LedgerIds.JobId(customerId, key) : Guid.NewGuid();
         var job = grains.GetGrain<IJobGrain>(jobId);
         var existing = request.IdempotencyKey is not null && (await job.Get()).Exists;
-        var view = (await job.Submit(submission)).ToView(jobId);
+        var view = (await job.Submit(submission, newId: request.IdempotencyKey is null)).ToView(jobId);
         if (view.Status == JobStatuses.Rejected)
         {
             return TypedResults.Problem(

@@ -262,7 +262,7 @@ public static class WorkersApi
 
         // Durable before the completion names it; stored by its SHA-256, so no upload can replace another's bytes.
         await content.PutAsync(bytes, cancellationToken);
-        var outcome = await job.Complete(workerId, request.FencingToken, request.Digest.ToLowerInvariant());
+        var outcome = await job.Complete(workerId, request.FencingToken, request.Digest.ToLowerInvariant(), bytes);
         return outcome.Outcome switch
         {
             CompletionStatus.Accepted => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, true, null)),

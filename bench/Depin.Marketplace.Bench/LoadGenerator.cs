@@ -28,7 +28,16 @@ internal static class LoadGenerator
     private const int Workers = 4;
     private const int LanesPerWorker = 16;
 
-    public static async Task<int> RunAsync(string url, string adminKey, double seconds)
+    /// <summary>The line this process prints when the timed phases begin (the parent starts counting CPU time there).</summary>
+    public const string TimedMarker = "# timed phases begin";
+
+    /// <summary>The line this process prints when every timed job's result was accepted (the parent stops counting).</summary>
+    public const string TimedEndMarker = "# timed phases end";
+
+    /// <summary>The line that gives the number of jobs the timed phases submitted (all of which settle before the end).</summary>
+    public const string TimedJobsPrefix = "# timed jobs: ";
+
+    public static async Task<int> RunAsync(string url, string adminKey, double seconds, int warmupRounds)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         var anonymous = Api(handler, url, null);
@@ -63,15 +72,21 @@ internal static class LoadGenerator
         var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, leased, latencies, results, stop.Token))).ToArray();
         var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
 
-        // Warm-up (not timed), as long as the timed phase: JIT and tiered compilation in every process (the hot paths
-        // leave the runtime's instrumented tier only after several seconds of load), connection pools, grain activations.
-        await Submit(customers, submitted, seconds, targetPerSecond: null);
-        var warm = Stopwatch.StartNew();
-        while (leased.Count < submitted.Count && warm.Elapsed < TimeSpan.FromSeconds(60))
+        // Warm-up (not timed), rounds as long as the timed phase, each until its backlog is leased: JIT and tiered
+        // compilation in every process (a service's hot paths leave the runtime's instrumented tier only after minutes of
+        // load on two cores: see docs/performance.md), connection pools, grain activations.
+        for (var round = 0; round < warmupRounds; round++)
         {
-            await Task.Delay(50);
+            await Submit(customers, submitted, seconds, targetPerSecond: null);
+            var warm = Stopwatch.StartNew();
+            while (leased.Count < submitted.Count && warm.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
         }
 
+        var warmedUp = submitted.Count;
+        Console.WriteLine(TimedMarker);
         latencies.Clear();
         var before = Interlocked.Read(ref results[0]);
         var started = Stopwatch.GetTimestamp();
@@ -89,6 +104,15 @@ internal static class LoadGenerator
         var (halfRate, _) = await Submit(customers, submitted, seconds, targetPerSecond: rate / 2);
         await Task.Delay(2_000);
         var halfLoadLatencies = latencies.ToArray();
+        var done = Stopwatch.StartNew();
+        while (Interlocked.Read(ref results[0]) < submitted.Count && done.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        // Settlement follows verification by an event; the count below (not timed: it lists every job) waits for it.
+        await Task.Delay(1_000);
+        Console.WriteLine(TimedEndMarker);
         var settle = Stopwatch.StartNew();
         var settled = 0;
         while (settle.Elapsed < TimeSpan.FromSeconds(60))
@@ -105,7 +129,9 @@ internal static class LoadGenerator
         stop.Cancel();
         await Task.WhenAll(lanes.Concat(heartbeats));
 
+        Console.WriteLine(TimedJobsPrefix + (submitted.Count - warmedUp).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Console.WriteLine();
+        Console.WriteLine($"warm-up: {warmupRounds} round(s) of {seconds:F0} s at full load, {warmedUp:N0} jobs, before the timed phases");
         Console.WriteLine("phase                          | jobs/s accepted | submit→lease p50 | p99      | samples");
         Console.WriteLine("-------------------------------|-----------------|------------------|----------|--------");
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");

@@ -47,6 +47,12 @@ public sealed class MarketplaceOptions
     /// <summary>How often a job checks its lease and deadline, and retries pending settlement. Default 1 s.</summary>
     public TimeSpan JobCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a queued job enqueues itself again, so that a queue lost with its activation (its silo died) is rebuilt.
+    /// Default 5 s: a backlog of queued jobs does not send its queue a message per job every check.
+    /// </summary>
+    public TimeSpan QueueRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A worker that has not sent a heartbeat for this long goes offline and loses its leases. Default 30 s.</summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

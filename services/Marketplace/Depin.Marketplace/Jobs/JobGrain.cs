@@ -73,6 +73,7 @@ public sealed partial class JobGrain(
     private IGrainTimer? _timer;
     private bool _loaded;
     private byte[]? _result;
+    private DateTimeOffset _enqueuedAt;
 
     private Guid JobId => this.GetPrimaryKey();
 
@@ -382,6 +383,7 @@ public sealed partial class JobGrain(
 
     private Task EnqueueAsync()
     {
+        _enqueuedAt = time.GetUtcNow();
         var job = S.Submission!;
         return GrainFactory.GetGrain<IJobQueueGrain>(job.Kind)
             .Enqueue(new QueueEntry(JobId, job.MaxPricePerMegaUnit, job.MinMemoryBytes, S.CreatedAt));
@@ -623,7 +625,7 @@ public sealed partial class JobGrain(
             case JobStatuses.Queued or JobStatuses.Leased when S.Submission!.Deadline is { } deadline && now >= deadline:
                 await ExpireAsync();
                 break;
-            case JobStatuses.Queued:
+            case JobStatuses.Queued when now - _enqueuedAt >= o.QueueRefreshInterval:
                 await EnqueueAsync();
                 break;
             case JobStatuses.Leased when S.LeaseExpiresAt is { } expires && now >= expires:

@@ -47,7 +47,7 @@ public interface IJobQueueGrain : IGrainWithStringKey
 /// <remarks>
 /// The queue is a soft index kept in memory, ordered by (bid descending, age, id), so a lease takes the first entry a
 /// worker can run instead of scanning everything. The job grains own the truth: a queued job re-enqueues itself on every
-/// check tick, so a queue lost with its activation is rebuilt within one <see cref="MarketplaceOptions.JobCheckInterval"/>.
+/// <see cref="MarketplaceOptions.QueueRefreshInterval"/>, so a queue lost with its activation is rebuilt within one.
 /// </remarks>
 public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options) : Grain, IJobQueueGrain
 {

@@ -52,12 +52,16 @@ public sealed class LedgerRestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Resubmitting_an_id_over_rest_returns_the_original_receipt()
+    public async Task Resubmitting_an_id_over_rest_returns_the_original_receipt_marked_repeated()
     {
         var id = Id();
         var first = await _ledger.SubmitAsync(new LedgerTransactionDto(id, "deposit", To: Alice, Amount: 5));
+        var fresh = await _ledger.SubmitAsync(new LedgerTransactionDto(Id(), "deposit", To: Alice, Amount: 5));
         var second = await _ledger.SubmitAsync(new LedgerTransactionDto(id, "deposit", To: Alice, Amount: 5));
-        Assert.Equal(first.Receipts, second.Receipts);
+
+        Assert.False(Assert.Single(first.Receipts).Repeated);
+        Assert.False(Assert.Single(fresh.Receipts).Repeated);
+        Assert.Equal(first.Receipts.Select(r => r with { Repeated = true }), second.Receipts);
     }
 
     [Theory]

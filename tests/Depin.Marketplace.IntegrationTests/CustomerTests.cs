@@ -1,5 +1,7 @@
 using System.Net;
 using Depin.Contracts.Marketplace;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Refit;
 
 namespace Depin.Marketplace.IntegrationTests;
@@ -56,6 +58,34 @@ public sealed class CustomerTests(MarketplaceFixture fx)
 
         Assert.Equal(first.JobId, second.JobId);
         Assert.Single((await customer.ListJobsAsync()).Jobs);
+        Assert.Equal(10_000 - first.Escrow, await fx.BalanceAsync(reg.LedgerAddress));
+        await customer.CancelJobAsync(first.JobId);
+        await MarketplaceFixture.WaitForStatusAsync(customer, first.JobId, JobStatuses.Refunded);
+    }
+
+    [Fact]
+    public async Task A_submission_repeated_after_the_jobs_grain_was_collected_finds_the_job_in_the_ledger_and_locks_nothing()
+    {
+        var (customer, reg) = await fx.NewCustomerAsync(10_000);
+        var queued = new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice, IdempotencyKey: "collected-queued");
+        var cancelled = new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), MaxPrice, IdempotencyKey: "collected-cancelled");
+        var first = await customer.SubmitJobAsync(queued);
+        var ended = await customer.SubmitJobAsync(cancelled);
+        await customer.CancelJobAsync(ended.JobId);
+        await MarketplaceFixture.WaitForStatusAsync(customer, ended.JobId, JobStatuses.Refunded);
+        var management = fx.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var before = await management.GetTotalActivationCount();
+
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.True(await management.GetTotalActivationCount() < before, "expected the collection to deactivate grains");
+        var again = await customer.SubmitJobAsync(queued);
+        var endedAgain = await customer.SubmitJobAsync(cancelled);
+
+        Assert.Equal(first.JobId, again.JobId);
+        Assert.Equal(JobStatuses.Queued, again.Status);
+        Assert.Equal(ended.JobId, endedAgain.JobId);
+        Assert.Equal(JobStatuses.Refunded, endedAgain.Status);
+        Assert.Equal(2, (await customer.ListJobsAsync()).Jobs.Count);
         Assert.Equal(10_000 - first.Escrow, await fx.BalanceAsync(reg.LedgerAddress));
         await customer.CancelJobAsync(first.JobId);
         await MarketplaceFixture.WaitForStatusAsync(customer, first.JobId, JobStatuses.Refunded);

@@ -29,8 +29,12 @@ public sealed record LedgerTransactionDto(
 /// <summary>A batch of transactions; all are validated before any is queued.</summary>
 public sealed record SubmitTransactionsRequest(IReadOnlyList<LedgerTransactionDto> Transactions);
 
-/// <summary>The outcome of one transaction: committed (durably) at a height, with a status name ("success" or a failure reason).</summary>
-public sealed record ReceiptDto(string Id, long Height, int Index, string Status, bool Succeeded);
+/// <summary>
+/// The outcome of one transaction: committed (durably) at a height, with a status name ("success" or a failure reason).
+/// <paramref name="Repeated"/>: the id had committed before the request that answers with this receipt arrived (a retry,
+/// or the same step taken twice), so this request changed nothing.
+/// </summary>
+public sealed record ReceiptDto(string Id, long Height, int Index, string Status, bool Succeeded, bool Repeated = false);
 
 /// <summary>Receipts in the order of the request.</summary>
 public sealed record SubmitTransactionsResponse(IReadOnlyList<ReceiptDto> Receipts);

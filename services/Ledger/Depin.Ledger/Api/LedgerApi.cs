@@ -75,11 +75,13 @@ public static class LedgerApi
 
         try
         {
+            // Read before submitting: whatever this request commits lands above it, so a receipt at or below it is repeated.
+            var committed = node.Height;
             var receipts = await node.SubmitAsync(transactions, cancellationToken);
             var dtos = new ReceiptDto[receipts.Length];
             for (var i = 0; i < receipts.Length; i++)
             {
-                dtos[i] = receipts[i].ToDto();
+                dtos[i] = receipts[i].ToDto(committed);
             }
 
             return TypedResults.Ok(new SubmitTransactionsResponse(dtos));

@@ -13,6 +13,10 @@ public static class LedgerViews
     public static ReceiptDto ToDto(this Receipt receipt) =>
         new(receipt.Id.ToString(), receipt.Height, receipt.Index, receipt.Status.Name(), receipt.Succeeded);
 
+    /// <summary>A receipt answering a submission that arrived when <paramref name="committedHeight"/> was the latest height: at or below it, the transaction had committed before.</summary>
+    public static ReceiptDto ToDto(this Receipt receipt, long committedHeight) =>
+        new(receipt.Id.ToString(), receipt.Height, receipt.Index, receipt.Status.Name(), receipt.Succeeded, Repeated: receipt.Height <= committedHeight);
+
     public static AccountDto ToDto(this AccountState state, AccountId id, long height) => new(
         id.ToString(),
         state.Balance,

@@ -32,8 +32,9 @@ public sealed class LocalLedgerClient(LedgerNode node) : ILedgerClient, ILedgerJ
     {
         var mapped = TransactionMapping.TryMapBatch(transactions, node.Options.MaxBatchSize, out var errors)
             ?? throw new ArgumentException("Invalid ledger transactions: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), nameof(transactions));
+        var committed = node.Height;
         var receipts = await node.SubmitAsync(mapped, cancellationToken).ConfigureAwait(false);
-        return receipts.Select(r => r.ToDto()).ToArray();
+        return receipts.Select(r => r.ToDto(committed)).ToArray();
     }
 
     public Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default)

@@ -138,7 +138,7 @@ public sealed partial class CanaryGrain(
         using var activity = Tracing.StartActivity("canary", ActivityKind.Producer);
         var submission = new JobSubmission(customerId, address, kind, parametersJson, null, workUnits, kernel.MinMemoryBytes(root), bid.Value, escrow,
             now + o.DefaultJobDeadline, Activity.Current?.Id, answer);
-        var job = await GrainFactory.GetGrain<IJobGrain>(jobId).Submit(submission, newId: true);
+        var job = (await GrainFactory.GetGrain<IJobGrain>(jobId).Submit(submission)).Job;
         if (job.Status == JobStatuses.Rejected)
         {
             return new CanaryEntry(jobId.ToString("D"), kind, "skipped", now, Detail: "escrow not locked: " + job.FailureReason);

@@ -22,11 +22,8 @@ namespace Depin.Marketplace.Jobs;
 /// </summary>
 public interface IJobGrain : IGrainWithGuidKey
 {
-    /// <summary>
-    /// Creates the job and locks its escrow; idempotent (returns the existing job). <paramref name="newId"/>: the caller
-    /// made the job's id up for this submission (a random UUID), so the ledger cannot know it and the grain does not ask.
-    /// </summary>
-    Task<JobState> Submit(JobSubmission submission, bool newId);
+    /// <summary>Creates the job and locks its escrow; idempotent (returns the existing job, marked as such).</summary>
+    Task<JobSubmitResult> Submit(JobSubmission submission);
 
     Task<JobState> Get();
 
@@ -80,8 +77,9 @@ public sealed partial class JobGrain(
     private JobState S => _state;
 
     /// <summary>
-    /// Rebuilds the job from the ledger on the activation's first call (not in OnActivateAsync, so that a submission under
-    /// a new id skips the read: every job's grain is activated by its submission), then resumes its timer and queue entry.
+    /// Rebuilds the job from the ledger on the activation's first call (not in OnActivateAsync: a submission, which
+    /// activates every job's grain, asks the ledger to create the job instead, and reads it only when the ledger answers
+    /// that it existed), then resumes its timer and queue entry.
     /// </summary>
     private async ValueTask EnsureLoadedAsync()
     {
@@ -102,18 +100,14 @@ public sealed partial class JobGrain(
         }
     }
 
-    public async Task<JobState> Submit(JobSubmission submission, bool newId)
+    public async Task<JobSubmitResult> Submit(JobSubmission submission)
     {
-        if (newId)
-        {
-            _loaded = true;
-        }
-
-        await EnsureLoadedAsync();
         if (S.Exists)
         {
-            return S;
+            return new JobSubmitResult(S, Existing: true);
         }
+
+        _loaded = true;
 
         // Durable before the ledger refers to it: the record commits to this hash.
         var hash = await specs.PutAsync(submission);
@@ -134,6 +128,15 @@ public sealed partial class JobGrain(
             throw;
         }
 
+        if (receipt.Repeated && receipt.Succeeded)
+        {
+            // The job existed before this submission (an idempotency key used again): the ledger's job, not this one.
+            _state = new JobState();
+            _loaded = false;
+            await EnsureLoadedAsync();
+            return new JobSubmitResult(S, Existing: true);
+        }
+
         now = time.GetUtcNow();
         if (!receipt.Succeeded)
         {
@@ -141,7 +144,7 @@ public sealed partial class JobGrain(
             _state = S with { FailureReason = receipt.Status };
             await AnnounceAsync(MarketplaceTopics.JobRejected,
                 new JobRejectedEvent(JobId.ToString("D") + ":rejected", JobId.ToString("D"), submission.CustomerAddress, receipt.Status, now));
-            return S;
+            return new JobSubmitResult(S, Existing: false);
         }
 
         // Funded on the ledger: the job runs whatever happens next, so it is queued before anything is announced.
@@ -151,7 +154,7 @@ public sealed partial class JobGrain(
         StartTimer();
         await AnnounceAsync(MarketplaceTopics.JobFunded,
             new JobFundedEvent(JobId.ToString("D") + ":funded", JobId.ToString("D"), submission.CustomerAddress, submission.Escrow, now));
-        return S;
+        return new JobSubmitResult(S, Existing: false);
     }
 
     public async Task<JobState> Get()

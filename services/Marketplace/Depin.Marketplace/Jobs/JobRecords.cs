@@ -26,6 +26,10 @@ public sealed record JobSubmission(
     [property: Id(10)] string? TraceParent = null,
     [property: Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KnownAnswerDigest = null);
 
+/// <summary>What a submission found: the job, and whether it existed before (an idempotent repeat) rather than being created by it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JobSubmitResult([property: Id(0)] JobState Job, [property: Id(1)] bool Existing);
+
 /// <summary>A job as its grain holds it in memory, rebuilt from the ledger on activation (<see cref="JobReplay"/>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record JobState(

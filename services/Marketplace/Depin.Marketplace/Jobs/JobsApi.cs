@@ -92,9 +92,8 @@ public static class JobsApi
             System.Diagnostics.Activity.Current?.Id);
         // With an idempotency key the id derives from it, so a repeated submission finds the first job (in the ledger).
         var jobId = request.IdempotencyKey is { } key ? LedgerIds.JobId(customerId, key) : Guid.NewGuid();
-        var job = grains.GetGrain<IJobGrain>(jobId);
-        var existing = request.IdempotencyKey is not null && (await job.Get()).Exists;
-        var view = (await job.Submit(submission, newId: request.IdempotencyKey is null)).ToView(jobId);
+        var submitted = await grains.GetGrain<IJobGrain>(jobId).Submit(submission);
+        var view = submitted.Job.ToView(jobId);
         if (view.Status == JobStatuses.Rejected)
         {
             return TypedResults.Problem(
@@ -104,7 +103,7 @@ public static class JobsApi
                 extensions: new Dictionary<string, object?> { ["jobId"] = view.JobId, ["jobStatus"] = view.Status, ["escrow"] = escrow });
         }
 
-        return existing ? TypedResults.Ok(view) : TypedResults.Created($"/api/jobs/{view.JobId}", view);
+        return submitted.Existing ? TypedResults.Ok(view) : TypedResults.Created($"/api/jobs/{view.JobId}", view);
     }
 
     /// <summary>The caller's funded jobs from the ledger's index of its submissions (a rejected submission is not listed).</summary>

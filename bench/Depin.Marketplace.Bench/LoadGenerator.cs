@@ -37,7 +37,7 @@ internal static class LoadGenerator
     /// <summary>The line that gives the number of jobs the timed phases submitted (all of which settle before the end).</summary>
     public const string TimedJobsPrefix = "# timed jobs: ";
 
-    public static async Task<int> RunAsync(string url, string adminKey, double seconds, int warmupRounds)
+    public static async Task<int> RunAsync(string url, string adminKey, double seconds, int warmupRounds, int jobsPerLease)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         var anonymous = Api(handler, url, null);
@@ -69,7 +69,7 @@ internal static class LoadGenerator
         var latencies = new ConcurrentBag<double>();
         var results = new long[1];
         using var stop = new CancellationTokenSource();
-        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, submitted, leased, latencies, results, stop.Token))).ToArray();
+        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, jobsPerLease, submitted, leased, latencies, results, stop.Token))).ToArray();
         var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
 
         // Warm-up (not timed), rounds as long as the timed phase, each until its backlog is leased: JIT and tiered
@@ -137,7 +137,7 @@ internal static class LoadGenerator
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
         Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
         Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load");
-        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions at full load: {rejected}{(RefusedStatuses.IsEmpty ? "" : " (every phase's refusals: " + string.Join(", ", RefusedStatuses.OrderBy(p => p.Key).Select(p => $"HTTP {p.Key} × {p.Value}")) + ")")}; lanes: {Workers}×{LanesPerWorker}; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
+        Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions at full load: {rejected}{(RefusedStatuses.IsEmpty ? "" : " (every phase's refusals: " + string.Join(", ", RefusedStatuses.OrderBy(p => p.Key).Select(p => $"HTTP {p.Key} × {p.Value}")) + ")")}; lanes: {Workers}×{LanesPerWorker}, up to {jobsPerLease} job(s) per lease request; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
         return settled >= submitted.Count ? 0 : 1;
     }
 
@@ -213,7 +213,7 @@ internal static class LoadGenerator
     }
 
     private static async Task Lane(
-        IMarketplaceApi api, string worker, int lane, ConcurrentDictionary<string, long> submitted, ConcurrentDictionary<string, bool> leased,
+        IMarketplaceApi api, string worker, int lane, int jobsPerLease, ConcurrentDictionary<string, long> submitted, ConcurrentDictionary<string, bool> leased,
         ConcurrentBag<double> latencies, long[] results, CancellationToken stop)
     {
         var pow = KernelRegistry.CreateDefault().Get("pow");
@@ -221,24 +221,31 @@ internal static class LoadGenerator
         {
             try
             {
-                var response = await api.LeaseAsync(worker, new LeaseRequest(lane, 2), stop);
-                if (response.StatusCode != HttpStatusCode.OK || response.Content is not { } lease)
+                var response = await api.LeaseManyAsync(worker, new LeaseRequest(lane, 2, jobsPerLease), stop);
+                if (response.StatusCode != HttpStatusCode.OK || response.Content is not { } taken)
                 {
                     continue;
                 }
 
                 var received = Stopwatch.GetTimestamp();
-                if (submitted.TryGetValue(lease.JobId, out var at))
+                foreach (var lease in taken.Leases)
                 {
-                    latencies.Add(Stopwatch.GetElapsedTime(at, received).TotalMilliseconds);
+                    if (submitted.TryGetValue(lease.JobId, out var at))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(at, received).TotalMilliseconds);
+                    }
+
+                    leased[lease.JobId] = true;
                 }
 
-                leased[lease.JobId] = true;
-                var result = pow.RunReference(lease.Parameters, []);
-                var verdict = await api.SubmitResultAsync(worker, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)), stop);
-                if (verdict.Accepted)
+                foreach (var lease in taken.Leases)
                 {
-                    Interlocked.Increment(ref results[0]);
+                    var result = pow.RunReference(lease.Parameters, []);
+                    var verdict = await api.SubmitResultAsync(worker, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)), stop);
+                    if (verdict.Accepted)
+                    {
+                        Interlocked.Increment(ref results[0]);
+                    }
                 }
             }
             catch (OperationCanceledException)

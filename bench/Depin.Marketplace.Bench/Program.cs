@@ -6,7 +6,7 @@ using Depin.Testing;
 // Starts the all-in-one host in one process and this program's load generator in another, then prints the table.
 if (args.Length > 0 && args[0] == "loadgen")
 {
-    return await LoadGenerator.RunAsync(args[1], args[2], double.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+    return await LoadGenerator.RunAsync(args[1], args[2], double.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));
 }
 
 var quick = args.Contains("--quick");
@@ -16,13 +16,18 @@ var platformMode = args.Contains("--platform");
 var warmupRounds = Array.IndexOf(args, "--warmup-rounds") is var at and >= 0 && at + 1 < args.Length
     ? int.Parse(args[at + 1], CultureInfo.InvariantCulture)
     : platformMode && !quick ? 8 : 1;
+// Each simulated device lane takes up to this many jobs per lease request (POST /api/workers/{id}/leases), as a worker
+// agent with Worker:JobsPerLease does; 1 is one job per request.
+var jobsPerLease = Array.IndexOf(args, "--jobs-per-lease") is var j and >= 0 && j + 1 < args.Length
+    ? int.Parse(args[j + 1], CultureInfo.InvariantCulture)
+    : 4;
 if (platformMode)
 {
     // The platform the README runs (the AppHost, Release build), loaded through its gateway.
     var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
     await using var platform = await PlatformRun.StartAsync(root);
     Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}), load generator in a separate process, {Environment.ProcessorCount} cores");
-    return await RunLoadGeneratorAsync(platform.Url, PlatformRun.AdminKey, seconds, warmupRounds);
+    return await RunLoadGeneratorAsync(platform.Url, PlatformRun.AdminKey, seconds, warmupRounds, jobsPerLease);
 }
 
 var directory = Directory.CreateTempSubdirectory("depin-bench-market-").FullName;
@@ -51,7 +56,7 @@ try
     });
     var url = host.Http.BaseAddress!.ToString().TrimEnd('/');
     Console.WriteLine($"Depin marketplace benchmark: all-in-one host at {url}, load generator in a separate process, {Environment.ProcessorCount} cores");
-    var exitCode = await RunLoadGeneratorAsync(url, AdminKey, seconds, warmupRounds);
+    var exitCode = await RunLoadGeneratorAsync(url, AdminKey, seconds, warmupRounds, jobsPerLease);
     // Ctrl+C, so that the host stops its PostgreSQL too.
     await host.StopAsync(TimeSpan.FromSeconds(30));
     return exitCode;
@@ -61,10 +66,10 @@ finally
     Directory.Delete(directory, recursive: true);
 }
 
-static async Task<int> RunLoadGeneratorAsync(string url, string adminKey, double seconds, int warmupRounds)
+static async Task<int> RunLoadGeneratorAsync(string url, string adminKey, double seconds, int warmupRounds, int jobsPerLease)
 {
     using var load = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-marketplace-bench.dll"), "loadgen", url, adminKey,
-        seconds.ToString(CultureInfo.InvariantCulture), warmupRounds.ToString(CultureInfo.InvariantCulture)])
+        seconds.ToString(CultureInfo.InvariantCulture), warmupRounds.ToString(CultureInfo.InvariantCulture), jobsPerLease.ToString(CultureInfo.InvariantCulture)])
     {
         UseShellExecute = false,
         RedirectStandardOutput = true,

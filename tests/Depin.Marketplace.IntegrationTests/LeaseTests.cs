@@ -151,4 +151,67 @@ public sealed class LeaseTests(MarketplaceFixture fx)
             await customer.CancelJobAsync(id);
         }
     }
+
+    [Fact]
+    public async Task One_lease_request_takes_several_jobs_best_bid_first_each_under_its_own_token_and_each_is_paid()
+    {
+        var (customer, _) = await fx.NewCustomerAsync(1_000_000);
+        var (provider, _) = await fx.NewProviderAsync();
+        // Asks above every other test's bids, so no leftover job of another test can match.
+        const long ask = 300_000_000;
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("batcher", [new DeviceInfo("cpu", 1L << 30, 4, 1)], ask, ["matmul"]));
+        var cheap = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask - 1));
+        var low = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask));
+        var high = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask * 2));
+        var alsoHigh = await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask * 2));
+
+        try
+        {
+            var first = (await provider.LeaseManyAsync(worker.WorkerId, new LeaseRequest(0, 0, MaxJobs: 2))).Content!.Leases;
+            var rest = (await provider.LeaseManyAsync(worker.WorkerId, new LeaseRequest(0, 0, MaxJobs: 16))).Content!.Leases;
+            var none = await provider.LeaseManyAsync(worker.WorkerId, new LeaseRequest(0, 0, MaxJobs: 16));
+
+            Assert.Equal(new[] { high.JobId, alsoHigh.JobId }.Order(), first.Select(l => l.JobId).Order());
+            Assert.Equal([low.JobId], rest.Select(l => l.JobId));
+            Assert.Equal(HttpStatusCode.NoContent, none.StatusCode);
+            Assert.Equal(new[] { low.JobId, high.JobId, alsoHigh.JobId }.Order(), (await provider.GetWorkerAsync(worker.WorkerId)).ActiveJobs.Order());
+            var kernel = KernelRegistry.CreateDefault().Get("matmul");
+            foreach (var lease in first.Concat(rest))
+            {
+                var result = kernel.RunReference(lease.Parameters, []);
+                var verdict = await provider.SubmitResultAsync(worker.WorkerId, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)));
+                Assert.True(verdict.Accepted, verdict.Reason);
+            }
+
+            foreach (var id in new[] { low.JobId, high.JobId, alsoHigh.JobId })
+            {
+                await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled);
+            }
+
+            Assert.Equal(JobStatuses.Queued, (await customer.GetJobAsync(cheap.JobId)).Status);
+        }
+        finally
+        {
+            // The cheap job bids above other tests' asks: it must not stay queued for them.
+            await customer.CancelJobAsync(cheap.JobId);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(17, true)]
+    [InlineData(2, false)]
+    public async Task A_lease_request_for_a_number_of_jobs_out_of_range_gets_a_problem_naming_maxJobs(int maxJobs, bool many)
+    {
+        var (provider, _) = await fx.NewProviderAsync();
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("asks", [new DeviceInfo("cpu", 1L << 30, 4, 1)], Ask, ["matmul"]));
+
+        var response = many
+            ? (IApiResponse)await provider.LeaseManyAsync(worker.WorkerId, new LeaseRequest(0, 0, maxJobs))
+            : await provider.LeaseAsync(worker.WorkerId, new LeaseRequest(0, 0, maxJobs));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("maxJobs", Assert.IsType<ValidationApiException>(response.Error).Content!.Errors.Keys);
+        Assert.Empty((await provider.GetWorkerAsync(worker.WorkerId)).ActiveJobs);
+    }
 }

@@ -52,6 +52,41 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
     }
 
     [Fact]
+    public async Task An_agent_taking_several_jobs_per_lease_holds_them_all_runs_each_and_each_is_settled()
+    {
+        // Bids and ask above every other test's, so that this agent takes only these jobs and no one else takes them.
+        const long price = 700_000_000;
+        var (customer, _) = await fx.NewCustomerAsync(10_000_000);
+        var (_, prov) = await fx.NewProviderAsync();
+        var jobs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            jobs.Add((await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), price))).JobId);
+        }
+
+        var statusesAtFirstRun = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var agent = fx.StartAgent(prov.ApiKey, price, o =>
+        {
+            o.JobsPerLease = 4;
+            o.BeforeRun = async (_, _) =>
+            {
+                if (!statusesAtFirstRun.Task.IsCompleted)
+                {
+                    statusesAtFirstRun.TrySetResult([.. await Task.WhenAll(jobs.Select(async id => (await customer.GetJobAsync(id)).Status))]);
+                }
+            };
+        });
+
+        Assert.All(await statusesAtFirstRun.Task.WaitAsync(TimeSpan.FromSeconds(60)), status => Assert.Equal(JobStatuses.Leased, status));
+        foreach (var id in jobs)
+        {
+            await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled);
+        }
+
+        Assert.Equal(3, agent.Agent.Completed);
+    }
+
+    [Fact]
     public async Task A_transition_the_ledger_committed_but_the_job_never_recorded_is_adopted_from_the_ledger()
     {
         var (customer, reg) = await fx.NewCustomerAsync(10_000);

@@ -88,21 +88,14 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
         var kernels = KernelRegistry.CreateDefault();
         while (!stop.IsCancellationRequested)
         {
-            LeaseView lease;
+            IReadOnlyList<LeaseView> leases;
             try
             {
-                var response = await RetryAsync(ct => api.LeaseAsync(workerId, new LeaseRequest(index, options.LeaseWaitSeconds), ct), stop);
-                if (response.StatusCode == HttpStatusCode.NoContent || response.Content is null)
+                leases = await LeaseAsync(workerId, index, stop);
+                if (leases.Count == 0)
                 {
-                    if (!response.IsSuccessStatusCode && response.Error is not null)
-                    {
-                        throw response.Error;
-                    }
-
                     continue;
                 }
-
-                lease = response.Content;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -116,29 +109,63 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
                 continue;
             }
 
-            _active[lease.JobId] = lease;
-            try
+            // All held at once (the heartbeat extends each) and run one after another on this lane.
+            foreach (var lease in leases)
             {
-                await RunLeaseAsync(workerId, lane, kernels, lease, stop);
+                _active[lease.JobId] = lease;
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                if (!_kill.IsCancellationRequested)
-                {
-                    await TryReleaseAsync(workerId, lease.JobId);
-                }
 
-                return;
-            }
-            catch (ApiException ex)
+            foreach (var lease in leases)
             {
-                LogUploadRefused(lease.JobId, (int)ex.StatusCode, ex.Content);
-                Interlocked.Increment(ref _rejected);
+                try
+                {
+                    await RunLeaseAsync(workerId, lane, kernels, lease, stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    if (!_kill.IsCancellationRequested)
+                    {
+                        foreach (var held in leases)
+                        {
+                            await TryReleaseAsync(workerId, held.JobId);
+                        }
+                    }
+
+                    return;
+                }
+                catch (ApiException ex)
+                {
+                    LogUploadRefused(lease.JobId, (int)ex.StatusCode, ex.Content);
+                    Interlocked.Increment(ref _rejected);
+                }
+                finally
+                {
+                    _active.TryRemove(lease.JobId, out _);
+                }
             }
-            finally
+        }
+    }
+
+    /// <summary>One lease request: up to <see cref="WorkerAgentOptions.JobsPerLease"/> jobs, none when no work arrived in time.</summary>
+    private async Task<IReadOnlyList<LeaseView>> LeaseAsync(string workerId, int index, CancellationToken stop)
+    {
+        if (options.JobsPerLease <= 1)
+        {
+            var one = await RetryAsync(ct => api.LeaseAsync(workerId, new LeaseRequest(index, options.LeaseWaitSeconds), ct), stop);
+            return Leases(one, one.Content is { } lease ? [lease] : []);
+        }
+
+        var many = await RetryAsync(ct => api.LeaseManyAsync(workerId, new LeaseRequest(index, options.LeaseWaitSeconds, options.JobsPerLease), ct), stop);
+        return Leases(many, many.Content?.Leases ?? []);
+
+        static IReadOnlyList<LeaseView> Leases(IApiResponse response, IReadOnlyList<LeaseView> leases)
+        {
+            if (response.StatusCode != HttpStatusCode.NoContent && !response.IsSuccessStatusCode && response.Error is not null)
             {
-                _active.TryRemove(lease.JobId, out _);
+                throw response.Error;
             }
+
+            return response.StatusCode == HttpStatusCode.NoContent ? [] : leases;
         }
     }
 

@@ -37,6 +37,12 @@ public sealed class WorkerAgentOptions
     /// <summary>Seconds a lease request waits for work (0..20). Default 20.</summary>
     public int LeaseWaitSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// Jobs a device lane takes per lease request (1..16), run one after another: more saves requests on small jobs, fewer
+    /// leaves work to other workers on long ones. Default 1.
+    /// </summary>
+    public int JobsPerLease { get; set; } = 1;
+
     /// <summary>Heartbeat period; must be well under the marketplace's lease and heartbeat timeouts. Default 5 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 

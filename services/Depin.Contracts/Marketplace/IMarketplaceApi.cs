@@ -36,6 +36,10 @@ public interface IMarketplaceApi
     [Post("/api/workers/{workerId}/lease")]
     Task<IApiResponse<LeaseView>> LeaseAsync(string workerId, [Body] LeaseRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Long-polls for work and takes up to <see cref="LeaseRequest.MaxJobs"/> jobs; 204 (null content) when none arrived in time.</summary>
+    [Post("/api/workers/{workerId}/leases")]
+    Task<IApiResponse<LeaseBatchView>> LeaseManyAsync(string workerId, [Body] LeaseRequest request, CancellationToken cancellationToken = default);
+
     [Post("/api/workers/{workerId}/jobs/{jobId}/result")]
     Task<ResultVerdict> SubmitResultAsync(string workerId, string jobId, [Body] SubmitResultRequest request, CancellationToken cancellationToken = default);
 

@@ -90,8 +90,14 @@ public sealed record WorkerView(
     IReadOnlyList<SlashView>? Slashes = null,
     double Reputation = 1);
 
-/// <summary>A lease request: which device lane asks and how long to wait for work (seconds, 0..20).</summary>
-public sealed record LeaseRequest(int DeviceIndex = 0, int WaitSeconds = 20);
+/// <summary>
+/// A lease request: which device lane asks, how long to wait for work (seconds, 0..20) and, on
+/// <c>POST /api/workers/{id}/leases</c>, how many jobs it takes at most (1..16; it waits for the first, not for all).
+/// </summary>
+public sealed record LeaseRequest(int DeviceIndex = 0, int WaitSeconds = 20, int MaxJobs = 1);
+
+/// <summary>The jobs one lease request took, each with its own fencing token and expiry.</summary>
+public sealed record LeaseBatchView(IReadOnlyList<LeaseView> Leases);
 
 /// <summary>A leased job. <paramref name="FencingToken"/> must accompany every heartbeat, result and release of this lease.</summary>
 public sealed record LeaseView(

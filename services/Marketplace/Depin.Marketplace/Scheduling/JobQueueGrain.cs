@@ -28,11 +28,12 @@ public interface IJobQueueGrain : IGrainWithStringKey
     Task<QueueEntry?> Peek(LeaseOffer offer);
 
     /// <summary>
-    /// Leases the best job this worker can run; null when there is none. Interleaved: a lease waits for its ledger commit,
-    /// and the entry it tries is taken off the index before that wait, so concurrent leases never try the same job.
+    /// Leases the best jobs this worker can run, up to <paramref name="max"/> (their ledger steps go together); empty when
+    /// there are none. Interleaved: a lease waits for its ledger commit, and the entries it tries are taken off the index
+    /// before that wait, so concurrent leases never try the same job.
     /// </summary>
     [AlwaysInterleave]
-    Task<LeaseGrant?> TryLease(LeaseOffer offer);
+    Task<LeaseGrant[]> TryLease(LeaseOffer offer, int max);
 
     Task<int> Count();
 
@@ -82,22 +83,32 @@ public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Micr
         return Task.FromResult(Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes));
     }
 
-    public async Task<LeaseGrant?> TryLease(LeaseOffer offer)
+    public async Task<LeaseGrant[]> TryLease(LeaseOffer offer, int max)
     {
         _offers[offer.WorkerId] = (offer, time.GetUtcNow());
-        while (Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is { } entry)
+        var taken = new List<QueueEntry>(max);
+        while (true)
         {
             // Taken off first: a job that cannot be leased (cancelled, expired) re-enqueues itself if it is still queued.
-            _entries.Remove(entry.JobId);
-            _queue.Remove(entry);
-            var grant = await GrainFactory.GetGrain<IJobGrain>(entry.JobId).Lease(offer);
-            if (grant is not null)
+            taken.Clear();
+            while (taken.Count < max && Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is { } entry)
             {
-                return grant;
+                _entries.Remove(entry.JobId);
+                _queue.Remove(entry);
+                taken.Add(entry);
+            }
+
+            if (taken.Count == 0)
+            {
+                return [];
+            }
+
+            var grants = await Task.WhenAll(taken.Select(e => GrainFactory.GetGrain<IJobGrain>(e.JobId).Lease(offer)));
+            if (grants.Any(g => g is not null))
+            {
+                return [.. grants.OfType<LeaseGrant>()];
             }
         }
-
-        return null;
     }
 
     public Task<int> Count() => Task.FromResult(_queue.Count);

@@ -89,7 +89,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>Records a heartbeat; brings an offline worker back online.</summary>
     Task<WorkerState> Heartbeat();
 
-    Task LeaseGranted(string jobId, long fencingToken);
+    Task LeasesGranted(ImmutableArray<WorkerLease> leases);
 
     /// <summary>Told by a job when a lease ends; one-way so that a job never waits on its worker.</summary>
     [OneWay]
@@ -190,9 +190,13 @@ public sealed partial class WorkerGrain(
         return state.State;
     }
 
-    public Task LeaseGranted(string jobId, long fencingToken)
+    public Task LeasesGranted(ImmutableArray<WorkerLease> leases)
     {
-        state.State = state.State.WithLease(jobId, fencingToken);
+        foreach (var lease in leases)
+        {
+            state.State = state.State.WithLease(lease.JobId, lease.FencingToken);
+        }
+
         _dirty = true;
         return Task.CompletedTask;
     }

@@ -28,6 +28,8 @@ public static class WorkersApi
         group.MapPost("/{workerId}/heartbeat", HeartbeatAsync).WithName("WorkerHeartbeat").WithSummary("Keeps the worker online and extends the listed leases.");
         group.MapPost("/{workerId}/lease", LeaseAsync).WithName("LeaseJob")
             .WithSummary("Long-polls for the best queued job this device can run; 204 when none arrived in time.");
+        group.MapPost("/{workerId}/leases", LeaseManyAsync).WithName("LeaseJobs")
+            .WithSummary("Long-polls like /lease, then takes up to maxJobs (1..16) of the best queued jobs this device can run at once.");
         group.MapPost("/{workerId}/jobs/{jobId}/result", SubmitResultAsync).WithName("SubmitResult")
             .WithSummary("Uploads a result under the lease's fencing token; it is verified before payment.");
         group.MapPost("/{workerId}/jobs/{jobId}/release", ReleaseAsync).WithName("ReleaseLease").WithSummary("Gives a lease back; the job is requeued.");
@@ -132,7 +134,46 @@ public static class WorkersApi
         return TypedResults.Ok(new HeartbeatResponse(workerId, state.Online ? "online" : "offline", extensions));
     }
 
+    /// <summary>The most jobs one lease request takes.</summary>
+    public const int MaxJobsPerLease = 16;
+
     public static async Task<Results<Ok<LeaseView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseAsync(
+        string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
+        JobQueueSignal queued, CancellationToken cancellationToken)
+    {
+        if (request.MaxJobs != 1)
+        {
+            return Problems.Invalid("maxJobs", $"must be 1 here; POST /api/workers/{{workerId}}/leases takes up to {MaxJobsPerLease}");
+        }
+
+        return await LeaseCoreAsync(workerId, request, user, grains, ledger, options, time, queued, cancellationToken) switch
+        {
+            { Result: ProblemHttpResult problem } => problem,
+            { Result: ValidationProblem invalid } => invalid,
+            { Leases: [var lease, ..] } => TypedResults.Ok(lease),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    public static async Task<Results<Ok<LeaseBatchView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseManyAsync(
+        string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
+        JobQueueSignal queued, CancellationToken cancellationToken)
+    {
+        if (request.MaxJobs is < 1 or > MaxJobsPerLease)
+        {
+            return Problems.Invalid("maxJobs", $"must be between 1 and {MaxJobsPerLease}");
+        }
+
+        return await LeaseCoreAsync(workerId, request, user, grains, ledger, options, time, queued, cancellationToken) switch
+        {
+            { Result: ProblemHttpResult problem } => problem,
+            { Result: ValidationProblem invalid } => invalid,
+            { Leases.Count: > 0 } taken => TypedResults.Ok(new LeaseBatchView(taken.Leases)),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    private static async Task<(IResult? Result, IReadOnlyList<LeaseView> Leases)> LeaseCoreAsync(
         string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
         JobQueueSignal queued, CancellationToken cancellationToken)
     {
@@ -140,7 +181,7 @@ public static class WorkersApi
         var state = await FindOwnWorkerAsync(workerId, user, grains);
         if (state is null)
         {
-            return Problems.NotFound("Worker");
+            return (Problems.NotFound("Worker"), []);
         }
 
         var registration = state.Registration!;
@@ -149,7 +190,7 @@ public static class WorkersApi
             .Require(request.WaitSeconds >= 0 && request.WaitSeconds <= o.MaxLeaseWait.TotalSeconds, "waitSeconds", $"must be between 0 and {o.MaxLeaseWait.TotalSeconds}");
         if (errors.Any)
         {
-            return Problems.Invalid(errors.Errors);
+            return (Problems.Invalid(errors.Errors), []);
         }
 
         var worker = grains.GetGrain<IWorkerGrain>(workerId);
@@ -158,8 +199,8 @@ public static class WorkersApi
         var reputation = state.Reputation.ValueAt(time.GetUtcNow(), o.ReputationHalfLife);
         if (reputation < o.MinReputation)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Reputation too low",
-                detail: $"This worker's reputation is {reputation:0.###}, below the {o.MinReputation:0.###} that leasing needs (failed verifications and expired leases weigh on it and fade with a half-life of {o.ReputationHalfLife}).");
+            return (TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Reputation too low",
+                detail: $"This worker's reputation is {reputation:0.###}, below the {o.MinReputation:0.###} that leasing needs (failed verifications and expired leases weigh on it and fade with a half-life of {o.ReputationHalfLife})."), []);
         }
 
         if (o.MinStakePerWorker > 0)
@@ -168,8 +209,8 @@ public static class WorkersApi
             var staked = (await ledger.GetAccountAsync(provider.PayoutAddress, cancellationToken)).Staked;
             if (staked < required)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not enough stake",
-                    detail: $"Workers receive leases while their provider's bonded stake covers {o.MinStakePerWorker} micro-credits per worker: {required} for {provider.Workers.Count} worker(s), bonded {staked}. Stake with POST /api/providers/me/stake.");
+                return (TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not enough stake",
+                    detail: $"Workers receive leases while their provider's bonded stake covers {o.MinStakePerWorker} micro-credits per worker: {required} for {provider.Workers.Count} worker(s), bonded {staked}. Stake with POST /api/providers/me/stake."), []);
             }
         }
 
@@ -193,18 +234,15 @@ public static class WorkersApi
                     await Task.Delay(handicap, time, cancellationToken);
                 }
 
-                if (await TryLeaseAsync(grains, registration.Kinds, offer) is { } grant)
+                if (await TryLeaseAsync(grains, registration.Kinds, offer, request.MaxJobs) is { Length: > 0 } grants)
                 {
-                    await worker.LeaseGranted(grant.JobId.ToString("D"), grant.FencingToken);
-                    using var doc = JsonDocument.Parse(grant.ParametersJson);
-                    return TypedResults.Ok(new LeaseView(
-                        grant.JobId.ToString("D"), grant.Kind, doc.RootElement.Clone(), grant.InputBase64,
-                        grant.FencingToken, grant.ExpiresAt, grant.WorkUnits, grant.Price, grant.TraceParent));
+                    await worker.LeasesGranted([.. grants.Select(g => new WorkerLease(g.JobId.ToString("D"), g.FencingToken))]);
+                    return (null, [.. grants.Select(ToView)]);
                 }
 
                 if (time.GetUtcNow() >= until)
                 {
-                    return TypedResults.NoContent();
+                    return (null, []);
                 }
 
                 woken = await queued.WaitAsync(o.LeasePollInterval, cancellationToken);
@@ -212,8 +250,16 @@ public static class WorkersApi
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return TypedResults.NoContent();
+            return (null, []);
         }
+    }
+
+    private static LeaseView ToView(LeaseGrant grant)
+    {
+        using var doc = JsonDocument.Parse(grant.ParametersJson);
+        return new LeaseView(
+            grant.JobId.ToString("D"), grant.Kind, doc.RootElement.Clone(), grant.InputBase64,
+            grant.FencingToken, grant.ExpiresAt, grant.WorkUnits, grant.Price, grant.TraceParent);
     }
 
     public static async Task<Results<Ok<ResultVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultAsync(
@@ -292,20 +338,28 @@ public static class WorkersApi
             : Problems.Conflict("The lease is not current.");
     }
 
-    /// <summary>Asks each queue of the worker's kinds, best bid first (oldest first among equals), until one grants a lease.</summary>
-    private static async Task<LeaseGrant?> TryLeaseAsync(IGrainFactory grains, ImmutableArray<string> kinds, LeaseOffer offer)
+    /// <summary>
+    /// Asks each queue of the worker's kinds, best bid first (oldest first among equals), until one grants leases (up to
+    /// <paramref name="max"/>, from that queue). A worker of one kind asks its queue directly.
+    /// </summary>
+    private static async Task<LeaseGrant[]> TryLeaseAsync(IGrainFactory grains, ImmutableArray<string> kinds, LeaseOffer offer, int max)
     {
+        if (kinds.Length == 1)
+        {
+            return await grains.GetGrain<IJobQueueGrain>(kinds[0]).TryLease(offer, max);
+        }
+
         var peeks = await Task.WhenAll(kinds.Select(async k => (Kind: k, Entry: await grains.GetGrain<IJobQueueGrain>(k).Peek(offer))));
         foreach (var (kind, _) in peeks.Where(p => p.Entry is not null)
                      .OrderByDescending(p => p.Entry!.MaxPricePerMegaUnit).ThenBy(p => p.Entry!.CreatedAt))
         {
-            if (await grains.GetGrain<IJobQueueGrain>(kind).TryLease(offer) is { } grant)
+            if (await grains.GetGrain<IJobQueueGrain>(kind).TryLease(offer, max) is { Length: > 0 } grants)
             {
-                return grant;
+                return grants;
             }
         }
 
-        return null;
+        return [];
     }
 
     private static async Task<WorkerState?> FindOwnWorkerAsync(string workerId, ClaimsPrincipal user, IGrainFactory grains)

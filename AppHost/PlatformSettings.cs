@@ -35,10 +35,21 @@ internal sealed class PlatformSettings
     /// <summary>The marketplace's requests per rate-limit window per API key when set (Platform:RateLimitPermits), e.g. for a load test.</summary>
     public string? RateLimitPermits { get; init; }
 
+    /// <summary>
+    /// The share of traces kept (Platform:TraceSampling, 0..1; default 1, every trace): below 1 each service samples by
+    /// trace id at the entry point and follows its parent's decision after it, so a job is traced whole or not at all.
+    /// </summary>
+    public double TraceSampling { get; init; } = 1;
+
     private IConfiguration Configuration { get; init; } = null!;
 
     /// <summary>The loopback port of a local server: Platform:{Name}Port, else <paramref name="fallback"/>.</summary>
     public int Port(string name, int fallback) => Configuration.GetValue($"Platform:{name}Port", fallback);
+
+    private static double TraceSamplingFrom(string? value) =>
+        value is null ? 1
+        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
+        : throw new InvalidOperationException($"Platform:TraceSampling must be a number from 0 to 1 (the share of traces kept), not '{value}'.");
 
     public static PlatformSettings From(IDistributedApplicationBuilder builder, string[] args)
     {
@@ -63,6 +74,7 @@ internal sealed class PlatformSettings
             EpochLength = configuration["Platform:EpochLength"],
             CanaryInterval = configuration["Platform:CanaryInterval"],
             RateLimitPermits = configuration["Platform:RateLimitPermits"],
+            TraceSampling = TraceSamplingFrom(configuration["Platform:TraceSampling"]),
             Configuration = configuration,
         };
         Console.WriteLine(

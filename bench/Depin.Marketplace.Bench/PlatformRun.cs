@@ -23,7 +23,7 @@ internal sealed class PlatformRun : IAsyncDisposable
 
     public string Url => "http://127.0.0.1:5080";
 
-    public static async Task<PlatformRun> StartAsync(string repositoryRoot)
+    public static async Task<PlatformRun> StartAsync(string repositoryRoot, IEnumerable<string> extraSettings)
     {
         // The AppHost's gateway listens on 5080: a platform already running there would be measured instead of this one.
         try
@@ -51,6 +51,7 @@ internal sealed class PlatformRun : IAsyncDisposable
             // The load generator is one client with a few keys; the default (600 requests per 10 s per key) would cap it.
             "Platform:RateLimitPermits=100000000",
             $"Parameters:admin-key={AdminKey}",
+            .. extraSettings,
         ];
 
         // setsid: its own process group, so that Ctrl+C reaches the AppHost and everything it started, and nothing else.

@@ -25,8 +25,10 @@ if (platformMode)
 {
     // The platform the README runs (the AppHost, Release build), loaded through its gateway.
     var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-    await using var platform = await PlatformRun.StartAsync(root);
-    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}), load generator in a separate process, {Environment.ProcessorCount} cores");
+    // --trace-sampling R: the platform keeps that share of traces (Platform:TraceSampling; default every trace).
+    var sampling = Array.IndexOf(args, "--trace-sampling") is var t and >= 0 && t + 1 < args.Length ? args[t + 1] : null;
+    await using var platform = await PlatformRun.StartAsync(root, sampling is null ? [] : [$"Platform:TraceSampling={sampling}"]);
+    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}, {(sampling is null ? "every trace kept" : $"trace sampling {sampling}")}), load generator in a separate process, {Environment.ProcessorCount} cores");
     return await RunLoadGeneratorAsync(platform.Url, PlatformRun.AdminKey, seconds, warmupRounds, jobsPerLease);
 }
 

@@ -1,4 +1,5 @@
 using Depin.ServiceDefaults.Storage;
+using Depin.Marketplace.Infrastructure;
 using Npgsql;
 
 namespace Depin.Marketplace.Persistence;
@@ -10,7 +11,7 @@ namespace Depin.Marketplace.Persistence;
 /// puts made at the same moment share one statement and one commit (<see cref="MaxInFlight"/> at once, the rest wait for
 /// the next), so a busy marketplace writes a few rows per round trip and per WAL flush instead of one.
 /// </summary>
-public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentStore
+public sealed class PostgresContentStore : IContentStore
 {
     /// <summary>Insert statements in flight at once.</summary>
     public const int MaxInFlight = 4;
@@ -22,33 +23,30 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
     private const string Insert =
         "INSERT INTO marketplace_content (hash, bytes) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (hash) DO NOTHING";
 
+    private readonly NpgsqlDataSource _database;
     private readonly SemaphoreSlim _created = new(1, 1);
-    private readonly Lock _lock = new();
-    private readonly Queue<PendingPut> _pending = new();
-    private int _inFlight;
+    private readonly BatchingQueue<PendingPut> _puts;
     private volatile bool _ready;
+
+    public PostgresContentStore(NpgsqlDataSource database)
+    {
+        _database = database;
+        // Whatever went wrong with a statement, every put in it gets an answer.
+        _puts = new(MaxInFlight, MaxRows, static _ => 1, InsertAsync, static (batch, ex) =>
+        {
+            foreach (var put in batch)
+            {
+                put.Committed.TrySetException(ex);
+            }
+        });
+    }
 
     public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(content.Span);
         await EnsureCreatedAsync(cancellationToken);
         var put = new PendingPut(hash, content);
-        bool start;
-        lock (_lock)
-        {
-            _pending.Enqueue(put);
-            start = _inFlight < MaxInFlight;
-            if (start)
-            {
-                _inFlight++;
-            }
-        }
-
-        if (start)
-        {
-            _ = Task.Run(InsertLoopAsync, CancellationToken.None);
-        }
-
+        _puts.Add(put);
         await put.Committed.Task.WaitAsync(cancellationToken);
         return Convert.ToHexStringLower(hash);
     }
@@ -61,55 +59,25 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
         }
 
         await EnsureCreatedAsync(cancellationToken);
-        await using var command = database.CreateCommand("SELECT bytes FROM marketplace_content WHERE hash = $1");
+        await using var command = _database.CreateCommand("SELECT bytes FROM marketplace_content WHERE hash = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = Convert.FromHexString(hash) });
         var bytes = await command.ExecuteScalarAsync(cancellationToken) as byte[];
         return bytes is not null && ContentStore.HashOf(bytes).Equals(hash, StringComparison.OrdinalIgnoreCase) ? bytes : null;
     }
 
-    private async Task InsertLoopAsync()
+    private async Task InsertAsync(IReadOnlyList<PendingPut> batch)
     {
-        var batch = new List<PendingPut>();
-        while (true)
+        // One row per hash: the same bytes put twice at once are one row (the table's key).
+        var rows = batch.DistinctBy(p => Convert.ToHexString(p.Hash)).ToArray();
+        // A put alone is part of its caller's trace; a shared statement belongs to no one caller's.
+        System.Diagnostics.Activity.Current = batch.Count == 1 ? batch[0].Caller : null;
+        await using var command = _database.CreateCommand(Insert);
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(p => p.Hash).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(p => p.Content.ToArray()).ToArray() });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        foreach (var put in batch)
         {
-            batch.Clear();
-            lock (_lock)
-            {
-                while (batch.Count < MaxRows && _pending.TryDequeue(out var next))
-                {
-                    batch.Add(next);
-                }
-
-                if (batch.Count == 0)
-                {
-                    _inFlight--;
-                    return;
-                }
-            }
-
-            try
-            {
-                // One row per hash: the same bytes put twice at once are one row (the table's key).
-                var rows = batch.DistinctBy(p => Convert.ToHexString(p.Hash)).ToArray();
-                // A put alone is part of its caller's trace; a shared statement belongs to no one caller's.
-                System.Diagnostics.Activity.Current = batch.Count == 1 ? batch[0].Caller : null;
-                await using var command = database.CreateCommand(Insert);
-                command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(p => p.Hash).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(p => p.Content.ToArray()).ToArray() });
-                await command.ExecuteNonQueryAsync(CancellationToken.None);
-                foreach (var put in batch)
-                {
-                    put.Committed.TrySetResult();
-                }
-            }
-            catch (Exception ex)
-            {
-                // Whatever went wrong, every caller gets an answer and the loop goes on.
-                foreach (var put in batch)
-                {
-                    put.Committed.TrySetException(ex);
-                }
-            }
+            put.Committed.TrySetResult();
         }
     }
 
@@ -125,7 +93,7 @@ public sealed class PostgresContentStore(NpgsqlDataSource database) : IContentSt
         {
             if (!_ready)
             {
-                await using var command = database.CreateCommand(Schema);
+                await using var command = _database.CreateCommand(Schema);
                 try
                 {
                     await command.ExecuteNonQueryAsync(cancellationToken);

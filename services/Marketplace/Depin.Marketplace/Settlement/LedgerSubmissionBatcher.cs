@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Depin.Contracts.Ledger;
+using Depin.Marketplace.Infrastructure;
 using Refit;
 
 namespace Depin.Marketplace.Settlement;
@@ -14,7 +15,7 @@ namespace Depin.Marketplace.Settlement;
 /// caller gets its own answer and one bad part costs a few requests, not one per part. A request sent for one caller
 /// is part of that caller's trace; a combined one is a "ledger.submit-batch" span linked to every caller's trace.
 /// </summary>
-public sealed class LedgerSubmissionBatcher(ILedgerApi api)
+public sealed class LedgerSubmissionBatcher
 {
     /// <summary>Requests in flight at once.</summary>
     public const int MaxInFlight = 4;
@@ -24,67 +25,27 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
 
     private static readonly ActivitySource Tracing = new("Depin.Marketplace");
 
-    private readonly Lock _lock = new();
-    private readonly Queue<Pending> _pending = new();
-    private int _inFlight;
+    private readonly ILedgerApi _api;
+    private readonly BatchingQueue<Pending> _queue;
+
+    public LedgerSubmissionBatcher(ILedgerApi api)
+    {
+        _api = api;
+        // Whatever went wrong with a send, every caller in it gets an answer.
+        _queue = new(MaxInFlight, MaxTransactions, p => p.Transactions.Count, SendAsync, static (batch, ex) =>
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(ex);
+            }
+        });
+    }
 
     public Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken)
     {
         var pending = new Pending(transactions);
-        bool start;
-        lock (_lock)
-        {
-            _pending.Enqueue(pending);
-            start = _inFlight < MaxInFlight;
-            if (start)
-            {
-                _inFlight++;
-            }
-        }
-
-        if (start)
-        {
-            _ = Task.Run(SendLoopAsync, CancellationToken.None);
-        }
-
+        _queue.Add(pending);
         return pending.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task SendLoopAsync()
-    {
-        var batch = new List<Pending>();
-        while (true)
-        {
-            batch.Clear();
-            lock (_lock)
-            {
-                var count = 0;
-                while (_pending.TryPeek(out var next) && (batch.Count == 0 || count + next.Transactions.Count <= MaxTransactions))
-                {
-                    batch.Add(_pending.Dequeue());
-                    count += next.Transactions.Count;
-                }
-
-                if (batch.Count == 0)
-                {
-                    _inFlight--;
-                    return;
-                }
-            }
-
-            try
-            {
-                await SendAsync(batch);
-            }
-            catch (Exception ex)
-            {
-                // Whatever went wrong, every caller gets an answer and the loop goes on.
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(ex);
-                }
-            }
-        }
     }
 
     private async Task SendAsync(IReadOnlyList<Pending> batch)
@@ -114,7 +75,7 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
         IReadOnlyList<ReceiptDto> receipts;
         try
         {
-            receipts = (await api.SubmitAsync(new SubmitTransactionsRequest(transactions), CancellationToken.None)).Receipts;
+            receipts = (await _api.SubmitAsync(new SubmitTransactionsRequest(transactions), CancellationToken.None)).Receipts;
         }
         catch (ApiException ex) when (ex.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.UnprocessableEntity)
         {
@@ -155,7 +116,7 @@ public sealed class LedgerSubmissionBatcher(ILedgerApi api)
         Activity.Current = pending.Caller;
         try
         {
-            pending.Completion.TrySetResult((await api.SubmitAsync(new SubmitTransactionsRequest(pending.Transactions), CancellationToken.None)).Receipts);
+            pending.Completion.TrySetResult((await _api.SubmitAsync(new SubmitTransactionsRequest(pending.Transactions), CancellationToken.None)).Receipts);
         }
         catch (Exception ex)
         {

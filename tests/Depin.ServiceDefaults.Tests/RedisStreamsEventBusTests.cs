@@ -92,6 +92,10 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
         Assert.Equal(jobs.Order(), rewards.Select(r => r.Job).Order());
         Assert.Equal(jobs.Order(), audit.Order());
         Assert.Equal(2, rewards.Select(r => r.Replica).Distinct().Count());
+        // Every handled event was acknowledged (reads are acknowledged together, one XACK per read).
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        Assert.Equal(0, (await redis.GetDatabase().StreamPendingAsync("job-verified", "rewards")).PendingMessageCount);
+        Assert.Equal(0, (await redis.GetDatabase().StreamPendingAsync("job-verified", "audit")).PendingMessageCount);
     }
 
     [Fact]

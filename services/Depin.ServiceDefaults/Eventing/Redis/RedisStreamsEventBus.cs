@@ -115,7 +115,15 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
                         continue;
                     }
 
-                    await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stoppingToken }, (entry, ct) => DeliverAsync(db, topic, entry, ct)).ConfigureAwait(false);
+                    // Handled entries are acknowledged together, once the whole read is through (one XACK, not one each).
+                    var handled = new bool[entries.Length];
+                    await Parallel.ForAsync(0, entries.Length, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stoppingToken },
+                        async (i, ct) => handled[i] = await HandleAsync(topic, entries[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+                    var acknowledged = entries.Where((_, i) => handled[i]).Select(e => e.Id).ToArray();
+                    if (acknowledged.Length > 0)
+                    {
+                        await db.StreamAcknowledgeAsync(topic, _appId, acknowledged).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -164,7 +172,10 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
                         continue;
                     }
 
-                    await DeliverAsync(db, topic, entry, stoppingToken).ConfigureAwait(false);
+                    if (await HandleAsync(topic, entry, stoppingToken).ConfigureAwait(false))
+                    {
+                        await db.StreamAcknowledgeAsync(topic, _appId, entry.Id).ConfigureAwait(false);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -178,7 +189,8 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         }
     }
 
-    private async ValueTask DeliverAsync(IDatabase db, string topic, StreamEntry entry, CancellationToken stoppingToken)
+    /// <summary>Runs the topic's handlers on one entry; true when it is done with (to acknowledge), false to leave it pending.</summary>
+    private async ValueTask<bool> HandleAsync(string topic, StreamEntry entry, CancellationToken stoppingToken)
     {
         var data = entry["data"];
         var envelope = CloudEventEnvelope.Decode(data.IsNull ? ReadOnlyMemory<byte>.Empty : (byte[])data!, topic);
@@ -190,7 +202,7 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         activity?.SetTag("messaging.message.id", envelope.Id);
         if (!_handlers.TryGetValue(topic, out var list))
         {
-            return;
+            return false;
         }
 
         Func<ReadOnlyMemory<byte>, IServiceProvider, CancellationToken, Task>[] handlers;
@@ -209,17 +221,17 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return;
+            return false;
         }
         catch (Exception ex)
         {
             // Left pending: claimed again after the processing timeout, dead-lettered after the last delivery.
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             LogHandlerFailed(topic, entry.Id.ToString(), ex);
-            return;
+            return false;
         }
 
-        await db.StreamAcknowledgeAsync(topic, _appId, entry.Id).ConfigureAwait(false);
+        return true;
     }
 
     private async Task EnsureGroupAsync(IDatabase db, string topic)

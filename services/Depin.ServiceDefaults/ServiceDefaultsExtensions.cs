@@ -33,6 +33,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.AddDepinTelemetry();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddExceptionHandler<Problems.BackendUnavailableHandler>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;

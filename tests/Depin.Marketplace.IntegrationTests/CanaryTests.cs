@@ -71,7 +71,8 @@ public sealed class CanaryTests : IAsyncLifetime
         await FillTreasuryAsync();
 
         var canaries = await MarketplaceFixture.WaitForAsync(GetCanariesAsync, c => c.Failed >= 1, what: "a canary to fail");
-        var worker = await provider.GetWorkerAsync(workerId);
+        // The canary is judged first; the lease's end and the slash (a ledger transaction) are recorded just after.
+        var worker = await MarketplaceFixture.WaitForAsync(() => provider.GetWorkerAsync(workerId), w => w.Slashes is { Count: > 0 } && w.FailedVerifications > 0, what: "the slash recorded");
         var failed = canaries.Recent.First(e => e.Outcome == "failed");
         using var refused = await provider.LeaseAsync(workerId, new LeaseRequest(0, 0));
 

@@ -150,6 +150,7 @@ public static class WorkersApi
         {
             { Result: ProblemHttpResult problem } => problem,
             { Result: ValidationProblem invalid } => invalid,
+            { Result: { } other } => throw new InvalidOperationException("Unexpected lease refusal " + other.GetType().Name),
             { Leases: [var lease, ..] } => TypedResults.Ok(lease),
             _ => TypedResults.NoContent(),
         };
@@ -168,6 +169,7 @@ public static class WorkersApi
         {
             { Result: ProblemHttpResult problem } => problem,
             { Result: ValidationProblem invalid } => invalid,
+            { Result: { } other } => throw new InvalidOperationException("Unexpected lease refusal " + other.GetType().Name),
             { Leases.Count: > 0 } taken => TypedResults.Ok(new LeaseBatchView(taken.Leases)),
             _ => TypedResults.NoContent(),
         };

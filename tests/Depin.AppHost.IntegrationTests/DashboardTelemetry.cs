@@ -14,13 +14,14 @@ public static class DashboardTelemetry
         return dashboard;
     }
 
-    /// <summary>Waits until the job's trace holds the rewards consumer, the settled event and three ledger writes (telemetry arrives in batches).</summary>
+    /// <summary>Waits until the job's trace holds the gateway, the rewards consumer, the settled event and three ledger writes (telemetry arrives in batches, each service's on its own schedule).</summary>
     public static async Task<(string TraceId, List<Span> Spans)> WaitForJobTraceAsync(PlatformFixture platform, string jobId)
     {
         using var dashboard = Client(platform);
         var spans = await PlatformFixture.WaitForAsync(
             async () => Spans(JsonDocument.Parse(await dashboard.GetStringAsync("/api/telemetry/traces?limit=1000"))),
             all => JobTrace(all, jobId) is { } t
+                && all.Any(s => s.TraceId == t && s.Service == "gateway")
                 && all.Any(s => s.TraceId == t && s.Service == "rewards" && s.Name == "marketplace.job-verified process")
                 && all.Any(s => s.TraceId == t && s.Service == "marketplace" && s.Name == "marketplace.job-settled publish")
                 && all.Count(s => s.TraceId == t && s.Service == "ledger" && s.Name == "POST /api/ledger/transactions") >= 3,

@@ -69,7 +69,6 @@ public sealed partial class JobGrain(
     private JobState _state = new();
     private IGrainTimer? _timer;
     private bool _loaded;
-    private byte[]? _result;
     private DateTimeOffset _enqueuedAt;
 
     private Guid JobId => this.GetPrimaryKey();
@@ -254,9 +253,8 @@ public sealed partial class JobGrain(
 
         Transition(JobStatuses.Completed, JobReplay.Details.Completed(digest), time.GetUtcNow());
         _state = S with { ResultDigest = digest, ResultToken = fencingToken, LeaseExpiresAt = null };
-        _result = result;
         ServiceDefaults.Testing.FaultPoints.Reached(ServiceDefaults.Testing.FaultPoints.JobCompleted);
-        return await JudgeAsync();
+        return await JudgeAsync(result);
     }
 
     public async Task<bool> Release(string workerId, long fencingToken, string? reason)
@@ -394,13 +392,14 @@ public sealed partial class JobGrain(
 
     private Task RemoveFromQueueAsync() => GrainFactory.GetGrain<IJobQueueGrain>(S.Submission!.Kind).Remove(JobId);
 
-    /// <summary>Verifies the completed attempt's stored result: a verified job is published for settlement, a rejected one ends its attempt.</summary>
-    private async Task<CompletionResult> JudgeAsync()
+    /// <summary>
+    /// Verifies the completed attempt's stored result (<paramref name="given"/>: its bytes as uploaded, when the caller has
+    /// them): a verified job is published for settlement, a rejected one ends its attempt.
+    /// </summary>
+    private async Task<CompletionResult> JudgeAsync(byte[]? given = null)
     {
         var token = S.ResultToken!.Value;
         var workerId = S.WorkerId;
-        var given = _result;
-        _result = null;
         var outcome = workerId is null ? VerificationOutcome.Rejected("the leaseholder is unknown") : await VerifyAsync(S.Submission!, S.ResultDigest, given);
         var worker = workerId is null ? null : GrainFactory.GetGrain<IWorkerGrain>(workerId);
         if (S.Submission!.KnownAnswerDigest is not null)

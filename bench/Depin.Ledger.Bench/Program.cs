@@ -9,6 +9,8 @@ if (args.Length > 0 && args[0] == "loadgen")
 }
 
 var quick = args.Contains("--quick");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+bool Selected(string workload) => only is null || workload.Contains(only, StringComparison.OrdinalIgnoreCase);
 if (args.Contains("--rest-only"))
 {
     // REST ingestion alone: --rest-only [connections] [batch size]
@@ -54,6 +56,11 @@ double transfers10K = 0;
 double jobSuccess = 0;
 foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
 {
+    if (!Selected($"p2p {accounts:N0} accounts"))
+    {
+        continue;
+    }
+
     var random = new Random(accounts);
     var workload = Enumerable.Range(0, blocks).Select(_ => Workloads.Transfers(random, BlockSize, accounts)).ToArray();
     var result = ExecutorBench.Run($"p2p {accounts:N0} accounts", Workloads.Genesis(accounts, 1_000_000_000), workload, cores);
@@ -64,6 +71,7 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
     }
 }
 
+if (Selected("marketplace mix (hot treasury)"))
 {
     var random = new Random(42);
     var open = new Queue<(TxId, int)>();
@@ -71,6 +79,7 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
     AddRow(ExecutorBench.Run("marketplace mix (hot treasury)", Workloads.Genesis(11_000, 1_000_000_000), workload, cores));
 }
 
+if (Selected("job programs (lifecycle pipeline)"))
 {
     // Blocks of the pipeline are timed from the fourth on, when every stage is full (submit, lease, complete, settle).
     var workload = Workloads.JobLifecycle(blocks + 3, BlockSize, 10_000, 100);

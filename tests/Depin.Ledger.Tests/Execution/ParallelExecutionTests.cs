@@ -61,6 +61,43 @@ public sealed class ParallelExecutionTests
         Assert.True(SameOutcome(accounts, 20_000, workers, seed: accounts * 31 + workers, blocks: 2, kind));
 
     [Theory]
+    [InlineData(2, 2)]
+    [InlineData(300, 2)]
+    [InlineData(3_000, 4)]
+    public void Pipelined_helpers_looking_up_ahead_while_the_state_pass_adds_give_the_sequential_outcome(int accounts, int workers)
+    {
+        var sequentialStore = new AccountStore();
+        var pipelinedStore = new AccountStore();
+        var sequential = new SequentialExecutor(Settings);
+        using var pipelined = new PipelinedExecutor(Settings, workers) { LookAheadFirst = true };
+        var expected = new BlockOutput();
+        var actual = new BlockOutput();
+        var sequentialTree = new LedgerStateTree();
+        var pipelinedTree = new LedgerStateTree();
+        var genesis = RandomBlocks.Genesis(accounts, 5_000);
+        sequential.Execute(sequentialStore, genesis, 1, expected);
+        pipelined.Execute(pipelinedStore, genesis, 1, 0, actual);
+        var random = new Random(accounts);
+        var jobs = new List<TxId>();
+        var lookedUpAhead = 0;
+        for (var height = 2; height < 8; height++)
+        {
+            // Jobs and escrow accounts appear in every block, so lookups run while the state pass adds keys.
+            var block = RandomBlocks.Block(random, 8_000, accounts, jobs);
+            sequential.Execute(sequentialStore, block, height, height * 1_000, expected);
+            pipelined.Execute(pipelinedStore, block, height, height * 1_000, actual);
+            lookedUpAhead += pipelined.LastBlockChunksLookedUpAhead;
+
+            Assert.Equal(expected.Statuses.AsSpan(0, block.Length).ToArray(), actual.Statuses.AsSpan(0, block.Length).ToArray());
+            Assert.Equal(expected.ReceiptsRoot(), actual.ReceiptsRoot());
+            Assert.Equal(sequentialTree.Update(sequentialStore), pipelinedTree.Update(pipelinedStore));
+            Assert.Equal(sequentialStore.Count, pipelinedStore.Count);
+        }
+
+        Assert.True(lookedUpAhead > 0, "no helper looked up a chunk ahead of the state pass");
+    }
+
+    [Theory]
     [InlineData(2, true)]
     [InlineData(10_000, false)]
     public void Scheduled_execution_runs_a_block_of_hot_neighbours_in_order_and_spreads_the_rest(int accounts, bool inOrder)

@@ -32,40 +32,93 @@ internal sealed class BlockSlots
         _record = new int[capacity];
     }
 
-    /// <summary>Shape checks (their status goes to <paramref name="statuses"/>) and the slots that exist already, for transactions [from, to).</summary>
+    /// <summary>Transactions whose keys are hashed and their index entries prefetched before any of them is looked up.</summary>
+    private const int LookupBatch = 16;
+
+    /// <summary>
+    /// Shape checks (their status goes to <paramref name="statuses"/>) and the slots that exist already, for transactions
+    /// [from, to). Keys are taken a batch at a time and their index entries prefetched first, so that on an index larger
+    /// than the caches the batch's misses overlap instead of following one another.
+    /// </summary>
     public void Resolve(AccountStore store, ReadOnlySpan<Transaction> txs, ReceiptStatus[] statuses, int from, int to)
     {
-        Span<AccountId> ids = stackalloc AccountId[MaxAccounts];
-        for (var j = from; j < to; j++)
+        Span<AccountId> ids = stackalloc AccountId[MaxAccounts * LookupBatch];
+        for (var batch = from; batch < to; batch += LookupBatch)
         {
-            ref readonly var tx = ref txs[j];
-            var shape = NativePrograms.CheckShape(tx);
-            statuses[j] = shape;
-            if (shape != ReceiptStatus.Success)
+            var end = Math.Min(to, batch + LookupBatch);
+            for (var j = batch; j < end; j++)
             {
-                _count[j] = 0;
-                _record[j] = -1;
-                continue;
-            }
-
-            var count = tx.DeclaredAccounts(ids);
-            _count[j] = (byte)count;
-            for (var k = 0; k < count; k++)
-            {
-                var at = (j * MaxAccounts) + k;
-                if (!store.TryGetSlot(ids[k], out _slot[at]))
+                ref readonly var tx = ref txs[j];
+                var shape = NativePrograms.CheckShape(tx);
+                statuses[j] = shape;
+                if (shape != ReceiptStatus.Success)
                 {
-                    _slot[at] = -1;
-                    _missing[at] = ids[k];
+                    _count[j] = 0;
+                    continue;
+                }
+
+                var own = ids.Slice((j - batch) * MaxAccounts, MaxAccounts);
+                var count = tx.DeclaredAccounts(own);
+                _count[j] = (byte)count;
+                for (var k = 0; k < count; k++)
+                {
+                    store.PrefetchSlot(own[k]);
+                }
+
+                if (tx.HasJobRecord)
+                {
+                    store.Jobs.PrefetchSlot(tx.Job);
                 }
             }
 
-            // -2: a record that does not exist yet.
-            _record[j] = !tx.HasJobRecord ? -1 : store.Jobs.TryGetSlot(tx.Job, out var slot) ? slot : -2;
+            for (var j = batch; j < end; j++)
+            {
+                ref readonly var tx = ref txs[j];
+                if (statuses[j] != ReceiptStatus.Success)
+                {
+                    _record[j] = -1;
+                    continue;
+                }
+
+                for (var k = 0; k < _count[j]; k++)
+                {
+                    var at = (j * MaxAccounts) + k;
+                    var id = ids[((j - batch) * MaxAccounts) + k];
+                    if (!store.TryGetSlot(id, out _slot[at]))
+                    {
+                        _slot[at] = -1;
+                        _missing[at] = id;
+                    }
+                }
+
+                // -2: a record that does not exist yet.
+                _record[j] = !tx.HasJobRecord ? -1 : store.Jobs.TryGetSlot(tx.Job, out var slot) ? slot : -2;
+            }
         }
     }
 
     public int AccountCount(int j) => _count[j];
+
+    /// <summary>
+    /// Asks the CPU to start loading the states transaction <paramref name="j"/> will read (a hint: nothing waits for it),
+    /// so that on a store larger than the caches a state pass overlaps the misses of the transactions ahead of it.
+    /// </summary>
+    public void Prefetch(AccountStore store, int j)
+    {
+        var at = j * MaxAccounts;
+        for (var k = 0; k < _count[j]; k++)
+        {
+            if (_slot[at + k] >= 0)
+            {
+                store.PrefetchState(_slot[at + k]);
+            }
+        }
+
+        if (_record[j] >= 0)
+        {
+            store.Jobs.PrefetchState(_record[j]);
+        }
+    }
 
     /// <summary>The slot of transaction <paramref name="j"/>'s account <paramref name="k"/>, added now when it did not exist.</summary>
     public int AccountSlot(AccountStore store, int j, int k)

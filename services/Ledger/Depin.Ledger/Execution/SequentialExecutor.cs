@@ -15,28 +15,37 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
     {
         var txs = block.Span;
         output.Reset(txs.Length);
-        var progress = 0;
-        ExecuteStates(store, txs, height, timestampMs, output.Statuses, ref progress, publishEvery: int.MaxValue);
+        ExecuteStates(store, txs, 0, txs.Length, height, timestampMs, output.Statuses);
+        store.Jobs.ReleaseVacantSlots();
         for (var i = 0; i < txs.Length; i++)
         {
             output.ReceiptLeaves[i] = ReceiptHashing.Leaf(txs[i], output.Statuses[i], height, i);
         }
     }
 
+    /// <summary>How many transactions ahead a state pass with slots looked up ahead starts loading their states.</summary>
+    private const int PrefetchDistance = 8;
+
     /// <summary>
-    /// The state transitions of a block, in order, with each transaction's status; every <paramref name="publishEvery"/>
-    /// transactions (and at the end) the count done so far is written to <paramref name="progress"/> (release), so another
-    /// thread can hash the receipts behind it (<see cref="PipelinedExecutor"/>). With <paramref name="resolved"/> the shape
-    /// statuses and existing slots come from that lookup ahead (<see cref="BlockSlots.Resolve"/>) instead of each transaction's own.
+    /// The state transitions of transactions [<paramref name="from"/>, <paramref name="to"/>) of a block, in order, with each
+    /// one's status. With <paramref name="resolved"/> the shape statuses and existing slots of that range come from a lookup
+    /// ahead (<see cref="BlockSlots.Resolve"/>) instead of each transaction's own, and the states of transactions up to
+    /// <paramref name="resolvedTo"/> (looked up too) are prefetched a few transactions ahead. The caller frees vacant record slots
+    /// once the block's last transaction has run (<see cref="SlotStore{TKey, TValue}.ReleaseVacantSlots"/>).
     /// </summary>
-    internal void ExecuteStates(AccountStore store, ReadOnlySpan<Transaction> txs, long height, long timestampMs, ReceiptStatus[] statuses, ref int progress, int publishEvery, BlockSlots? resolved = null)
+    internal void ExecuteStates(AccountStore store, ReadOnlySpan<Transaction> txs, int from, int to, long height, long timestampMs, ReceiptStatus[] statuses, BlockSlots? resolved = null, int resolvedTo = 0)
     {
         var context = new BlockContext(height, timestampMs, settings.UnbondingDelayMs);
         Span<AccountId> ids = stackalloc AccountId[4];
         Span<int> slots = stackalloc int[4];
         Span<AccountState> accounts = stackalloc AccountState[4];
-        for (var i = 0; i < txs.Length; i++)
+        for (var i = from; i < to; i++)
         {
+            if (i + PrefetchDistance < resolvedTo)
+            {
+                resolved!.Prefetch(store, i + PrefetchDistance);
+            }
+
             ref readonly var tx = ref txs[i];
             var status = resolved is null ? NativePrograms.CheckShape(tx) : statuses[i];
             if (status == ReceiptStatus.Success)
@@ -69,13 +78,6 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
             }
 
             statuses[i] = status;
-            if ((i + 1) % publishEvery == 0)
-            {
-                Volatile.Write(ref progress, i + 1);
-            }
         }
-
-        store.Jobs.ReleaseVacantSlots();
-        Volatile.Write(ref progress, txs.Length);
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Depin.Ledger.Execution;
 
 /// <summary>
@@ -5,17 +8,16 @@ namespace Depin.Ledger.Execution;
 /// blocks), with the set of slots changed since the last commitment. A store whose values can become vacant
 /// (<see cref="IsVacant"/>) gives their slots back at the end of each block (<see cref="ReleaseVacantSlots"/>), and new
 /// keys take the lowest free slot first, so that every executor, and a replay from a snapshot, lays out the same slots.
-/// Single writer.
+/// Single writer; lookups (<see cref="TryGetSlot"/>) from other threads may run while it adds.
 /// </summary>
 public class SlotStore<TKey, TValue>
     where TKey : struct, IEquatable<TKey>
     where TValue : struct
 {
-    private readonly Dictionary<TKey, int> _index;
+    private readonly SlotIndex<TKey> _index;
     private readonly PriorityQueue<int, int> _free = new();
     private readonly List<int> _added = [];
     private bool[] _vacant;
-    private TKey[] _ids;
     private TValue[] _states;
     private bool[] _dirty;
     private int[] _dirtyList;
@@ -24,8 +26,7 @@ public class SlotStore<TKey, TValue>
     public SlotStore(int capacity = 1024)
     {
         capacity = Math.Max(capacity, 16);
-        _index = new Dictionary<TKey, int>(capacity);
-        _ids = new TKey[capacity];
+        _index = new SlotIndex<TKey>(capacity);
         _states = new TValue[capacity];
         _dirty = new bool[capacity];
         _dirtyList = new int[capacity];
@@ -38,14 +39,30 @@ public class SlotStore<TKey, TValue>
     /// <summary>Slots that hold a key.</summary>
     public int Live => Count - _free.Count;
 
-    public int Capacity => _ids.Length;
+    public int Capacity => _states.Length;
 
-    /// <summary>Safe to call from many threads while no slot is being added.</summary>
-    public bool TryGetSlot(TKey id, out int slot) => _index.TryGetValue(id, out slot);
+    /// <summary>
+    /// Safe to call from many threads while the single writer adds (not while it frees slots): a key added meanwhile may
+    /// be reported absent, never at another slot.
+    /// </summary>
+    public bool TryGetSlot(TKey id, out int slot) => _index.TryGet(id, out slot);
+
+    /// <summary>Starts loading the index entry of <paramref name="id"/> ahead of a lookup (a hint; safe where <see cref="TryGetSlot"/> is).</summary>
+    public void PrefetchSlot(TKey id) => _index.Prefetch(id);
+
+    /// <summary>Starts loading the value at <paramref name="slot"/> and its dirty flag ahead of a state transition (a hint).</summary>
+    public unsafe void PrefetchState(int slot)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _states[slot]));
+            Sse.Prefetch0(Unsafe.AsPointer(ref _dirty[slot]));
+        }
+    }
 
     public int GetOrAddSlot(TKey id)
     {
-        if (_index.TryGetValue(id, out var slot))
+        if (_index.TryGet(id, out var slot))
         {
             return slot;
         }
@@ -57,7 +74,7 @@ public class SlotStore<TKey, TValue>
         else
         {
             slot = Count;
-            if (slot == _ids.Length)
+            if (slot == _states.Length)
             {
                 Grow();
             }
@@ -65,7 +82,6 @@ public class SlotStore<TKey, TValue>
             Count = slot + 1;
         }
 
-        _ids[slot] = id;
         _index.Add(id, slot);
         if (TracksVacancy)
         {
@@ -112,8 +128,7 @@ public class SlotStore<TKey, TValue>
             return;
         }
 
-        _index.Remove(_ids[slot]);
-        _ids[slot] = default;
+        _index.Remove(_index.KeyAt(slot));
         _states[slot] = default;
         _vacant[slot] = true;
         _free.Enqueue(slot, slot);
@@ -121,13 +136,13 @@ public class SlotStore<TKey, TValue>
 
     public ref TValue StateAt(int slot) => ref _states[slot];
 
-    public TKey IdAt(int slot) => _ids[slot];
+    public TKey IdAt(int slot) => _index.KeyAt(slot);
 
-    public TValue Get(TKey id) => _index.TryGetValue(id, out var slot) ? _states[slot] : default;
+    public TValue Get(TKey id) => _index.TryGet(id, out var slot) ? _states[slot] : default;
 
     public bool TryGet(TKey id, out TValue state, out int slot)
     {
-        if (_index.TryGetValue(id, out slot))
+        if (_index.TryGet(id, out slot))
         {
             state = _states[slot];
             return true;
@@ -161,7 +176,7 @@ public class SlotStore<TKey, TValue>
     }
 
     /// <summary>Copies the slot table (for a snapshot); call while no block is executing.</summary>
-    public (TKey[] Ids, TValue[] States) Export() => (_ids.AsSpan(0, Count).ToArray(), _states.AsSpan(0, Count).ToArray());
+    public (TKey[] Ids, TValue[] States) Export() => (_index.Keys(Count).ToArray(), _states.AsSpan(0, Count).ToArray());
 
     /// <summary>Loads a slot table into an empty store; vacant slots become free again.</summary>
     public void Import(ReadOnlySpan<TKey> ids, ReadOnlySpan<TValue> states)
@@ -171,7 +186,7 @@ public class SlotStore<TKey, TValue>
             throw new InvalidOperationException("Import needs an empty store.");
         }
 
-        if (_ids.Length < ids.Length)
+        if (_states.Length < ids.Length)
         {
             Resize((int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)ids.Length), Array.MaxLength));
         }
@@ -187,7 +202,6 @@ public class SlotStore<TKey, TValue>
                 continue;
             }
 
-            _ids[slot] = ids[slot];
             _states[slot] = states[slot];
             _index.Add(ids[slot], slot);
         }
@@ -202,11 +216,10 @@ public class SlotStore<TKey, TValue>
         copy.Import(ids, states);
     }
 
-    private void Grow() => Resize(_ids.Length * 2);
+    private void Grow() => Resize(_states.Length * 2);
 
     private void Resize(int capacity)
     {
-        Array.Resize(ref _ids, capacity);
         Array.Resize(ref _states, capacity);
         Array.Resize(ref _dirty, capacity);
         Array.Resize(ref _dirtyList, capacity);

@@ -44,7 +44,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
     private int _lookedUpAhead;
 
     private readonly BlockSlots _slots = new();
-    private Transaction[] _txs = [];
+    private ReadOnlyMemory<Transaction> _block;
     private int _count;
     private int _chunks;
     private long _height;
@@ -76,12 +76,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
         var n = block.Length;
         output.Reset(n);
-        if (_txs.Length < n)
-        {
-            _txs = new Transaction[Math.Max(n, _txs.Length * 2)];
-        }
-
-        block.Span.CopyTo(_txs);
+        _block = block;
         _chunks = (n + ChunkSize - 1) / ChunkSize;
         if (_chunkStates.Length < _chunks)
         {
@@ -93,7 +88,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         (_count, _height, _timestampMs, _store, _output) = (n, height, timestampMs, store, output);
         if (store.Count >= ResolveAllAheadAccounts)
         {
-            _workers.For(n, (from, to) => _slots.Resolve(store, _txs.AsSpan(0, n), output.Statuses, from, to));
+            _workers.For(n, (from, to) => _slots.Resolve(store, block.Span, output.Statuses, from, to));
             _chunkStates.AsSpan(0, _chunks).Fill(Resolved);
             _allResolved = true;
         }
@@ -109,12 +104,13 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         _lookedUpAhead = 0;
         try
         {
-            _workers.Run(RunStage);
+            _workers.RunWithOptionalHelpers(RunStage);
         }
         finally
         {
             _store = null;
             _output = null;
+            _block = default;
         }
     }
 
@@ -137,7 +133,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
     private void RunStates()
     {
         var store = _store!;
-        var txs = _txs.AsSpan(0, _count);
+        var txs = _block.Span;
         var statuses = _output!.Statuses;
         for (var chunk = 0; chunk < _chunks; chunk++)
         {
@@ -195,11 +191,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
         if (Interlocked.CompareExchange(ref _nextHash.Value, next + 1, next) == next)
         {
-            var output = _output!;
-            for (var j = next * ChunkSize; j < end; j++)
-            {
-                output.ReceiptLeaves[j] = ReceiptHashing.Leaf(_txs[j], output.Statuses[j], _height, j);
-            }
+            HashChunk(next * ChunkSize, end);
         }
 
         return true;
@@ -217,7 +209,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         Volatile.Write(ref _nextResolve.Value, ahead + 1);
         if (Interlocked.CompareExchange(ref _chunkStates[ahead], Resolving, Open) == Open)
         {
-            _slots.Resolve(_store!, _txs.AsSpan(0, _count), _output!.Statuses, ahead * ChunkSize, Math.Min(_count, (ahead + 1) * ChunkSize));
+            _slots.Resolve(_store!, _block.Span, _output!.Statuses, ahead * ChunkSize, Math.Min(_count, (ahead + 1) * ChunkSize));
             Volatile.Write(ref _chunkStates[ahead], Resolved);
             Interlocked.Increment(ref _lookedUpAhead);
         }
@@ -227,7 +219,6 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
     private void HashReceipts()
     {
-        var output = _output!;
         while (true)
         {
             var chunk = Interlocked.Increment(ref _nextHash.Value) - 1;
@@ -244,10 +235,17 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            for (var j = start; j < end; j++)
-            {
-                output.ReceiptLeaves[j] = ReceiptHashing.Leaf(_txs[j], output.Statuses[j], _height, j);
-            }
+            HashChunk(start, end);
+        }
+    }
+
+    private void HashChunk(int start, int end)
+    {
+        var txs = _block.Span;
+        var output = _output!;
+        for (var j = start; j < end; j++)
+        {
+            output.ReceiptLeaves[j] = ReceiptHashing.Leaf(txs[j], output.Statuses[j], _height, j);
         }
     }
 

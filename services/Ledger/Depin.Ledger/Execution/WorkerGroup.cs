@@ -6,9 +6,14 @@ namespace Depin.Ledger.Execution;
 /// </summary>
 public sealed class WorkerGroup : IDisposable
 {
+    private const int Idle = 0;
+    private const int Offered = 1;
+    private const int Taken = 2;
+    private const int Done = 3;
+
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _finished;
+    private readonly int[] _offers;
     private Action<int>? _body;
     private Exception? _failure;
     private volatile bool _disposed;
@@ -19,7 +24,7 @@ public sealed class WorkerGroup : IDisposable
         Workers = workers;
         _threads = new Thread[workers - 1];
         _start = new SemaphoreSlim[workers - 1];
-        _finished = new CountdownEvent(1);
+        _offers = new int[(workers - 1) * OfferStride];
         for (var i = 0; i < _threads.Length; i++)
         {
             var index = i + 1;
@@ -31,39 +36,22 @@ public sealed class WorkerGroup : IDisposable
 
     public int Workers { get; }
 
+    /// <summary>How long an idle helper watches for the next run before it sleeps.</summary>
+    private static readonly TimeSpan SpinBeforeSleeping = TimeSpan.FromMicroseconds(50);
+
+    /// <summary>Ints between two helpers' offers, so each sits on a cache line of its own.</summary>
+    private const int OfferStride = 16;
+
     /// <summary>Runs <paramref name="body"/>(worker) on every worker and returns when all have finished.</summary>
-    public void Run(Action<int> body)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_threads.Length == 0)
-        {
-            body(0);
-            return;
-        }
+    public void Run(Action<int> body) => Run(body, helpersOptional: false);
 
-        _body = body;
-        _failure = null;
-        _finished.Reset(_threads.Length);
-        foreach (var start in _start)
-        {
-            start.Release();
-        }
-
-        try
-        {
-            body(0);
-        }
-        finally
-        {
-            _finished.Wait();
-            _body = null;
-        }
-
-        if (_failure is not null)
-        {
-            throw new AggregateException(_failure);
-        }
-    }
+    /// <summary>
+    /// Runs <paramref name="body"/> on worker 0 and on every helper thread that starts it before worker 0 is done;
+    /// returns when those have finished. A helper that has not woken by then (its core busy elsewhere, or slow to
+    /// wake) is not waited for and skips this run. For phases whose work is claimed from shared counters, so that
+    /// worker 0 alone completes them.
+    /// </summary>
+    public void RunWithOptionalHelpers(Action<int> body) => Run(body, helpersOptional: true);
 
     /// <summary>Splits [0, count) into one contiguous range per worker.</summary>
     public void For(int count, Action<int, int> range) => Run(worker =>
@@ -98,18 +86,97 @@ public sealed class WorkerGroup : IDisposable
         {
             start.Dispose();
         }
+    }
 
-        _finished.Dispose();
+    private void Run(Action<int> body, bool helpersOptional)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_threads.Length == 0)
+        {
+            body(0);
+            return;
+        }
+
+        _body = body;
+        _failure = null;
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            Volatile.Write(ref _offers[i * OfferStride], Offered);
+            _start[i].Release();
+        }
+
+        try
+        {
+            body(0);
+        }
+        finally
+        {
+            for (var i = 0; i < _threads.Length; i++)
+            {
+                ref var offer = ref _offers[i * OfferStride];
+                if (helpersOptional && Interlocked.CompareExchange(ref offer, Idle, Offered) == Offered)
+                {
+                    continue;
+                }
+
+                var spinner = default(SpinWait);
+                while (Volatile.Read(ref offer) != Done)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                }
+
+                offer = Idle;
+            }
+
+            _body = null;
+        }
+
+        if (_failure is not null)
+        {
+            throw new AggregateException(_failure);
+        }
+    }
+
+    /// <summary>
+    /// Watches for the next run for a short while before sleeping: a block's phases, and blocks executed back to back,
+    /// follow one another within microseconds, and a sleeping thread can take far longer than that to wake on a busy
+    /// virtual machine (the caller then does the helper's share alone, <see cref="RunWithOptionalHelpers"/>).
+    /// </summary>
+    private bool AwaitOfferSpinning(ref int offer)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks < SpinBeforeSleeping.Ticks)
+        {
+            if (Volatile.Read(ref offer) == Offered || _disposed)
+            {
+                return true;
+            }
+
+            Thread.SpinWait(8);
+        }
+
+        return false;
     }
 
     private void Loop(int index)
     {
+        ref var offer = ref _offers[(index - 1) * OfferStride];
         while (true)
         {
-            _start[index - 1].Wait();
+            if (!AwaitOfferSpinning(ref offer))
+            {
+                _start[index - 1].Wait();
+            }
+
             if (_disposed)
             {
                 return;
+            }
+
+            // A wake-up whose run was withdrawn, or already taken after an earlier wake-up, finds nothing to take.
+            if (Interlocked.CompareExchange(ref offer, Taken, Offered) != Offered)
+            {
+                continue;
             }
 
             try
@@ -122,7 +189,7 @@ public sealed class WorkerGroup : IDisposable
             }
             finally
             {
-                _finished.Signal();
+                Volatile.Write(ref offer, Done);
             }
         }
     }

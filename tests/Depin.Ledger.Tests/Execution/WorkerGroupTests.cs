@@ -1,0 +1,54 @@
+using Depin.Ledger.Execution;
+
+namespace Depin.Ledger.Tests.Execution;
+
+public sealed class WorkerGroupTests
+{
+    [Fact]
+    public void Every_worker_runs_each_full_run_once_and_optional_runs_finish_their_shared_work_exactly_once()
+    {
+        const int Workers = 3;
+        const int Runs = 2_000;
+        const int Items = 64;
+        using var group = new WorkerGroup(Workers);
+        var fullRuns = new int[Workers];
+        var optionalJoins = new int[Workers];
+        var processed = new int[Runs * Items];
+        for (var run = 0; run < Runs; run++)
+        {
+            if (run % 2 == 0)
+            {
+                var seen = new int[Workers];
+                group.Run(worker => Interlocked.Increment(ref seen[worker]));
+                Assert.All(seen, count => Assert.Equal(1, count));
+                for (var w = 0; w < Workers; w++)
+                {
+                    fullRuns[w] += seen[w];
+                }
+
+                continue;
+            }
+
+            var next = 0;
+            var offset = run * Items;
+            group.RunWithOptionalHelpers(worker =>
+            {
+                Interlocked.Increment(ref optionalJoins[worker]);
+                for (var item = Interlocked.Increment(ref next) - 1; item < Items; item = Interlocked.Increment(ref next) - 1)
+                {
+                    Interlocked.Increment(ref processed[offset + item]);
+                }
+            });
+
+            // Whoever joined, the run's items are done (each once) when it returns.
+            for (var item = 0; item < Items; item++)
+            {
+                Assert.Equal(1, Volatile.Read(ref processed[offset + item]));
+            }
+        }
+
+        Assert.All(fullRuns, count => Assert.Equal(Runs / 2, count));
+        Assert.Equal(Runs / 2, optionalJoins[0]);
+        Assert.All(optionalJoins.Skip(1), count => Assert.InRange(count, 0, Runs / 2));
+    }
+}

@@ -41,4 +41,38 @@ public sealed class AdaptiveExecutionTests
         Assert.All(adaptive.Samples, samples => Assert.True(samples >= AdaptiveExecutor.WarmUpSamples, $"{samples} samples"));
         Assert.True(adaptive.Samples.Sum() < Blocks, "the blocks of 100 ran on the sequential executor without being counted");
     }
+
+    [Fact]
+    public void A_candidate_far_slower_than_the_preferred_one_is_measured_rarely_but_still_measured()
+    {
+        const int Blocks = 3 * AdaptiveExecutor.FarBehindExploreEvery;
+        var store = new AccountStore();
+        var output = new BlockOutput();
+        using var adaptive = new AdaptiveExecutor([new SequentialExecutor(Settings), new SlowExecutor(new SequentialExecutor(Settings))], threshold: 1);
+        adaptive.Execute(store, RandomBlocks.Genesis(10, 5_000), 1, 0, output);
+        var random = new Random(5);
+        for (var height = 2; height < 2 + Blocks; height++)
+        {
+            adaptive.Execute(store, RandomBlocks.Block(random, 20, 10, []), height, height * 1_000, output);
+        }
+
+        Assert.Equal(0, adaptive.Preferred);
+
+        // Once per FarBehindExploreEvery blocks after its warm-up samples, instead of once per ExploreEvery.
+        Assert.InRange(adaptive.Samples[1], AdaptiveExecutor.WarmUpSamples + 1, AdaptiveExecutor.WarmUpSamples + (Blocks / AdaptiveExecutor.FarBehindExploreEvery) + 1);
+    }
+
+    /// <summary>The sequential executor, then a busy wait of 200 µs: far behind it on any block.</summary>
+    private sealed class SlowExecutor(SequentialExecutor inner) : IBlockExecutor
+    {
+        public void Execute(AccountStore store, ReadOnlyMemory<Depin.Ledger.Transactions.Transaction> block, long height, long timestampMs, BlockOutput output)
+        {
+            inner.Execute(store, block, height, timestampMs, output);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds < 200)
+            {
+                Thread.SpinWait(10);
+            }
+        }
+    }
 }

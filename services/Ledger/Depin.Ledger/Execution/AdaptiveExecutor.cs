@@ -6,13 +6,21 @@ namespace Depin.Ledger.Execution;
 /// <summary>
 /// Runs each block on whichever of its executors has lately been fastest per transaction for this node's traffic (the
 /// sequential one first among them), trying another one every <see cref="ExploreEvery"/> blocks so that a change of
-/// workload or machine is noticed. Every executor produces exactly the same receipts and state, so the choice changes
-/// speed only, never results. Blocks below the threshold run on the first executor (the sequential one).
+/// workload or machine is noticed (one measured more than twice as slow as the preferred one, only every
+/// <see cref="FarBehindExploreEvery"/> blocks: each such measurement costs a slow block). Every executor produces
+/// exactly the same receipts and state, so the choice changes speed only, never results. Blocks below the threshold
+/// run on the first executor (the sequential one).
 /// </summary>
 public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
 {
     /// <summary>One block in this many runs on an executor that is not preferred, to measure it again.</summary>
     public const int ExploreEvery = 16;
+
+    /// <summary>How many times slower than the preferred candidate another one must have measured to be measured less often.</summary>
+    public const double FarBehind = 2.0;
+
+    /// <summary>A candidate far behind is measured again once in this many blocks.</summary>
+    public const int FarBehindExploreEvery = 8 * ExploreEvery;
 
     /// <summary>Blocks each executor runs in turn at first, before the estimates decide.</summary>
     public const int WarmUpSamples = 3;
@@ -81,14 +89,17 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
     }
 
     /// <summary>Nanoseconds per transaction of a candidate: the best of its last <see cref="Window"/> blocks.</summary>
-    private double Estimate(int candidate)
+    private double Estimate(int candidate) => Estimate(candidate, Freshness);
+
+    /// <summary>The best of a candidate's kept samples no older than <paramref name="freshness"/> blocks.</summary>
+    private double Estimate(int candidate, long freshness)
     {
         var kept = Math.Min(_samples[candidate], Window);
         var best = double.MaxValue;
         for (var i = 0; i < kept; i++)
         {
             var at = (candidate * Window) + i;
-            if (_blocks - _recentAt[at] <= Freshness)
+            if (_blocks - _recentAt[at] <= freshness)
             {
                 best = Math.Min(best, _recent[at]);
             }
@@ -96,6 +107,13 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
 
         return best;
     }
+
+    /// <summary>
+    /// A candidate whose last measurement was more than <see cref="FarBehind"/> times the preferred one's: measuring it
+    /// costs a slow block, so it is measured again only every <see cref="FarBehindExploreEvery"/> blocks.
+    /// </summary>
+    private bool IsFarBehind(int candidate, int preferred) =>
+        Estimate(candidate, long.MaxValue) > FarBehind * Estimate(preferred, long.MaxValue);
 
     public void Dispose()
     {
@@ -119,22 +137,25 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         }
 
         _blocks++;
+        var preferred = Preferred;
+        var due = _blocks % FarBehindExploreEvery == 0;
         for (var i = 0; i < _executors.Length; i++)
         {
-            if (Estimate(i) == double.MaxValue)
+            if (Estimate(i) == double.MaxValue && (due || !IsFarBehind(i, preferred)))
             {
                 return i;
             }
         }
 
-        var preferred = Preferred;
         if (_blocks % ExploreEvery != 0 || _executors.Length == 1)
         {
             return preferred;
         }
 
-        // Round-robin over the others, so each is measured again every (candidates − 1) × ExploreEvery blocks.
+        // Round-robin over the others, so each is measured again every (candidates − 1) × ExploreEvery blocks, except
+        // those far behind, which wait for their turn every FarBehindExploreEvery blocks.
         _explored = (_explored + 1) % (_executors.Length - 1);
-        return _explored >= preferred ? _explored + 1 : _explored;
+        var candidate = _explored >= preferred ? _explored + 1 : _explored;
+        return due || !IsFarBehind(candidate, preferred) ? candidate : preferred;
     }
 }

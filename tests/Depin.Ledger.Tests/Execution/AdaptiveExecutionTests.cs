@@ -58,8 +58,11 @@ public sealed class AdaptiveExecutionTests
 
         Assert.Equal(0, adaptive.Preferred);
 
-        // Once per FarBehindExploreEvery blocks after its warm-up samples, instead of once per ExploreEvery.
-        Assert.InRange(adaptive.Samples[1], AdaptiveExecutor.WarmUpSamples + 1, AdaptiveExecutor.WarmUpSamples + (Blocks / AdaptiveExecutor.FarBehindExploreEvery) + 1);
+        // After its warm-up samples and FarBehindAfter measurements far behind, once per FarBehindExploreEvery blocks instead of once per ExploreEvery.
+        Assert.InRange(
+            adaptive.Samples[1],
+            AdaptiveExecutor.WarmUpSamples + AdaptiveExecutor.FarBehindAfter + 1,
+            AdaptiveExecutor.WarmUpSamples + AdaptiveExecutor.FarBehindAfter + (Blocks / AdaptiveExecutor.FarBehindExploreEvery) + 1);
     }
 
     /// <summary>The sequential executor, then a busy wait of 200 µs: far behind it on any block.</summary>

@@ -6,7 +6,7 @@ namespace Depin.Ledger.Execution;
 /// <summary>
 /// Runs each block on whichever of its executors has lately been fastest per transaction for this node's traffic (the
 /// sequential one first among them), trying another one every <see cref="ExploreEvery"/> blocks so that a change of
-/// workload or machine is noticed (one measured more than twice as slow as the preferred one, only every
+/// workload or machine is noticed (one measured twice in a row more than twice as slow as the preferred one, only every
 /// <see cref="FarBehindExploreEvery"/> blocks: each such measurement costs a slow block). Every executor produces
 /// exactly the same receipts and state, so the choice changes speed only, never results. Blocks below the threshold
 /// run on the first executor (the sequential one).
@@ -18,6 +18,9 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
 
     /// <summary>How many times slower than the preferred candidate another one must have measured to be measured less often.</summary>
     public const double FarBehind = 2.0;
+
+    /// <summary>Consecutive measurements far behind that make a candidate measured less often.</summary>
+    public const int FarBehindAfter = 2;
 
     /// <summary>A candidate far behind is measured again once in this many blocks.</summary>
     public const int FarBehindExploreEvery = 8 * ExploreEvery;
@@ -36,6 +39,7 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
     private readonly double[] _recent;
     private readonly long[] _recentAt;
     private readonly int[] _samples;
+    private readonly int[] _timesFarBehind;
     private long _blocks;
     private int _explored;
 
@@ -49,6 +53,7 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         _recent = new double[_executors.Length * Window];
         _recentAt = new long[_executors.Length * Window];
         _samples = new int[_executors.Length];
+        _timesFarBehind = new int[_executors.Length];
     }
 
     /// <summary>The candidate preferred now (an index into the executors given).</summary>
@@ -81,25 +86,42 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         }
 
         var chosen = Choose();
+        var preferred = Preferred;
+        var comparable = chosen != preferred && WarmedUp();
         var started = Stopwatch.GetTimestamp();
         _executors[chosen].Execute(store, block, height, timestampMs, output);
         var at = (chosen * Window) + (_samples[chosen]++ % Window);
         _recent[at] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / block.Length;
+        if (comparable)
+        {
+            _timesFarBehind[chosen] = _recent[at] > FarBehind * Estimate(preferred) ? _timesFarBehind[chosen] + 1 : 0;
+        }
+
         _recentAt[at] = _blocks;
     }
 
-    /// <summary>Nanoseconds per transaction of a candidate: the best of its last <see cref="Window"/> blocks.</summary>
-    private double Estimate(int candidate) => Estimate(candidate, Freshness);
+    private bool WarmedUp()
+    {
+        foreach (var samples in _samples)
+        {
+            if (samples < WarmUpSamples)
+            {
+                return false;
+            }
+        }
 
-    /// <summary>The best of a candidate's kept samples no older than <paramref name="freshness"/> blocks.</summary>
-    private double Estimate(int candidate, long freshness)
+        return true;
+    }
+
+    /// <summary>Nanoseconds per transaction of a candidate: the best of its last <see cref="Window"/> blocks.</summary>
+    private double Estimate(int candidate)
     {
         var kept = Math.Min(_samples[candidate], Window);
         var best = double.MaxValue;
         for (var i = 0; i < kept; i++)
         {
             var at = (candidate * Window) + i;
-            if (_blocks - _recentAt[at] <= freshness)
+            if (_blocks - _recentAt[at] <= Freshness)
             {
                 best = Math.Min(best, _recent[at]);
             }
@@ -109,11 +131,12 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
     }
 
     /// <summary>
-    /// A candidate whose last measurement was more than <see cref="FarBehind"/> times the preferred one's: measuring it
-    /// costs a slow block, so it is measured again only every <see cref="FarBehindExploreEvery"/> blocks.
+    /// A candidate whose last <see cref="FarBehindAfter"/> measurements after the warm-up were each more than
+    /// <see cref="FarBehind"/> times the preferred one's estimate: measuring it costs a slow block, so it is measured
+    /// again only every <see cref="FarBehindExploreEvery"/> blocks (warm-up samples, taken while the JIT is still
+    /// tiering, never put a candidate there).
     /// </summary>
-    private bool IsFarBehind(int candidate, int preferred) =>
-        Estimate(candidate, long.MaxValue) > FarBehind * Estimate(preferred, long.MaxValue);
+    private bool IsFarBehind(int candidate) => _timesFarBehind[candidate] >= FarBehindAfter;
 
     public void Dispose()
     {
@@ -141,7 +164,7 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         var due = _blocks % FarBehindExploreEvery == 0;
         for (var i = 0; i < _executors.Length; i++)
         {
-            if (Estimate(i) == double.MaxValue && (due || !IsFarBehind(i, preferred)))
+            if (Estimate(i) == double.MaxValue && (due || !IsFarBehind(i)))
             {
                 return i;
             }
@@ -156,6 +179,6 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         // those far behind, which wait for their turn every FarBehindExploreEvery blocks.
         _explored = (_explored + 1) % (_executors.Length - 1);
         var candidate = _explored >= preferred ? _explored + 1 : _explored;
-        return due || !IsFarBehind(candidate, preferred) ? candidate : preferred;
+        return due || !IsFarBehind(candidate) ? candidate : preferred;
     }
 }

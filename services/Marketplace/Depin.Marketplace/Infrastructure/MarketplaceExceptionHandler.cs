@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Depin.Kernels;
+using Depin.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -39,11 +40,21 @@ public sealed partial class MarketplaceExceptionHandler(IProblemDetailsService p
     }
 
     /// <summary>A back end that is down or unreachable, anywhere in the chain (grain storage errors arrive wrapped, or as Orleans' fallback when their type cannot cross the wire).</summary>
+    /// <summary>
+    /// What every service treats as a back end down (<see cref="BackendUnavailableHandler.IsUnavailable"/>), and what only
+    /// the marketplace meets: a silo or the ledger out of reach, and any database error a grain's storage raised (Orleans
+    /// forwards it, or only its type name when the caller cannot deserialize it).
+    /// </summary>
     private static bool IsUnavailable(Exception exception)
     {
+        if (BackendUnavailableHandler.IsUnavailable(exception))
+        {
+            return true;
+        }
+
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException or Orleans.Runtime.OrleansException or HttpRequestException or System.Data.Common.DbException or System.Net.Sockets.SocketException ||
+            if (e is Orleans.Runtime.OrleansException or HttpRequestException or System.Data.Common.DbException ||
                 (e is Orleans.Serialization.UnavailableExceptionFallbackException fallback && fallback.ExceptionType?.Contains("Npgsql", StringComparison.Ordinal) == true))
             {
                 return true;

@@ -48,7 +48,7 @@ public sealed class AdaptiveExecutionTests
         const int Blocks = 3 * AdaptiveExecutor.FarBehindExploreEvery;
         var store = new AccountStore();
         var output = new BlockOutput();
-        using var adaptive = new AdaptiveExecutor([new SequentialExecutor(Settings), new SlowExecutor(new SequentialExecutor(Settings))], threshold: 1);
+        using var adaptive = new AdaptiveExecutor([new SequentialExecutor(Settings), new SlowExecutor(new SequentialExecutor(Settings), 200)], threshold: 1);
         adaptive.Execute(store, RandomBlocks.Genesis(10, 5_000), 1, 0, output);
         var random = new Random(5);
         for (var height = 2; height < 2 + Blocks; height++)
@@ -65,14 +65,35 @@ public sealed class AdaptiveExecutionTests
             AdaptiveExecutor.WarmUpSamples + AdaptiveExecutor.FarBehindAfter + (Blocks / AdaptiveExecutor.FarBehindExploreEvery) + 1);
     }
 
-    /// <summary>The sequential executor, then a busy wait of 200 µs: far behind it on any block.</summary>
-    private sealed class SlowExecutor(SequentialExecutor inner) : IBlockExecutor
+    [Fact]
+    public void A_candidate_close_behind_the_preferred_one_is_measured_often()
+    {
+        const int Blocks = 200;
+        var store = new AccountStore();
+        var output = new BlockOutput();
+
+        // Blocks of 20 transfers take microseconds: the waits make the contender 1.3x slower, clearly but not far behind.
+        using var adaptive = new AdaptiveExecutor([new SlowExecutor(new SequentialExecutor(Settings), 200), new SlowExecutor(new SequentialExecutor(Settings), 260)], threshold: 1);
+        adaptive.Execute(store, RandomBlocks.Genesis(10, 5_000), 1, 0, output);
+        var random = new Random(6);
+        for (var height = 2; height < 2 + Blocks; height++)
+        {
+            adaptive.Execute(store, RandomBlocks.Block(random, 20, 10, []), height, height * 1_000, output);
+        }
+
+        // Every CloseExploreEvery blocks (every ExploreEvery before: about 15 samples here), the first preferred.
+        Assert.Equal(0, adaptive.Preferred);
+        Assert.True(adaptive.Samples[1] >= Blocks / (2 * AdaptiveExecutor.CloseExploreEvery), $"{adaptive.Samples[1]} samples of {Blocks} blocks");
+    }
+
+    /// <summary>The sequential executor, then a busy wait: behind it on any block.</summary>
+    private sealed class SlowExecutor(SequentialExecutor inner, int extraMicroseconds) : IBlockExecutor
     {
         public void Execute(AccountStore store, ReadOnlyMemory<Depin.Ledger.Transactions.Transaction> block, long height, long timestampMs, BlockOutput output)
         {
             inner.Execute(store, block, height, timestampMs, output);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds < 200)
+            while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds < extraMicroseconds)
             {
                 Thread.SpinWait(10);
             }

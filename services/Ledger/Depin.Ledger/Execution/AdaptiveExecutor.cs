@@ -6,7 +6,8 @@ namespace Depin.Ledger.Execution;
 /// <summary>
 /// Runs each block on whichever of its executors has lately been fastest per transaction for this node's traffic (the
 /// sequential one first among them), trying another one every <see cref="ExploreEvery"/> blocks so that a change of
-/// workload or machine is noticed (one measured twice in a row more than twice as slow as the preferred one, only every
+/// workload or machine is noticed (one within 1.5× of the preferred one every <see cref="CloseExploreEvery"/> blocks, so
+/// the two are compared on similar blocks; one measured twice in a row more than twice as slow, only every
 /// <see cref="FarBehindExploreEvery"/> blocks: each such measurement costs a slow block). Every executor produces
 /// exactly the same receipts and state, so the choice changes speed only, never results. Blocks below the threshold
 /// run on the first executor (the sequential one).
@@ -18,6 +19,12 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
 
     /// <summary>How many times slower than the preferred candidate another one must have measured to be measured less often.</summary>
     public const double FarBehind = 2.0;
+
+    /// <summary>A candidate whose estimate is within this factor of the preferred one's is measured every <see cref="CloseExploreEvery"/> blocks.</summary>
+    public const double CloseBehind = 1.5;
+
+    /// <summary>How often a close contender is measured.</summary>
+    public const int CloseExploreEvery = 4;
 
     /// <summary>Consecutive measurements far behind that make a candidate measured less often.</summary>
     public const int FarBehindAfter = 2;
@@ -100,6 +107,44 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         _recentAt[at] = _blocks;
     }
 
+    /// <summary>
+    /// The candidate, other than the preferred one, whose estimate is within <see cref="CloseBehind"/> of it and which has
+    /// gone longest unmeasured; -1 if none. Measuring it costs little, and blocks differ (a block that grows the store
+    /// costs several times the next one), so a contender needs several recent samples to be compared fairly.
+    /// </summary>
+    private int CloseContender(int preferred)
+    {
+        var best = -1;
+        var bestAt = long.MaxValue;
+        var limit = CloseBehind * Estimate(preferred);
+        for (var i = 0; i < _executors.Length; i++)
+        {
+            if (i == preferred || IsFarBehind(i) || Estimate(i) > limit)
+            {
+                continue;
+            }
+
+            var at = LastMeasuredAt(i);
+            if (at < bestAt)
+            {
+                (best, bestAt) = (i, at);
+            }
+        }
+
+        return best;
+    }
+
+    private long LastMeasuredAt(int candidate)
+    {
+        var last = long.MinValue;
+        for (var i = 0; i < Math.Min(_samples[candidate], Window); i++)
+        {
+            last = Math.Max(last, _recentAt[(candidate * Window) + i]);
+        }
+
+        return last;
+    }
+
     private bool WarmedUp()
     {
         foreach (var samples in _samples)
@@ -170,7 +215,17 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
             }
         }
 
-        if (_blocks % ExploreEvery != 0 || _executors.Length == 1)
+        if (_executors.Length == 1)
+        {
+            return preferred;
+        }
+
+        if (_blocks % CloseExploreEvery == 0 && CloseContender(preferred) is var close and >= 0)
+        {
+            return close;
+        }
+
+        if (_blocks % ExploreEvery != 0)
         {
             return preferred;
         }

@@ -86,14 +86,38 @@ public sealed class AdaptiveExecutionTests
         Assert.True(adaptive.Samples[1] >= Blocks / (2 * AdaptiveExecutor.CloseExploreEvery), $"{adaptive.Samples[1]} samples of {Blocks} blocks");
     }
 
-    /// <summary>The sequential executor, then a busy wait: behind it on any block.</summary>
-    private sealed class SlowExecutor(SequentialExecutor inner, int extraMicroseconds) : IBlockExecutor
+    [Fact]
+    public void A_candidate_slow_only_while_warming_up_takes_over_once_it_is_faster()
     {
+        const int Blocks = 120;
+        var store = new AccountStore();
+        var output = new BlockOutput();
+
+        // The second candidate is slowest while warming up (as code the JIT has not tiered yet), faster afterwards.
+        using var adaptive = new AdaptiveExecutor([new SlowExecutor(new SequentialExecutor(Settings), 300), new SlowExecutor(new SequentialExecutor(Settings), 150, slowFirst: 3)], threshold: 1);
+        adaptive.Execute(store, RandomBlocks.Genesis(10, 5_000), 1, 0, output);
+        var random = new Random(8);
+        for (var height = 2; height < 2 + Blocks; height++)
+        {
+            // Runs of ten blocks of 10 and of 40 transfers alternate: the time per transaction swings fourfold between runs.
+            adaptive.Execute(store, RandomBlocks.Block(random, height / 10 % 2 == 0 ? 10 : 40, 10, []), height, height * 1_000, output);
+        }
+
+        Assert.Equal(1, adaptive.Preferred);
+        Assert.True(adaptive.Samples[1] > Blocks / 2, $"{adaptive.Samples[1]} of {Blocks} blocks on the faster candidate");
+    }
+
+    /// <summary>The sequential executor, then a busy wait: behind it on any block.</summary>
+    private sealed class SlowExecutor(SequentialExecutor inner, int extraMicroseconds, int slowFirst = 0) : IBlockExecutor
+    {
+        private int _calls;
+
         public void Execute(AccountStore store, ReadOnlyMemory<Depin.Ledger.Transactions.Transaction> block, long height, long timestampMs, BlockOutput output)
         {
             inner.Execute(store, block, height, timestampMs, output);
+            var wait = _calls++ < slowFirst ? 4 * extraMicroseconds : extraMicroseconds;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds < extraMicroseconds)
+            while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds < wait)
             {
                 Thread.SpinWait(10);
             }

@@ -92,9 +92,8 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
             return;
         }
 
-        var chosen = Choose();
-        var preferred = Preferred;
-        var comparable = chosen != preferred && WarmedUp();
+        var (chosen, preferred) = Choose();
+        var comparable = preferred >= 0 && chosen != preferred;
         var started = Stopwatch.GetTimestamp();
         _executors[chosen].Execute(store, block, height, timestampMs, output);
         var at = (chosen * Window) + (_samples[chosen]++ % Window);
@@ -145,19 +144,6 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         return last;
     }
 
-    private bool WarmedUp()
-    {
-        foreach (var samples in _samples)
-        {
-            if (samples < WarmUpSamples)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Nanoseconds per transaction of a candidate: the best of its last <see cref="Window"/> blocks.</summary>
     private double Estimate(int candidate)
     {
@@ -191,7 +177,8 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         }
     }
 
-    private int Choose()
+    /// <summary>The candidate to run the next block, and the preferred one (-1 while the candidates still warm up in turn).</summary>
+    private (int Chosen, int Preferred) Choose()
     {
         var fewest = 0;
         for (var i = 1; i < _executors.Length; i++)
@@ -201,7 +188,7 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
 
         if (_samples[fewest] < WarmUpSamples)
         {
-            return fewest;
+            return (fewest, -1);
         }
 
         _blocks++;
@@ -211,29 +198,29 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         {
             if (Estimate(i) == double.MaxValue && (due || !IsFarBehind(i)))
             {
-                return i;
+                return (i, preferred);
             }
         }
 
         if (_executors.Length == 1)
         {
-            return preferred;
+            return (preferred, preferred);
         }
 
         if (_blocks % CloseExploreEvery == 0 && CloseContender(preferred) is var close and >= 0)
         {
-            return close;
+            return (close, preferred);
         }
 
         if (_blocks % ExploreEvery != 0)
         {
-            return preferred;
+            return (preferred, preferred);
         }
 
         // Round-robin over the others, so each is measured again every (candidates − 1) × ExploreEvery blocks, except
         // those far behind, which wait for their turn every FarBehindExploreEvery blocks.
         _explored = (_explored + 1) % (_executors.Length - 1);
         var candidate = _explored >= preferred ? _explored + 1 : _explored;
-        return due || !IsFarBehind(candidate) ? candidate : preferred;
+        return (due || !IsFarBehind(candidate) ? candidate : preferred, preferred);
     }
 }

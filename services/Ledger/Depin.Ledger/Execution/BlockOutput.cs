@@ -23,5 +23,14 @@ public sealed class BlockOutput
         Count = count;
     }
 
+    /// <summary>Hashes the receipt leaves of transactions [<paramref name="from"/>, <paramref name="to"/>) from their statuses.</summary>
+    public void HashReceiptLeaves(ReadOnlySpan<Transaction> txs, long height, int from, int to)
+    {
+        for (var j = from; j < to; j++)
+        {
+            ReceiptLeaves[j] = ReceiptHashing.Leaf(txs[j], Statuses[j], height, j);
+        }
+    }
+
     public Hash256 ReceiptsRoot() => MerkleRoot.Compute(ReceiptLeaves, Count);
 }

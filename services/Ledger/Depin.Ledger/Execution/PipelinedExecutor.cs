@@ -191,7 +191,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
         if (Interlocked.CompareExchange(ref _nextHash.Value, next + 1, next) == next)
         {
-            HashChunk(next * ChunkSize, end);
+            _output!.HashReceiptLeaves(_block.Span, _height, next * ChunkSize, end);
         }
 
         return true;
@@ -235,17 +235,7 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            HashChunk(start, end);
-        }
-    }
-
-    private void HashChunk(int start, int end)
-    {
-        var txs = _block.Span;
-        var output = _output!;
-        for (var j = start; j < end; j++)
-        {
-            output.ReceiptLeaves[j] = ReceiptHashing.Leaf(txs[j], output.Statuses[j], _height, j);
+            _output!.HashReceiptLeaves(_block.Span, _height, start, end);
         }
     }
 

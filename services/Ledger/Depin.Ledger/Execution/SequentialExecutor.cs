@@ -17,10 +17,7 @@ public sealed class SequentialExecutor(ExecutionSettings settings) : IBlockExecu
         output.Reset(txs.Length);
         ExecuteStates(store, txs, 0, txs.Length, height, timestampMs, output.Statuses);
         store.Jobs.ReleaseVacantSlots();
-        for (var i = 0; i < txs.Length; i++)
-        {
-            output.ReceiptLeaves[i] = ReceiptHashing.Leaf(txs[i], output.Statuses[i], height, i);
-        }
+        output.HashReceiptLeaves(txs, height, 0, txs.Length);
     }
 
     /// <summary>How many transactions ahead a state pass with slots looked up ahead starts loading their states.</summary>

@@ -60,7 +60,10 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
     public int Workers => _workers.Workers;
 
-    /// <summary>Helpers look up every chunk they can ahead of the state pass before hashing (for tests: it exercises lookups racing adds).</summary>
+    /// <summary>
+    /// For tests, to exercise lookups racing adds on every block: every helper takes part, looks up every chunk it can
+    /// ahead of the state pass before hashing, and the state pass starts once a helper has looked up a chunk.
+    /// </summary>
     internal bool LookAheadFirst { get; init; }
 
     /// <summary>Chunks of the last block whose slots a helper looked up while the state pass ran.</summary>
@@ -104,7 +107,14 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         _lookedUpAhead = 0;
         try
         {
-            _workers.RunWithOptionalHelpers(RunStage);
+            if (LookAheadFirst)
+            {
+                _workers.Run(RunStage);
+            }
+            else
+            {
+                _workers.RunWithOptionalHelpers(RunStage);
+            }
         }
         finally
         {
@@ -135,6 +145,15 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
         var store = _store!;
         var txs = _block.Span;
         var statuses = _output!.Statuses;
+        if (LookAheadFirst && !_allResolved && _chunks > ResolveLead)
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _lookedUpAhead) == 0)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
         for (var chunk = 0; chunk < _chunks; chunk++)
         {
             var state = Interlocked.CompareExchange(ref _chunkStates[chunk], TakenUnresolved, Open);

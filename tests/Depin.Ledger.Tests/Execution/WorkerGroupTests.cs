@@ -51,4 +51,30 @@ public sealed class WorkerGroupTests
         Assert.Equal(Runs / 2, optionalJoins[0]);
         Assert.All(optionalJoins.Skip(1), count => Assert.InRange(count, 0, Runs / 2));
     }
+
+    [Fact]
+    public void Runs_taken_while_helpers_spin_leave_no_wake_ups_behind_and_sleeping_helpers_still_wake_for_the_next_run()
+    {
+        const int Workers = 2;
+        using var group = new WorkerGroup(Workers);
+        var total = 0;
+        for (var run = 0; run < 5_000; run++)
+        {
+            group.Run(_ => Interlocked.Increment(ref total));
+        }
+
+        Assert.Equal(5_000 * Workers, total);
+
+        // A release per run would be left in the semaphores of helpers that took their runs spinning, each one buying
+        // the idle helper another spell of spinning; only a helper that sleeps is released.
+        Assert.InRange(group.PendingWakeUps, 0, Workers - 1);
+        for (var round = 0; round < 3; round++)
+        {
+            Thread.Sleep(20);
+            Assert.Equal(0, group.PendingWakeUps);
+            var seen = new int[Workers];
+            group.Run(worker => Interlocked.Increment(ref seen[worker]));
+            Assert.All(seen, count => Assert.Equal(1, count));
+        }
+    }
 }

@@ -27,8 +27,15 @@ if (platformMode)
     var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
     // --trace-sampling R: the platform keeps that share of traces (Platform:TraceSampling; default every trace).
     var sampling = Array.IndexOf(args, "--trace-sampling") is var t and >= 0 && t + 1 < args.Length ? args[t + 1] : null;
-    await using var platform = await PlatformRun.StartAsync(root, sampling is null ? [] : [$"Platform:TraceSampling={sampling}"]);
-    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}, {(sampling is null ? "every trace kept" : $"trace sampling {sampling}")}), load generator in a separate process, {Environment.ProcessorCount} cores");
+    // --setting Key=Value (repeatable): any other AppHost setting, e.g. Platform:MetricExportInterval=00:00:01.
+    var settings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--setting" && a.i + 1 < args.Length).Select(a => args[a.i + 1]).ToList();
+    if (sampling is not null)
+    {
+        settings.Add($"Platform:TraceSampling={sampling}");
+    }
+
+    await using var platform = await PlatformRun.StartAsync(root, settings);
+    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}, {(sampling is null ? "every trace kept" : $"trace sampling {sampling}")}{string.Concat(settings.Where(s => !s.StartsWith("Platform:TraceSampling", StringComparison.Ordinal)).Select(s => ", " + s))}), load generator in a separate process, {Environment.ProcessorCount} cores");
     return await RunLoadGeneratorAsync(platform.Url, PlatformRun.AdminKey, seconds, warmupRounds, jobsPerLease);
 }
 

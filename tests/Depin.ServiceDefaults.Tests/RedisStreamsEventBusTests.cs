@@ -33,14 +33,15 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
 
     public sealed record Verified(string JobId, int Units);
 
-    private RedisStreamsEventBus Bus(string appId, Action<RedisStreamsEventBus>? subscribe = null, int maxDeliveries = 3)
+    private RedisStreamsEventBus Bus(string appId, Action<RedisStreamsEventBus>? subscribe = null, int maxDeliveries = 3, TimeSpan? pollInterval = null, TimeSpan? maxPollInterval = null)
     {
         var options = Options.Create(new RedisEventingOptions
         {
             ProcessingTimeout = TimeSpan.FromMilliseconds(300),
             RedeliverInterval = TimeSpan.FromMilliseconds(100),
             MaxDeliveries = maxDeliveries,
-            PollInterval = TimeSpan.FromMilliseconds(10),
+            PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(10),
+            MaxPollInterval = maxPollInterval ?? TimeSpan.FromSeconds(1),
         });
         var bus = new RedisStreamsEventBus(new ServiceCollection().BuildServiceProvider(), NullLogger<RedisStreamsEventBus>.Instance, options, _redis.ConnectionString, appId);
         subscribe?.Invoke(bus);
@@ -119,6 +120,61 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
         Assert.Equal(new Verified("abc", 5), @event);
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", traceId);
         await Eventually(() => redis.GetDatabase().StreamPending("job-verified", "rewards").PendingMessageCount == 0);
+    }
+
+    [Fact]
+    public async Task A_publish_wakes_an_idle_reader_at_once_instead_of_at_its_next_poll()
+    {
+        var received = new ConcurrentQueue<string>();
+        var subscriber = Bus("rewards", b => b.Subscribe<Verified>("job-verified", (e, _, _) =>
+        {
+            received.Enqueue(e.JobId);
+            return Task.CompletedTask;
+        }), pollInterval: TimeSpan.FromSeconds(60), maxPollInterval: TimeSpan.FromSeconds(60));
+        var publisher = Bus("marketplace");
+        await subscriber.StartAsync(CancellationToken.None);
+
+        // Each publish is read within seconds although the reader, idle after each read, would not poll again for a minute.
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.Delay(300);
+            await publisher.PublishAsync("job-verified", new Verified($"job-{i}", 1));
+            await Eventually(() => received.Count == i + 1, seconds: 10);
+        }
+
+        Assert.Equal(["job-0", "job-1", "job-2"], received);
+    }
+
+    [Fact]
+    public async Task An_idle_reader_polls_less_and_less_often_and_still_reads_what_a_publisher_that_does_not_wake_it_writes()
+    {
+        var received = new TaskCompletionSource<Verified>();
+        var subscriber = Bus("rewards", b => b.Subscribe<Verified>("job-verified", (e, _, _) =>
+        {
+            received.TrySetResult(e);
+            return Task.CompletedTask;
+        }), pollInterval: TimeSpan.FromMilliseconds(10), maxPollInterval: TimeSpan.FromMilliseconds(200));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",allowAdmin=true");
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        await subscriber.StartAsync(CancellationToken.None);
+        await Task.Delay(500);
+
+        // Polling every 10 ms would read ~200 times in 2 s; backing off to 200 ms, about 10.
+        var before = await ReadGroupCallsAsync(server);
+        await Task.Delay(2_000);
+        var reads = await ReadGroupCallsAsync(server) - before;
+        Assert.InRange(reads, 1, 30);
+
+        // A Dapr sidecar appends without waking anyone: the next poll reads it.
+        var envelope = CloudEventEnvelope.Encode("e-1", "job-verified", "pubsub", "marketplace", DateTimeOffset.UtcNow, null, null, """{"jobId":"abc","units":5}"""u8);
+        await redis.GetDatabase().StreamAddAsync("job-verified", [new NameValueEntry("data", envelope)]);
+        Assert.Equal(new Verified("abc", 5), await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task<long> ReadGroupCallsAsync(IServer server)
+    {
+        var stats = (await server.InfoAsync("commandstats")).SelectMany(group => group).FirstOrDefault(p => p.Key == "cmdstat_xreadgroup").Value ?? "calls=0";
+        return long.Parse(stats.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -20,8 +20,17 @@ public sealed class RedisEventingOptions
     /// <summary>Deliveries of one message before it moves to the topic's dead-letter stream (<c>{topic}.dead-letter</c>). Default 10.</summary>
     public int MaxDeliveries { get; set; } = 10;
 
-    /// <summary>How long a reader waits when a stream had nothing new, before asking again. Default 20 ms.</summary>
+    /// <summary>
+    /// How long a reader waits after a read that found nothing new, unless a publisher wakes it first; doubled with each
+    /// further empty read up to <see cref="MaxPollInterval"/>. Default 20 ms.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// The longest wait between two reads of an idle stream. Our publishers wake the readers at once; this bounds how late
+    /// an entry from a publisher that does not (a Dapr sidecar) or a lost wake-up is read. Default 1 s.
+    /// </summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public static string DeadLetterTopic(string topic) => topic + ".dead-letter";
 }

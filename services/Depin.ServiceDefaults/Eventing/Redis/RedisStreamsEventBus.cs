@@ -72,7 +72,13 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         activity?.SetTag("messaging.message.id", id);
         var redis = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await redis.GetDatabase().StreamAddAsync(topic, [new NameValueEntry("data", envelope)]).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Wakes the topic's idle readers now rather than at their next poll (not waited for: a lost wake-up costs a poll).
+        await redis.GetSubscriber().PublishAsync(WakeChannel(topic), RedisValue.EmptyString, CommandFlags.FireAndForget).ConfigureAwait(false);
     }
+
+    /// <summary>The pub/sub channel on which publishers announce new entries of <paramref name="topic"/> to idle readers.</summary>
+    public static RedisChannel WakeChannel(string topic) => RedisChannel.Literal(topic + ".wake");
 
     public override void Dispose()
     {
@@ -98,22 +104,44 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
     private async Task<ConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken) =>
         await _connection.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Reads new entries while there are any. An empty read waits for a publisher's wake-up or, failing one (a publisher
+    /// that does not announce, such as a Dapr sidecar, or a wake-up lost with a connection), for the poll interval, which
+    /// doubles with every empty read up to <see cref="RedisEventingOptions.MaxPollInterval"/>: an idle service asks Redis
+    /// about once a second per topic instead of fifty times.
+    /// </summary>
     private async Task ReadLoop(string topic, CancellationToken stoppingToken)
     {
+        var wake = new WakeSignal();
+        var subscribed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var db = (await ConnectAsync(stoppingToken).ConfigureAwait(false)).GetDatabase();
+                var redis = await ConnectAsync(stoppingToken).ConfigureAwait(false);
+                var db = redis.GetDatabase();
                 await EnsureGroupAsync(db, topic).ConfigureAwait(false);
+                if (!subscribed)
+                {
+                    // The client subscribes again by itself after a reconnect.
+                    await redis.GetSubscriber().SubscribeAsync(WakeChannel(topic), (_, _) => wake.Set()).ConfigureAwait(false);
+                    subscribed = true;
+                }
+
+                var idle = _options.PollInterval;
                 while (!stoppingToken.IsCancellationRequested)
                 {
+                    // A wake-up that came before this read is spent by it: the read sees that entry.
+                    wake.Reset();
                     var entries = await db.StreamReadGroupAsync(topic, _appId, _appId, StreamPosition.NewMessages, count: 100).ConfigureAwait(false);
                     if (entries.Length == 0)
                     {
-                        await Task.Delay(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+                        await wake.WaitAsync(idle, stoppingToken).ConfigureAwait(false);
+                        idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, Math.Max(_options.MaxPollInterval.Ticks, _options.PollInterval.Ticks)));
                         continue;
                     }
+
+                    idle = _options.PollInterval;
 
                     // Handled entries are acknowledged together, once the whole read is through (one XACK, not one each).
                     var handled = new bool[entries.Length];

@@ -32,8 +32,7 @@ public sealed class PlatformTests(PlatformFixture platform)
         Assert.True(settled.Price > 0 && settled.Fee > 0);
         Assert.Equal(1_000_000 - settled.Price, (await platform.Api(customer.ApiKey).GetCustomerAsync()).Balance);
         Assert.Equal(treasuryBefore + settled.Fee, await BalanceAsync(ledger, LedgerAccounts.Treasury));
-        var (providerAfter, rewardsAfter) = await ProviderAsync(ledger, provider.PayoutAddress);
-        Assert.Equal(providerBefore + (settled.Price - settled.Fee) + (rewardsAfter - rewardsBefore), providerAfter);
+        await ProviderPaidAsync(ledger, provider.PayoutAddress, providerBefore + settled.Price!.Value - settled.Fee!.Value, rewardsBefore);
 
         // The verified work crossed from the marketplace to rewards over Redis; its epoch's close credits it on the ledger.
         var earned = await PlatformFixture.WaitForAsync(
@@ -41,9 +40,19 @@ public sealed class PlatformTests(PlatformFixture platform)
             r => r.Epochs.Sum(e => e.Work) > workBefore,
             TimeSpan.FromSeconds(90));
         Assert.True(earned.Total > rewardsBefore);
-        var (paid, total) = await ProviderAsync(ledger, provider.PayoutAddress);
-        Assert.Equal(providerBefore + (settled.Price - settled.Fee) + (total - rewardsBefore), paid);
+        await ProviderPaidAsync(ledger, provider.PayoutAddress, providerBefore + settled.Price!.Value - settled.Fee!.Value, rewardsBefore);
     }
+
+    /// <summary>
+    /// Waits until the provider's ledger balance is <paramref name="expectedBeforeRewards"/> plus every reward the rewards
+    /// service lists beyond <paramref name="rewardsBefore"/>: it lists an epoch's rewards once computed and credits them on
+    /// the ledger just after, so the two agree once the epochs being closed are credited.
+    /// </summary>
+    private Task<(long Balance, long Rewards)> ProviderPaidAsync(HttpClient ledger, string address, long expectedBeforeRewards, long rewardsBefore) =>
+        PlatformFixture.WaitForAsync(
+            () => ProviderAsync(ledger, address),
+            p => p.Balance == expectedBeforeRewards + (p.Rewards - rewardsBefore),
+            TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task The_two_marketplace_replicas_are_one_Orleans_cluster_and_the_admin_alone_sees_it()
@@ -71,7 +80,8 @@ public sealed class PlatformTests(PlatformFixture platform)
         using var gateway = platform.Gateway(PlatformFixture.AdminKey);
         using var write = await gateway.PostAsJsonAsync("/api/ledger/transactions", new SubmitTransactionsRequest([new LedgerTransactionDto(Guid.NewGuid().ToString(), "deposit", To: LedgerAccounts.RewardPool, Amount: 1)]));
         Assert.Contains(write.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
-        Assert.True((await gateway.GetAsync("/api/ledger/blocks/latest")).IsSuccessStatusCode);
+        // The latest block, once there is one (rewards funds its pool at start).
+        await PlatformFixture.WaitForAsync(async () => (await gateway.GetAsync("/api/ledger/blocks/latest")).StatusCode, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
         foreach (var (service, path) in new[] { ("ledger", "/api/ledger/blocks/{height}"), ("marketplace", "/api/jobs"), ("rewards", "/api/rewards/epochs") })
         {
             using var document = JsonDocument.Parse(await gateway.GetStringAsync($"/openapi/{service}.json"));

@@ -22,10 +22,11 @@ public sealed class SiloFailoverTests(PlatformFixture platform, ITestOutputHelpe
         await PlatformFixture.WaitForAsync(() => PlatformFixture.GetAsync<PlatformTests.SiloView[]>(admin, "/api/admin/cluster"), s => s.Length == 2, TimeSpan.FromSeconds(60));
 
         var customer = await platform.Api().RegisterCustomerAsync(new RegisterCustomerRequest("failover"));
-        await platform.Api(PlatformFixture.AdminKey).AdminDepositAsync(new AdminDepositRequest(customer.CustomerId, 100_000_000));
+        // Every attempt below costs up to its escrow (805 mega-units at 200,000 micro-credits).
+        await platform.Api(PlatformFixture.AdminKey).AdminDepositAsync(new AdminDepositRequest(customer.CustomerId, 1_000_000_000));
         // Large enough that the worker is usually still computing when the silo dies (seconds on the CPU accelerator);
         // a job the worker finished before the kill is not the case under test, so another one is submitted.
-        var parameters = JsonDocument.Parse("""{"width":1024,"height":768,"maxIterations":256}""").RootElement;
+        var parameters = JsonDocument.Parse("""{"width":1024,"height":768,"maxIterations":1024}""").RootElement;
         JobView job;
         JobPlacement placement;
         int pid;

@@ -27,7 +27,7 @@ if (platformMode)
     var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
     // --trace-sampling R: the platform keeps that share of traces (Platform:TraceSampling; default every trace).
     var sampling = Array.IndexOf(args, "--trace-sampling") is var t and >= 0 && t + 1 < args.Length ? args[t + 1] : null;
-    // --setting Key=Value (repeatable): any other AppHost setting, e.g. Platform:MetricExportInterval=00:00:01.
+    // --setting Key=Value (repeatable): any other AppHost setting, e.g. Aspire:Dashboard:PersistenceMode=None.
     var settings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--setting" && a.i + 1 < args.Length).Select(a => args[a.i + 1]).ToList();
     if (sampling is not null)
     {

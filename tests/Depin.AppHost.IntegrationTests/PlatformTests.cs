@@ -45,8 +45,8 @@ public sealed class PlatformTests(PlatformFixture platform)
 
     /// <summary>
     /// Waits until the provider's ledger balance is <paramref name="expectedBeforeRewards"/> plus every reward the rewards
-    /// service lists beyond <paramref name="rewardsBefore"/>: it lists an epoch's rewards once computed and credits them on
-    /// the ledger just after, so the two agree once the epochs being closed are credited.
+    /// service counts as credited beyond <paramref name="rewardsBefore"/>: an epoch's credits commit on the ledger a moment
+    /// before the rewards service records the epoch credited, so the two agree once the epochs being closed are recorded.
     /// </summary>
     private Task<(long Balance, long Rewards)> ProviderPaidAsync(HttpClient ledger, string address, long expectedBeforeRewards, long rewardsBefore) =>
         PlatformFixture.WaitForAsync(

@@ -109,18 +109,21 @@ public sealed class PostgresEpochStoreTests(PostgresFixture postgres) : IAsyncLi
     }
 
     [Fact]
-    public async Task Provider_rewards_list_newest_first_with_the_lifetime_total()
+    public async Task Provider_rewards_list_newest_first_with_credited_and_pending_totals()
     {
         await using PostgresEpochStore store = NewStore();
         ProviderReward[] e0 = Rewards((1, 10, 5), (2, 7, 0));
         await store.SaveComputedAsync(Record(0, 2), e0);
         await store.SaveComputedAsync(Record(1, 1), Rewards((2, 1, 1)));
         await store.SaveComputedAsync(Record(2, 1), Rewards((1, 100, 0)));
+        await store.AdvanceAsync(0, EpochStatus.Credited);
 
-        (IReadOnlyList<ProviderEpochReward> epochs, long total) = await store.GetProviderRewardsAsync(e0[0].Account, 1);
+        ProviderRewardHistory history = await store.GetProviderRewardsAsync(e0[0].Account, 1);
+        ProviderRewardHistory none = await store.GetProviderRewardsAsync(Rewards((3, 1, 1))[0].Account, 10);
 
-        Assert.Equal(115, total);
-        Assert.Equal(new ProviderEpochReward(2, new ProviderReward(e0[0].Account, 100, 0)), Assert.Single(epochs));
+        Assert.Equal((15, 100), (history.Credited, history.Pending));
+        Assert.Equal(new ProviderEpochReward(2, new ProviderReward(e0[0].Account, 100, 0), Credited: false), Assert.Single(history.Epochs));
+        Assert.Equal((0, 0, 0), (none.Credited, none.Pending, none.Epochs.Count));
     }
 
     [Fact]

@@ -101,8 +101,8 @@ public sealed class RewardsHostTests : IDisposable
         long aliceTotal = 160_000 + 450_000;
         long bobTotal = 80_000 + 150_000;
         long cheatTotal = 160_000;
-        Assert.Equal(aliceTotal, aliceRewards!.Total);
-        Assert.Equal(new ProviderEpochRewardDto(0, 160_000, 450_000, aliceTotal), Assert.Single(aliceRewards.Epochs));
+        Assert.Equal((aliceTotal, 0), (aliceRewards!.Total, aliceRewards.Pending));
+        Assert.Equal(new ProviderEpochRewardDto(0, 160_000, 450_000, aliceTotal, Credited: true), Assert.Single(aliceRewards.Epochs));
         Assert.Equal(aliceTotal, (await ledger.GetAccountAsync(alice.ToLowerHex())).Balance);
         Assert.Equal(bobTotal, (await ledger.GetAccountAsync(bob.ToLowerHex())).Balance);
         Assert.Equal(cheatTotal, (await ledger.GetAccountAsync(cheat.ToLowerHex())).Balance);

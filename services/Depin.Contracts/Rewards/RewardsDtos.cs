@@ -49,11 +49,14 @@ public sealed record EpochDto(
 /// <summary>A page of epochs, newest first.</summary>
 public sealed record EpochListDto(IReadOnlyList<EpochDto> Epochs, long? NextBefore);
 
-/// <summary>A provider's reward in one epoch (micro-credits).</summary>
-public sealed record ProviderEpochRewardDto(long Epoch, long Availability, long Work, long Total);
+/// <summary>A provider's reward in one epoch (micro-credits); <paramref name="Credited"/> once it is on the provider's ledger balance.</summary>
+public sealed record ProviderEpochRewardDto(long Epoch, long Availability, long Work, long Total, bool Credited);
 
-/// <summary>A provider's rewards: lifetime total and per-epoch history, newest first.</summary>
-public sealed record ProviderRewardsDto(string Address, long Total, IReadOnlyList<ProviderEpochRewardDto> Epochs);
+/// <summary>
+/// A provider's rewards: <paramref name="Total"/> credited on the ledger over its lifetime, <paramref name="Pending"/>
+/// computed for closed epochs whose credits have not committed yet, and the per-epoch history, newest first.
+/// </summary>
+public sealed record ProviderRewardsDto(string Address, long Total, long Pending, IReadOnlyList<ProviderEpochRewardDto> Epochs);
 
 /// <summary>Everything a wallet needs to call MerkleDistributor.claim(epoch, account, amount, proof).</summary>
 public sealed record ClaimProofDto(

@@ -129,7 +129,7 @@ public sealed class CrashingStore(CloserHarness harness) : IEpochStore
 
     public Task<ProviderReward?> GetRewardAsync(long epoch, Address account, CancellationToken cancellationToken = default) => _inner.GetRewardAsync(epoch, account, cancellationToken);
 
-    public Task<(IReadOnlyList<ProviderEpochReward> Epochs, long Total)> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default) =>
+    public Task<ProviderRewardHistory> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default) =>
         _inner.GetProviderRewardsAsync(account, take, cancellationToken);
 
     public Task AdvanceAsync(long epoch, EpochStatus status, string? anchorTransaction = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ public static class RewardsApi
         group.MapGet("/epochs", ListEpochs).WithName("ListEpochs").WithSummary("Closed (or closing) epochs, newest first; page with ?before=&take=.");
         group.MapGet("/epochs/current", CurrentEpoch).WithName("CurrentEpoch").WithSummary("The open epoch: its window and the emission it will distribute.");
         group.MapGet("/epochs/{epoch:long}", GetEpoch).WithName("GetEpoch").WithSummary("One epoch: pools, payout root and close progress.");
-        group.MapGet("/providers/{address}", ProviderRewards).WithName("ProviderRewards").WithSummary("A provider's lifetime total and per-epoch rewards.");
+        group.MapGet("/providers/{address}", ProviderRewards).WithName("ProviderRewards").WithSummary("A provider's lifetime rewards, credited and pending, and its per-epoch history.");
         group.MapGet("/providers/{address}/proofs/{epoch:long}", ClaimProof).WithName("ClaimProof")
             .WithSummary("Everything a wallet needs to call MerkleDistributor.claim(epoch, account, amount, proof).");
         group.MapPost("/epochs/close", CloseDue).WithName("CloseDueEpochs").WithSummary("Admin (X-Api-Key): closes every ended epoch now instead of waiting for the job.");
@@ -75,11 +75,12 @@ public static class RewardsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["take"] = [$"take must be between 1 and {MaxPage}."] });
         }
 
-        (IReadOnlyList<ProviderEpochReward> epochs, long total) = await store.GetProviderRewardsAsync(account, size, cancellationToken);
+        ProviderRewardHistory history = await store.GetProviderRewardsAsync(account, size, cancellationToken);
         return TypedResults.Ok(new ProviderRewardsDto(
             account.ToString(),
-            total,
-            [.. epochs.Select(e => new ProviderEpochRewardDto(e.Epoch, e.Reward.Availability, e.Reward.Work, e.Reward.Total))]));
+            history.Credited,
+            history.Pending,
+            [.. history.Epochs.Select(e => new ProviderEpochRewardDto(e.Epoch, e.Reward.Availability, e.Reward.Work, e.Reward.Total, e.Credited))]));
     }
 
     internal static async Task<Results<Ok<ClaimProofDto>, NotFound<ProblemDetails>, ValidationProblem>> ClaimProof(

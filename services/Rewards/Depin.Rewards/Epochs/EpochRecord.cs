@@ -46,4 +46,10 @@ public sealed record EpochRecord(
 }
 
 /// <summary>A provider's reward in a given epoch.</summary>
-public readonly record struct ProviderEpochReward(long Epoch, ProviderReward Reward);
+public readonly record struct ProviderEpochReward(long Epoch, ProviderReward Reward, bool Credited);
+
+/// <summary>
+/// A provider's reward history, newest first: <see cref="Credited"/> sums the epochs whose credits committed on the
+/// ledger, <see cref="Pending"/> those computed and not yet credited.
+/// </summary>
+public sealed record ProviderRewardHistory(IReadOnlyList<ProviderEpochReward> Epochs, long Credited, long Pending);

@@ -26,8 +26,8 @@ public interface IEpochStore
 
     Task<ProviderReward?> GetRewardAsync(long epoch, Address account, CancellationToken cancellationToken = default);
 
-    /// <summary>A provider's rewards, newest epoch first, and its lifetime total.</summary>
-    Task<(IReadOnlyList<ProviderEpochReward> Epochs, long Total)> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default);
+    /// <summary>A provider's rewards, newest epoch first (up to <paramref name="take"/>), and its lifetime totals, credited and pending.</summary>
+    Task<ProviderRewardHistory> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default);
 
     /// <summary>Moves <paramref name="epoch"/> to <paramref name="status"/> (no-op if it is already there or further), recording the anchor transaction and close time when given.</summary>
     Task AdvanceAsync(long epoch, EpochStatus status, string? anchorTransaction = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default);

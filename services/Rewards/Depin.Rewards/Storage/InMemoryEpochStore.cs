@@ -105,25 +105,34 @@ public sealed class InMemoryEpochStore : IEpochStore
         }
     }
 
-    public Task<(IReadOnlyList<ProviderEpochReward> Epochs, long Total)> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default)
+    public Task<ProviderRewardHistory> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var history = new List<ProviderEpochReward>();
-            long total = 0;
+            long credited = 0, pending = 0;
             foreach ((long epoch, ProviderReward[] rewards) in _rewards.OrderByDescending(e => e.Key))
             {
                 if (Find(rewards, account) is { } reward)
                 {
-                    total += reward.Total;
+                    bool isCredited = _epochs[epoch].Status >= EpochStatus.Credited;
+                    if (isCredited)
+                    {
+                        credited += reward.Total;
+                    }
+                    else
+                    {
+                        pending += reward.Total;
+                    }
+
                     if (history.Count < take)
                     {
-                        history.Add(new ProviderEpochReward(epoch, reward));
+                        history.Add(new ProviderEpochReward(epoch, reward, isCredited));
                     }
                 }
             }
 
-            return Task.FromResult<(IReadOnlyList<ProviderEpochReward>, long)>((history, total));
+            return Task.FromResult(new ProviderRewardHistory(history, credited, pending));
         }
     }
 

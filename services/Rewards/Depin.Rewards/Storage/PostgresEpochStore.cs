@@ -208,30 +208,33 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ProviderReward(account, reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
-    public async Task<(IReadOnlyList<ProviderEpochReward> Epochs, long Total)> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default)
+    public async Task<ProviderRewardHistory> GetProviderRewardsAsync(Address account, int take, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            """
-            SELECT epoch, availability, work, sum(availability + work) OVER () AS total
-            FROM rewards_payouts WHERE account = @account ORDER BY epoch DESC LIMIT @take
+            $"""
+            SELECT p.epoch, p.availability, p.work, e.status >= {(int)EpochStatus.Credited} AS credited
+            FROM rewards_payouts p JOIN rewards_epochs e ON e.epoch = p.epoch
+            WHERE p.account = @account ORDER BY p.epoch DESC LIMIT @take;
+            SELECT COALESCE(sum(p.availability + p.work) FILTER (WHERE e.status >= {(int)EpochStatus.Credited}), 0),
+                   COALESCE(sum(p.availability + p.work) FILTER (WHERE e.status < {(int)EpochStatus.Credited}), 0)
+            FROM rewards_payouts p JOIN rewards_epochs e ON e.epoch = p.epoch
+            WHERE p.account = @account
             """,
             connection);
         command.Parameters.AddWithValue("account", account.ToArray());
         command.Parameters.AddWithValue("take", take);
         var epochs = new List<ProviderEpochReward>();
-        long total = 0;
-        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                epochs.Add(new ProviderEpochReward(reader.GetInt64(0), new ProviderReward(account, reader.GetInt64(1), reader.GetInt64(2))));
-                total = (long)reader.GetDecimal(3);
-            }
+            epochs.Add(new ProviderEpochReward(reader.GetInt64(0), new ProviderReward(account, reader.GetInt64(1), reader.GetInt64(2)), reader.GetBoolean(3)));
         }
 
-        return (epochs, total);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ProviderRewardHistory(epochs, (long)reader.GetDecimal(0), (long)reader.GetDecimal(1));
     }
 
     public async Task AdvanceAsync(long epoch, EpochStatus status, string? anchorTransaction = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default)

@@ -36,13 +36,14 @@ internal static class PlatformExtensions
     public static IResourceBuilder<ProjectResource> WithRateLimit(this IResourceBuilder<ProjectResource> marketplace, PlatformSettings platform) =>
         platform.RateLimitPermits is { } permits ? marketplace.WithEnvironment("Marketplace__RateLimitPermits", permits) : marketplace;
 
-    /// <summary>Head sampling by trace id when Platform:TraceSampling is below 1 (the OpenTelemetry SDK's standard variables).</summary>
+    /// <summary>
+    /// Head sampling where a trace starts (Platform:TraceSampling, the share kept by trace id; Platform:TracesPerSecond, the
+    /// most new traces a service keeps a second); later spans follow their parent, so a job is traced whole or not at all.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithTraceSampling(this IResourceBuilder<ProjectResource> service, PlatformSettings platform) =>
-        platform.TraceSampling < 1
-            ? service
-                .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
-                .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", platform.TraceSampling.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            : service;
+        service
+            .WithEnvironment("Telemetry__TraceSampling", platform.TraceSampling.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("Telemetry__TracesPerSecond", platform.TracesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Payout roots and ledger anchors on <paramref name="chain"/>; on a local anvil, rewards deploys its contracts.</summary>
     public static IResourceBuilder<ProjectResource> WithChain(this IResourceBuilder<ProjectResource> rewards, IResourceBuilder<IResourceWithConnectionString>? chain, PlatformSettings platform)

@@ -41,6 +41,12 @@ internal sealed class PlatformSettings
     /// </summary>
     public double TraceSampling { get; init; } = 1;
 
+    /// <summary>
+    /// The most new traces each service keeps a second (Platform:TracesPerSecond; default 5, 0 for no limit). The dashboard
+    /// ingests a few hundred spans a second at most; beyond that exporters drop spans and traces arrive in pieces.
+    /// </summary>
+    public double TracesPerSecond { get; init; } = 5;
+
     private IConfiguration Configuration { get; init; } = null!;
 
     /// <summary>The loopback port of a local server: Platform:{Name}Port, else <paramref name="fallback"/>.</summary>
@@ -50,6 +56,11 @@ internal sealed class PlatformSettings
         value is null ? 1
         : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
         : throw new InvalidOperationException($"Platform:TraceSampling must be a number from 0 to 1 (the share of traces kept), not '{value}'.");
+
+    private static double TracesPerSecondFrom(string? value) =>
+        value is null ? 5
+        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1_000_000 ? rate
+        : throw new InvalidOperationException($"Platform:TracesPerSecond must be a number from 0 (no limit) to 1000000 (new traces kept per second by each service), not '{value}'.");
 
     public static PlatformSettings From(IDistributedApplicationBuilder builder, string[] args)
     {
@@ -75,6 +86,7 @@ internal sealed class PlatformSettings
             CanaryInterval = configuration["Platform:CanaryInterval"],
             RateLimitPermits = configuration["Platform:RateLimitPermits"],
             TraceSampling = TraceSamplingFrom(configuration["Platform:TraceSampling"]),
+            TracesPerSecond = TracesPerSecondFrom(configuration["Platform:TracesPerSecond"]),
             Configuration = configuration,
         };
         Console.WriteLine(

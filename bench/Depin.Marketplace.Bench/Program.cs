@@ -25,7 +25,8 @@ if (platformMode)
 {
     // The platform the README runs (the AppHost, Release build), loaded through its gateway.
     var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-    // --trace-sampling R: the platform keeps that share of traces (Platform:TraceSampling; default every trace).
+    // --trace-sampling R: the platform keeps that share of traces (Platform:TraceSampling; default 1). The platform's
+    // default Platform:TracesPerSecond (5 new traces a second per service) applies either way; --setting changes it.
     var sampling = Array.IndexOf(args, "--trace-sampling") is var t and >= 0 && t + 1 < args.Length ? args[t + 1] : null;
     // --setting Key=Value (repeatable): any other AppHost setting, e.g. Aspire:Dashboard:PersistenceMode=None.
     var settings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--setting" && a.i + 1 < args.Length).Select(a => args[a.i + 1]).ToList();
@@ -35,7 +36,7 @@ if (platformMode)
     }
 
     await using var platform = await PlatformRun.StartAsync(root, settings);
-    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}, {(sampling is null ? "every trace kept" : $"trace sampling {sampling}")}{string.Concat(settings.Where(s => !s.StartsWith("Platform:TraceSampling", StringComparison.Ordinal)).Select(s => ", " + s))}), load generator in a separate process, {Environment.ProcessorCount} cores");
+    Console.WriteLine($"Depin marketplace benchmark: the AppHost platform (separate processes, gateway {platform.Url}, {(sampling is null ? "default trace sampling" : $"trace sampling {sampling}")}{string.Concat(settings.Where(s => !s.StartsWith("Platform:TraceSampling", StringComparison.Ordinal)).Select(s => ", " + s))}), load generator in a separate process, {Environment.ProcessorCount} cores");
     return await RunLoadGeneratorAsync(platform.Url, PlatformRun.AdminKey, seconds, warmupRounds, jobsPerLease);
 }
 

@@ -12,6 +12,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Depin.ServiceDefaults.Security;
+using Depin.ServiceDefaults.Telemetry;
 using Scalar.AspNetCore;
 
 namespace Depin.ServiceDefaults;
@@ -27,6 +28,16 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Configuration key: true traces every grain call as spans (costly under load); the trace context crosses grain calls either way.</summary>
     public const string GrainCallSpansSetting = "Telemetry:GrainCallSpans";
+
+    /// <summary>Configuration key: the share of traces kept (0..1, default 1), decided by trace id where a trace starts.</summary>
+    public const string TraceSamplingSetting = "Telemetry:TraceSampling";
+
+    /// <summary>
+    /// Configuration key: the most new traces this process starts keeping a second (default 5; 0 for no limit). Under load
+    /// the Aspire dashboard ingests a few hundred spans a second at most, and exporters drop what it cannot take, so
+    /// keeping every trace leaves a few percent of them, most incomplete; a few whole traces a second stay readable.
+    /// </summary>
+    public const string TracesPerSecondSetting = "Telemetry:TracesPerSecond";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -69,6 +80,7 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetrySources))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(builder.Configuration.RootTraceSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(builder.Configuration.GetValue<bool>(GrainCallSpansSetting) ? TelemetrySources : [.. TelemetrySources.Except(GrainCallSources)])
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
@@ -79,6 +91,14 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
     }
+
+    private static RootTraceSampler RootTraceSampler(this IConfiguration configuration) =>
+        new(Setting(configuration, TraceSamplingSetting, 1, max: 1), Setting(configuration, TracesPerSecondSetting, 5, max: 1_000_000));
+
+    private static double Setting(IConfiguration configuration, string key, double fallback, double max) =>
+        configuration[key] is not { } value ? fallback
+        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= 0 && number <= max ? number
+        : throw new InvalidOperationException($"{key} must be a number from 0 to {max}, not '{value}'.");
 
     /// <summary>Exception handling as problem details, /health and /alive, OpenAPI at /openapi/v1.json and the Scalar UI at /scalar.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)

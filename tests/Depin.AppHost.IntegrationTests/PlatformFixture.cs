@@ -61,6 +61,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             "Platform:EpochLength=00:00:15",
             // No canaries among the tests' jobs (CanaryTests in the marketplace's tests cover them).
             "Platform:CanaryInterval=00:00:00",
+            // Every trace: the trace tests read one job's trace, and the tests' polling could spend a service's few
+            // traces a second just before it starts (the limit itself: TraceSamplingTests in the service defaults' tests).
+            "Platform:TracesPerSecond=0",
             $"Parameters:admin-key={AdminKey}",
         ], (options, _) => options.DisableDashboard = false);
         App = await builder.BuildAsync();

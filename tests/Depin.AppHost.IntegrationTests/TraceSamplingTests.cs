@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Depin.AppHost.IntegrationTests;
 
-/// <summary>Platform:TraceSampling as the AppHost's model hands it to each service (built, not started).</summary>
+/// <summary>Platform:TraceSampling and Platform:TracesPerSecond as the AppHost's model hands them to each service (built, not started).</summary>
 public sealed class TraceSamplingTests : IDisposable
 {
     private static readonly string[] Services = ["ledger", "rewards", "marketplace", "gateway", "workers"];
@@ -14,38 +14,38 @@ public sealed class TraceSamplingTests : IDisposable
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
     [Fact]
-    public async Task A_ratio_below_one_makes_every_service_sample_by_trace_id_after_its_parent()
+    public async Task Every_service_gets_the_ratio_and_the_traces_per_second()
     {
-        var environments = await EnvironmentsAsync("Platform:TraceSampling=0.25");
+        var environments = await EnvironmentsAsync("Platform:TraceSampling=0.25", "Platform:TracesPerSecond=40");
 
         Assert.All(Services, service =>
         {
-            Assert.Equal("parentbased_traceidratio", environments[service]["OTEL_TRACES_SAMPLER"]);
-            Assert.Equal("0.25", environments[service]["OTEL_TRACES_SAMPLER_ARG"]);
+            Assert.Equal("0.25", environments[service]["Telemetry__TraceSampling"]);
+            Assert.Equal("40", environments[service]["Telemetry__TracesPerSecond"]);
         });
     }
 
     [Fact]
-    public async Task By_default_every_trace_is_kept()
+    public async Task By_default_every_trace_is_eligible_and_each_service_keeps_five_new_traces_a_second()
     {
         var environments = await EnvironmentsAsync();
 
-        // Aspire's own default for a project is always_on.
         Assert.All(Services, service =>
         {
-            Assert.Equal("always_on", environments[service].GetValueOrDefault("OTEL_TRACES_SAMPLER", "always_on"));
-            Assert.False(environments[service].ContainsKey("OTEL_TRACES_SAMPLER_ARG"));
+            Assert.Equal("1", environments[service]["Telemetry__TraceSampling"]);
+            Assert.Equal("5", environments[service]["Telemetry__TracesPerSecond"]);
         });
     }
 
     [Theory]
-    [InlineData("1.5")]
-    [InlineData("some")]
-    public async Task A_ratio_out_of_range_stops_the_AppHost_with_a_clear_error(string value)
+    [InlineData("Platform:TraceSampling=1.5", "Platform:TraceSampling must be a number from 0 to 1")]
+    [InlineData("Platform:TraceSampling=some", "Platform:TraceSampling must be a number from 0 to 1")]
+    [InlineData("Platform:TracesPerSecond=-1", "Platform:TracesPerSecond must be a number from 0 (no limit)")]
+    public async Task A_setting_out_of_range_stops_the_AppHost_with_a_clear_error(string setting, string message)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => EnvironmentsAsync($"Platform:TraceSampling={value}"));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => EnvironmentsAsync(setting));
 
-        Assert.Contains("Platform:TraceSampling must be a number from 0 to 1", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<Dictionary<string, Dictionary<string, string>>> EnvironmentsAsync(params string[] settings)

@@ -54,7 +54,10 @@ var marketplace = builder.AddProject<Projects.Depin_Marketplace_Host>("marketpla
     .WithEnvironment("Marketplace__SiloPort", "0")
     .WithEnvironment("Marketplace__GatewayPort", "0");
 
+// The public entry point listens itself (no DCP proxy in front): one hop less per request, and a stopped gateway
+// refuses connections at once.
 var gateway = builder.AddProject<Projects.Depin_Gateway>("gateway")
+    .WithEndpoint("http", e => e.IsProxied = false)
     .WithEnvironment("Admin__ApiKey", adminKey)
     .WithTraceSampling(platform)
     .WithReference(marketplace).WaitFor(marketplace)

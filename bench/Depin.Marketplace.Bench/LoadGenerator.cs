@@ -238,15 +238,14 @@ internal static class LoadGenerator
                     leased[lease.JobId] = true;
                 }
 
-                foreach (var lease in taken.Leases)
-                {
-                    var result = pow.RunReference(lease.Parameters, []);
-                    var verdict = await api.SubmitResultAsync(worker, lease.JobId, new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result)), stop);
-                    if (verdict.Accepted)
-                    {
-                        Interlocked.Increment(ref results[0]);
-                    }
-                }
+                // As the worker agent does with short jobs: the lease's results go up together (one alone on its own).
+                var uploads = taken.Leases.Select(lease => pow.RunReference(lease.Parameters, []) is var result
+                    ? new JobResultUpload(lease.JobId, lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result), lease.TraceParent)
+                    : null!).ToList();
+                var verdicts = uploads.Count == 1
+                    ? [await api.SubmitResultAsync(worker, uploads[0].JobId, new SubmitResultRequest(uploads[0].FencingToken, uploads[0].ResultBase64, uploads[0].Digest), stop)]
+                    : (await api.SubmitResultsAsync(worker, new SubmitResultsRequest(uploads), stop)).Results.Select(r => r.Verdict).ToArray();
+                Interlocked.Add(ref results[0], verdicts.Count(v => v is { Accepted: true }));
             }
             catch (OperationCanceledException)
             {

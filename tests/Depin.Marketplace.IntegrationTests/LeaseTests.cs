@@ -197,6 +197,72 @@ public sealed class LeaseTests(MarketplaceFixture fx)
         }
     }
 
+    [Fact]
+    public async Task Results_go_up_together_each_judged_as_its_own_upload_would_be_and_a_malformed_entry_refuses_them_all()
+    {
+        var (customer, _) = await fx.NewCustomerAsync(1_000_000);
+        var (provider, prov) = await fx.NewProviderAsync();
+        // Asks above every other test's bids, so no leftover job of another test can match.
+        const long ask = 400_000_000;
+        var worker = await provider.RegisterWorkerAsync(new RegisterWorkerRequest("uploader", [new DeviceInfo("cpu", 1L << 30, 4, 1)], ask, ["matmul"]));
+        var jobs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            jobs.Add((await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(4), ask))).JobId);
+        }
+
+        var leases = (await provider.LeaseManyAsync(worker.WorkerId, new LeaseRequest(0, 0, MaxJobs: 3))).Content!.Leases.ToDictionary(l => l.JobId);
+        var kernel = KernelRegistry.CreateDefault().Get("matmul");
+        JobResultUpload Upload(string jobId, long? token = null, bool tamper = false)
+        {
+            var result = kernel.RunReference(leases[jobId].Parameters, []);
+            if (tamper)
+            {
+                BitConverter.TryWriteBytes(result.AsSpan(0, 4), BitConverter.ToSingle(result, 0) + 1000f);
+            }
+
+            return new JobResultUpload(jobId, token ?? leases[jobId].FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result));
+        }
+
+        try
+        {
+            var malformed = await Assert.ThrowsAsync<ValidationApiException>(() => provider.SubmitResultsAsync(worker.WorkerId, new SubmitResultsRequest(
+                [Upload(jobs[0]), Upload(jobs[1]) with { Digest = new string('0', 64) }, Upload(jobs[2]), Upload(jobs[0])])));
+            var tooMany = await Assert.ThrowsAsync<ValidationApiException>(() => provider.SubmitResultsAsync(worker.WorkerId, new SubmitResultsRequest(
+                [.. Enumerable.Repeat(Upload(jobs[0]), 17)])));
+            var statuses = await Task.WhenAll(jobs.Select(async id => (await customer.GetJobAsync(id)).Status));
+
+            Assert.Equal(["results[1].digest", "results[3].jobId"], malformed.Content!.Errors.Keys.Order());
+            Assert.Equal(["results"], tooMany.Content!.Errors.Keys);
+            Assert.All(statuses, status => Assert.Equal(JobStatuses.Leased, status));
+
+            var unknown = Guid.NewGuid().ToString();
+            var verdicts = await provider.SubmitResultsAsync(worker.WorkerId, new SubmitResultsRequest(
+                [Upload(jobs[0]), Upload(jobs[1], token: leases[jobs[1]].FencingToken + 1_000), Upload(jobs[2], tamper: true), Upload(jobs[0]) with { JobId = unknown }]));
+
+            Assert.Equal([jobs[0], jobs[1], jobs[2], unknown], verdicts.Results.Select(r => r.JobId));
+            Assert.Equal([200, 409, 200, 404], verdicts.Results.Select(r => r.Code));
+            Assert.True(verdicts.Results[0].Verdict!.Accepted);
+            Assert.False(verdicts.Results[2].Verdict!.Accepted);
+            Assert.Null(verdicts.Results[1].Verdict);
+            Assert.False(string.IsNullOrEmpty(verdicts.Results[1].Problem));
+            await MarketplaceFixture.WaitForStatusAsync(customer, jobs[0], JobStatuses.Settled);
+            Assert.Equal(JobStatuses.Leased, (await customer.GetJobAsync(jobs[1])).Status);
+            var rejected = await customer.GetJobAsync(jobs[2]);
+            Assert.Equal(JobStatuses.Queued, rejected.Status);
+            Assert.Contains(rejected.History, h => h.Status == JobStatuses.Completed);
+            Assert.True(await fx.BalanceAsync(prov.PayoutAddress) > 0);
+            Assert.Equal(1, (await provider.GetWorkerAsync(worker.WorkerId)).FailedVerifications);
+        }
+        finally
+        {
+            foreach (var id in jobs.Skip(1))
+            {
+                await customer.CancelJobAsync(id);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0, true)]
     [InlineData(17, true)]

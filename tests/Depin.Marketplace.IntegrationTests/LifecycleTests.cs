@@ -52,7 +52,7 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
     }
 
     [Fact]
-    public async Task An_agent_taking_several_jobs_per_lease_holds_them_all_runs_each_and_each_is_settled()
+    public async Task An_agent_taking_several_jobs_per_lease_holds_them_all_runs_each_uploads_them_together_and_each_is_settled()
     {
         // Bids and ask above every other test's, so that this agent takes only these jobs and no one else takes them.
         const long price = 700_000_000;
@@ -65,11 +65,14 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         }
 
         var statusesAtFirstRun = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runsStarted = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
         await using var agent = fx.StartAgent(prov.ApiKey, price, o =>
         {
             o.JobsPerLease = 4;
+            o.ResultHoldTime = TimeSpan.FromMinutes(1);
             o.BeforeRun = async (_, _) =>
             {
+                runsStarted.Enqueue(DateTimeOffset.UtcNow);
                 if (!statusesAtFirstRun.Task.IsCompleted)
                 {
                     statusesAtFirstRun.TrySetResult([.. await Task.WhenAll(jobs.Select(async id => (await customer.GetJobAsync(id)).Status))]);
@@ -78,12 +81,16 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         });
 
         Assert.All(await statusesAtFirstRun.Task.WaitAsync(TimeSpan.FromSeconds(60)), status => Assert.Equal(JobStatuses.Leased, status));
+        var settled = new List<JobView>();
         foreach (var id in jobs)
         {
-            await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled);
+            settled.Add(await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled));
         }
 
         Assert.Equal(3, agent.Agent.Completed);
+        // Held for the lease's last run: no result was completed before the third job started running.
+        Assert.Equal(3, runsStarted.Count);
+        Assert.All(settled, job => Assert.True(job.History.Single(h => h.Status == JobStatuses.Completed).At >= runsStarted.Max()));
     }
 
     [Fact]

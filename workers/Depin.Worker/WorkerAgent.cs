@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Depin.Contracts.Marketplace;
@@ -109,39 +110,43 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
                 continue;
             }
 
-            // All held at once (the heartbeat extends each) and run one after another on this lane.
+            // All held at once (the heartbeat extends each) and run one after another on this lane; a finished result
+            // waits up to ResultHoldTime for the next ones, so short jobs go up several to a request.
             foreach (var lease in leases)
             {
                 _active[lease.JobId] = lease;
             }
 
-            foreach (var lease in leases)
+            var finished = new List<(LeaseView Lease, JobResultUpload Upload)>(leases.Count);
+            var firstFinishedAt = 0L;
+            try
             {
-                try
+                for (var next = 0; next < leases.Count; next++)
                 {
-                    await RunLeaseAsync(workerId, lane, kernels, lease, stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    if (!_kill.IsCancellationRequested)
+                    if (await RunLeaseAsync(workerId, lane, kernels, leases[next], stop) is { } upload)
                     {
-                        foreach (var held in leases)
-                        {
-                            await TryReleaseAsync(workerId, held.JobId);
-                        }
+                        firstFinishedAt = finished.Count == 0 ? Stopwatch.GetTimestamp() : firstFinishedAt;
+                        finished.Add((leases[next], upload));
                     }
 
-                    return;
+                    if (finished.Count > 0 && (next == leases.Count - 1 || Stopwatch.GetElapsedTime(firstFinishedAt) >= options.ResultHoldTime))
+                    {
+                        await UploadAsync(workerId, finished, stop);
+                        finished.Clear();
+                    }
                 }
-                catch (ApiException ex)
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                if (!_kill.IsCancellationRequested)
                 {
-                    LogUploadRefused(lease.JobId, (int)ex.StatusCode, ex.Content);
-                    Interlocked.Increment(ref _rejected);
+                    foreach (var held in leases)
+                    {
+                        await TryReleaseAsync(workerId, held.JobId);
+                    }
                 }
-                finally
-                {
-                    _active.TryRemove(lease.JobId, out _);
-                }
+
+                return;
             }
         }
     }
@@ -169,12 +174,9 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
         }
     }
 
-    private async Task RunLeaseAsync(string workerId, ComputeDevice lane, KernelRegistry kernels, LeaseView lease, CancellationToken stop)
+    /// <summary>Runs one leased job: its upload, or null when the run failed and the lease was given back.</summary>
+    private async Task<JobResultUpload?> RunLeaseAsync(string workerId, ComputeDevice lane, KernelRegistry kernels, LeaseView lease, CancellationToken stop)
     {
-        // The run continues the job's trace, so the result upload (and what the platform does with it) joins it.
-        using var trace = lease.TraceParent is { } parent
-            ? new System.Diagnostics.Activity("worker.run-job").SetParentId(parent).SetTag("job.id", lease.JobId).Start()
-            : null;
         if (options.BeforeRun is { } hook)
         {
             await hook(lease, stop);
@@ -190,8 +192,20 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRunFailed(lease.JobId, ex);
-            await RetryAsync(ct => api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "run failed: " + ex.GetType().Name), ct), stop);
-            return;
+            try
+            {
+                await RetryAsync(ct => api.ReleaseLeaseAsync(workerId, lease.JobId, new ReleaseLeaseRequest(lease.FencingToken, "run failed: " + ex.GetType().Name), ct), stop);
+            }
+            catch (ApiException refused)
+            {
+                LogUploadRefused(lease.JobId, (int)refused.StatusCode, refused.Content);
+            }
+            finally
+            {
+                _active.TryRemove(lease.JobId, out _);
+            }
+
+            return null;
         }
 
         // Stopped while running: the lease was given back (or, after Kill, is left to expire).
@@ -201,8 +215,62 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             result = filter(lease, result);
         }
 
-        var upload = new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result));
-        var verdict = await RetryAsync(ct => api.SubmitResultAsync(workerId, lease.JobId, upload, ct), stop);
+        return new JobResultUpload(lease.JobId, lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result), lease.TraceParent);
+    }
+
+    /// <summary>
+    /// Uploads finished results: one alone continues its job's trace (the lease's traceparent) through the single-result
+    /// endpoint; several go in one request, each carrying its job's traceparent.
+    /// </summary>
+    private async Task UploadAsync(string workerId, List<(LeaseView Lease, JobResultUpload Upload)> finished, CancellationToken stop)
+    {
+        try
+        {
+            if (finished.Count == 1)
+            {
+                var (lease, upload) = finished[0];
+                using var trace = lease.TraceParent is { } parent
+                    ? new Activity("worker.run-job").SetParentId(parent).SetTag("job.id", lease.JobId).Start()
+                    : null;
+                var verdict = await RetryAsync(ct => api.SubmitResultAsync(workerId, lease.JobId, new SubmitResultRequest(upload.FencingToken, upload.ResultBase64, upload.Digest), ct), stop);
+                Count(lease, verdict);
+                return;
+            }
+
+            var batch = await RetryAsync(ct => api.SubmitResultsAsync(workerId, new SubmitResultsRequest([.. finished.Select(f => f.Upload)]), ct), stop);
+            for (var i = 0; i < finished.Count; i++)
+            {
+                var outcome = batch.Results[i];
+                if (outcome.Verdict is { } verdict)
+                {
+                    Count(finished[i].Lease, verdict);
+                }
+                else
+                {
+                    LogUploadRefused(outcome.JobId, outcome.Code, outcome.Problem);
+                    Interlocked.Increment(ref _rejected);
+                }
+            }
+        }
+        catch (ApiException ex)
+        {
+            foreach (var (lease, _) in finished)
+            {
+                LogUploadRefused(lease.JobId, (int)ex.StatusCode, ex.Content);
+                Interlocked.Increment(ref _rejected);
+            }
+        }
+        finally
+        {
+            foreach (var (lease, _) in finished)
+            {
+                _active.TryRemove(lease.JobId, out _);
+            }
+        }
+    }
+
+    private void Count(LeaseView lease, ResultVerdict verdict)
+    {
         if (verdict.Accepted)
         {
             Interlocked.Increment(ref _completed);

@@ -43,6 +43,12 @@ public sealed class WorkerAgentOptions
     /// </summary>
     public int JobsPerLease { get; set; } = 1;
 
+    /// <summary>
+    /// Longest a finished result waits on its lane for the results of the lease's next jobs, to go up with them in one
+    /// request (when a lane took several jobs). Zero uploads each at once. Default 50 ms.
+    /// </summary>
+    public TimeSpan ResultHoldTime { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Heartbeat period; must be well under the marketplace's lease and heartbeat timeouts. Default 5 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 

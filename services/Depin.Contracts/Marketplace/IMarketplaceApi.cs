@@ -43,6 +43,10 @@ public interface IMarketplaceApi
     [Post("/api/workers/{workerId}/jobs/{jobId}/result")]
     Task<ResultVerdict> SubmitResultAsync(string workerId, string jobId, [Body] SubmitResultRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Uploads several results at once; each job's outcome is in the answer, in request order.</summary>
+    [Post("/api/workers/{workerId}/results")]
+    Task<ResultBatchVerdict> SubmitResultsAsync(string workerId, [Body] SubmitResultsRequest request, CancellationToken cancellationToken = default);
+
     [Post("/api/workers/{workerId}/jobs/{jobId}/release")]
     Task ReleaseLeaseAsync(string workerId, string jobId, [Body] ReleaseLeaseRequest request, CancellationToken cancellationToken = default);
 

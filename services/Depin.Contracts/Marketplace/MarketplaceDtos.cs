@@ -129,6 +129,24 @@ public sealed record SubmitResultRequest(long FencingToken, string ResultBase64,
 /// <summary>The verdict on an uploaded result.</summary>
 public sealed record ResultVerdict(string JobId, string Status, bool Accepted, string? Reason);
 
+/// <summary>Several results in one request (<c>POST /api/workers/{id}/results</c>, 1..16), each under its own lease.</summary>
+public sealed record SubmitResultsRequest(IReadOnlyList<JobResultUpload> Results);
+
+/// <summary>
+/// One job's result in a <see cref="SubmitResultsRequest"/>: base64 bytes and their lower-case hex SHA-256; the lease's
+/// <paramref name="TraceParent"/>, when sent, keeps the completion in the job's trace.
+/// </summary>
+public sealed record JobResultUpload(string JobId, long FencingToken, string ResultBase64, string Digest, string? TraceParent = null);
+
+/// <summary>
+/// One job's outcome in a batch upload: <paramref name="Code"/> is the status its own upload would have answered (200
+/// with <paramref name="Verdict"/>; 403, 404 or 409 with <paramref name="Problem"/>).
+/// </summary>
+public sealed record ResultOutcome(string JobId, int Code, ResultVerdict? Verdict, string? Problem);
+
+/// <summary>The outcomes of a batch upload, in request order.</summary>
+public sealed record ResultBatchVerdict(IReadOnlyList<ResultOutcome> Results);
+
 /// <summary>Gives a lease back (graceful shutdown, or a run that failed on the worker).</summary>
 public sealed record ReleaseLeaseRequest(long FencingToken, string? Reason = null);
 

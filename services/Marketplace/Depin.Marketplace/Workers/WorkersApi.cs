@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace Depin.Marketplace.Workers;
 
 /// <summary>Worker endpoints, called with the provider's API key: register, heartbeat, lease, upload results, release.</summary>
-public static class WorkersApi
+public static partial class WorkersApi
 {
     public static RouteGroupBuilder MapWorkersApi(this IEndpointRouteBuilder endpoints)
     {
@@ -32,6 +32,8 @@ public static class WorkersApi
             .WithSummary("Long-polls like /lease, then takes up to maxJobs (1..16) of the best queued jobs this device can run at once.");
         group.MapPost("/{workerId}/jobs/{jobId}/result", SubmitResultAsync).WithName("SubmitResult")
             .WithSummary("Uploads a result under the lease's fencing token; it is verified before payment.");
+        group.MapPost("/{workerId}/results", SubmitResultsAsync).WithName("SubmitResults")
+            .WithSummary("Uploads up to 16 results at once, each under its lease's fencing token; each job gets the verdict its own upload would have.");
         group.MapPost("/{workerId}/jobs/{jobId}/release", ReleaseAsync).WithName("ReleaseLease").WithSummary("Gives a lease back; the job is requeued.");
         return group;
     }
@@ -262,63 +264,6 @@ public static class WorkersApi
         return new LeaseView(
             grant.JobId.ToString("D"), grant.Kind, doc.RootElement.Clone(), grant.InputBase64,
             grant.FencingToken, grant.ExpiresAt, grant.WorkUnits, grant.Price, grant.TraceParent);
-    }
-
-    public static async Task<Results<Ok<ResultVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultAsync(
-        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, Depin.ServiceDefaults.Storage.IContentStore content,
-        IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
-    {
-        if (await FindOwnWorkerAsync(workerId, user, grains) is null)
-        {
-            return Problems.NotFound("Worker");
-        }
-
-        if (!Guid.TryParse(jobId, out var id))
-        {
-            return Problems.NotFound("Job");
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(request.ResultBase64 ?? "");
-        }
-        catch (FormatException)
-        {
-            return Problems.Invalid("resultBase64", "must be base64");
-        }
-
-        var errors = new FieldErrors()
-            .Require(bytes.Length > 0 && bytes.Length <= options.Value.MaxResultBytes, "resultBase64", $"must be 1..{options.Value.MaxResultBytes} bytes")
-            .Require(request.FencingToken > 0, "fencingToken", "must be positive");
-        if (errors.Any)
-        {
-            return Problems.Invalid(errors.Errors);
-        }
-
-        if (!string.Equals(ResultDigest.Sha256Hex(bytes), request.Digest, StringComparison.OrdinalIgnoreCase))
-        {
-            return Problems.Invalid("digest", "does not match the SHA-256 of the result");
-        }
-
-        var job = grains.GetGrain<IJobGrain>(id);
-        var current = await job.Get();
-        if (!current.Exists)
-        {
-            return Problems.NotFound("Job");
-        }
-
-        // Durable before the completion names it; stored by its SHA-256, so no upload can replace another's bytes.
-        await content.PutAsync(bytes, cancellationToken);
-        var outcome = await job.Complete(workerId, request.FencingToken, request.Digest.ToLowerInvariant(), bytes);
-        return outcome.Outcome switch
-        {
-            CompletionStatus.Accepted => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, true, null)),
-            CompletionStatus.Rejected => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, false, outcome.Reason)),
-            CompletionStatus.Stale => Problems.Conflict(outcome.Reason ?? "stale lease"),
-            CompletionStatus.NotHolder => Problems.Forbidden(outcome.Reason ?? "this worker does not hold the job"),
-            _ => Problems.NotFound("Job"),
-        };
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> ReleaseAsync(

@@ -37,7 +37,7 @@ internal static class LoadGenerator
     /// <summary>The line that gives the number of jobs the timed phases submitted (all of which settle before the end).</summary>
     public const string TimedJobsPrefix = "# timed jobs: ";
 
-    public static async Task<int> RunAsync(string url, string adminKey, double seconds, int warmupRounds, int jobsPerLease)
+    public static async Task<int> RunAsync(string url, string adminKey, double seconds, int warmupRounds, int jobsPerLease, bool uploadEach = false)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         var anonymous = Api(handler, url, null);
@@ -67,9 +67,10 @@ internal static class LoadGenerator
         var submitted = new ConcurrentDictionary<string, long>();
         var leased = new ConcurrentDictionary<string, bool>();
         var latencies = new ConcurrentBag<double>();
-        var results = new long[1];
+        // Results accepted, lease requests that took jobs, jobs they took.
+        var results = new long[3];
         using var stop = new CancellationTokenSource();
-        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, jobsPerLease, submitted, leased, latencies, results, stop.Token))).ToArray();
+        var lanes = workers.SelectMany(worker => Enumerable.Range(0, LanesPerWorker).Select(lane => Lane(providerApi, worker, lane, jobsPerLease, uploadEach, submitted, leased, latencies, results, stop.Token))).ToArray();
         var heartbeats = workers.Select(worker => Heartbeat(providerApi, worker, stop.Token)).ToArray();
 
         // Warm-up (not timed), rounds as long as the timed phase, each until its backlog is leased: JIT and tiered
@@ -89,9 +90,11 @@ internal static class LoadGenerator
         Console.WriteLine(TimedMarker);
         latencies.Clear();
         var before = Interlocked.Read(ref results[0]);
+        var (leasesBefore, leasedBefore) = (Interlocked.Read(ref results[1]), Interlocked.Read(ref results[2]));
         var started = Stopwatch.GetTimestamp();
         var (rate, rejected) = await Submit(customers, submitted, seconds, targetPerSecond: null);
         var completedRate = (Interlocked.Read(ref results[0]) - before) / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var leaseBatch = (double)(Interlocked.Read(ref results[2]) - leasedBefore) / Math.Max(1, Interlocked.Read(ref results[1]) - leasesBefore);
         var fullLoadLatencies = latencies.ToArray();
         var drain = Stopwatch.StartNew();
         while (leased.Count < submitted.Count && drain.Elapsed < TimeSpan.FromSeconds(60))
@@ -136,7 +139,7 @@ internal static class LoadGenerator
         Console.WriteLine("-------------------------------|-----------------|------------------|----------|--------");
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
         Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
-        Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load");
+        Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load; {leaseBatch:F2} jobs per lease request");
         Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions at full load: {rejected}{(RefusedStatuses.IsEmpty ? "" : " (every phase's refusals: " + string.Join(", ", RefusedStatuses.OrderBy(p => p.Key).Select(p => $"HTTP {p.Key} × {p.Value}")) + ")")}; lanes: {Workers}×{LanesPerWorker}, up to {jobsPerLease} job(s) per lease request; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
         return settled >= submitted.Count ? 0 : 1;
     }
@@ -213,7 +216,7 @@ internal static class LoadGenerator
     }
 
     private static async Task Lane(
-        IMarketplaceApi api, string worker, int lane, int jobsPerLease, ConcurrentDictionary<string, long> submitted, ConcurrentDictionary<string, bool> leased,
+        IMarketplaceApi api, string worker, int lane, int jobsPerLease, bool uploadEach, ConcurrentDictionary<string, long> submitted, ConcurrentDictionary<string, bool> leased,
         ConcurrentBag<double> latencies, long[] results, CancellationToken stop)
     {
         var pow = KernelRegistry.CreateDefault().Get("pow");
@@ -228,6 +231,8 @@ internal static class LoadGenerator
                 }
 
                 var received = Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref results[1]);
+                Interlocked.Add(ref results[2], taken.Leases.Count);
                 foreach (var lease in taken.Leases)
                 {
                     if (submitted.TryGetValue(lease.JobId, out var at))
@@ -242,9 +247,19 @@ internal static class LoadGenerator
                 var uploads = taken.Leases.Select(lease => pow.RunReference(lease.Parameters, []) is var result
                     ? new JobResultUpload(lease.JobId, lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result), lease.TraceParent)
                     : null!).ToList();
-                var verdicts = uploads.Count == 1
-                    ? [await api.SubmitResultAsync(worker, uploads[0].JobId, new SubmitResultRequest(uploads[0].FencingToken, uploads[0].ResultBase64, uploads[0].Digest), stop)]
-                    : (await api.SubmitResultsAsync(worker, new SubmitResultsRequest(uploads), stop)).Results.Select(r => r.Verdict).ToArray();
+                var verdicts = new List<ResultVerdict?>();
+                if (uploads.Count > 1 && !uploadEach)
+                {
+                    verdicts.AddRange((await api.SubmitResultsAsync(worker, new SubmitResultsRequest(uploads), stop)).Results.Select(r => r.Verdict));
+                }
+                else
+                {
+                    foreach (var upload in uploads)
+                    {
+                        verdicts.Add(await api.SubmitResultAsync(worker, upload.JobId, new SubmitResultRequest(upload.FencingToken, upload.ResultBase64, upload.Digest), stop));
+                    }
+                }
+
                 Interlocked.Add(ref results[0], verdicts.Count(v => v is { Accepted: true }));
             }
             catch (OperationCanceledException)

@@ -6,7 +6,7 @@ using Depin.Testing;
 // Starts the all-in-one host in one process and this program's load generator in another, then prints the table.
 if (args.Length > 0 && args[0] == "loadgen")
 {
-    return await LoadGenerator.RunAsync(args[1], args[2], double.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));
+    return await LoadGenerator.RunAsync(args[1], args[2], double.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture), args.Contains("--upload-each"));
 }
 
 var quick = args.Contains("--quick");
@@ -78,8 +78,10 @@ finally
 
 static async Task<int> RunLoadGeneratorAsync(string url, string adminKey, double seconds, int warmupRounds, int jobsPerLease)
 {
+    // --upload-each: every result in its own request, as before POST /api/workers/{id}/results (a side-by-side baseline).
+    string[] uploads = Environment.GetCommandLineArgs().Contains("--upload-each") ? ["--upload-each"] : [];
     using var load = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "depin-marketplace-bench.dll"), "loadgen", url, adminKey,
-        seconds.ToString(CultureInfo.InvariantCulture), warmupRounds.ToString(CultureInfo.InvariantCulture), jobsPerLease.ToString(CultureInfo.InvariantCulture)])
+        seconds.ToString(CultureInfo.InvariantCulture), warmupRounds.ToString(CultureInfo.InvariantCulture), jobsPerLease.ToString(CultureInfo.InvariantCulture), .. uploads])
     {
         UseShellExecute = false,
         RedirectStandardOutput = true,

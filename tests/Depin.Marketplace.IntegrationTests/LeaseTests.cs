@@ -1,6 +1,7 @@
 using System.Net;
 using Depin.Contracts.Marketplace;
 using Depin.Kernels;
+using Microsoft.Extensions.DependencyInjection;
 using Refit;
 
 namespace Depin.Marketplace.IntegrationTests;
@@ -114,9 +115,16 @@ public sealed class LeaseTests(MarketplaceFixture fx)
         var otherProvider = await Assert.ThrowsAnyAsync<ApiException>(() => other.SubmitResultAsync(holder.WorkerId, job.JobId, upload));
         var foreignWorker = await Assert.ThrowsAnyAsync<ApiException>(() => other.SubmitResultAsync(foreign.WorkerId, job.JobId, upload));
 
+        // Bytes no holder made: refused before anything is stored.
+        var stray = System.Security.Cryptography.RandomNumberGenerator.GetBytes(64);
+        var strayUpload = await Assert.ThrowsAnyAsync<ApiException>(() => provider.SubmitResultAsync(bystander.WorkerId, job.JobId,
+            new SubmitResultRequest(lease.FencingToken, Convert.ToBase64String(stray), ResultDigest.Sha256Hex(stray))));
+
         Assert.Equal(HttpStatusCode.Forbidden, notHolder.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, otherProvider.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, foreignWorker.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, strayUpload.StatusCode);
+        Assert.Null(await fx.Services.GetRequiredService<Depin.ServiceDefaults.Storage.IContentStore>().GetAsync(ResultDigest.Sha256Hex(stray)));
         Assert.Equal(JobStatuses.Leased, (await customer.GetJobAsync(job.JobId)).Status);
         await customer.CancelJobAsync(job.JobId);
         await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Refunded);

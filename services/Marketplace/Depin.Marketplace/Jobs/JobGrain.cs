@@ -35,7 +35,8 @@ public interface IJobGrain : IGrainWithGuidKey
 
     /// <summary>
     /// Judges an uploaded result (stored under the fencing token) and pays only verified results. <paramref name="result"/>:
-    /// the stored bytes when the caller has them (their SHA-256 is <paramref name="digest"/>), else they are read back.
+    /// the uploaded bytes (their SHA-256 is <paramref name="digest"/>), stored durably once the uploader is found to hold
+    /// the lease; null reads stored bytes back.
     /// </summary>
     Task<CompletionResult> Complete(string workerId, long fencingToken, string digest, byte[]? result);
 
@@ -243,6 +244,13 @@ public sealed partial class JobGrain(
             return heldBefore
                 ? new CompletionResult(CompletionStatus.Stale, S.Status, "the lease is no longer current (fencing token " + S.FencingToken + ")")
                 : new CompletionResult(CompletionStatus.NotHolder, S.Status, "this worker does not hold the job");
+        }
+
+        // Durable before the completion names it, and only for the lease's holder; stored by its SHA-256, so no upload can
+        // replace another's bytes.
+        if (result is not null)
+        {
+            await content.PutAsync(result);
         }
 
         var completed = (await ledger.SubmitAsync([JobLedger.Complete(JobId, fencingToken, workerId, digest)]))[0];

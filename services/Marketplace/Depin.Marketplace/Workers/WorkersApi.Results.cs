@@ -4,7 +4,6 @@ using Depin.Contracts.Marketplace;
 using Depin.Kernels;
 using Depin.Marketplace.Infrastructure;
 using Depin.Marketplace.Jobs;
-using Depin.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -15,8 +14,7 @@ namespace Depin.Marketplace.Workers;
 public static partial class WorkersApi
 {
     public static async Task<Results<Ok<ResultVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultAsync(
-        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, IContentStore content,
-        IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
+        string workerId, string jobId, SubmitResultRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<MarketplaceOptions> options)
     {
         if (await FindOwnWorkerAsync(workerId, user, grains) is null)
         {
@@ -35,7 +33,7 @@ public static partial class WorkersApi
             return Problems.Invalid(errors.Errors);
         }
 
-        var outcome = await CompleteAsync(grains.GetGrain<IJobGrain>(id), workerId, request.FencingToken, request.Digest, bytes!, null, content, cancellationToken);
+        var outcome = await CompleteAsync(grains.GetGrain<IJobGrain>(id), workerId, request.FencingToken, request.Digest, bytes!, null);
         return outcome.Outcome switch
         {
             CompletionStatus.Accepted => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, true, null)),
@@ -51,8 +49,7 @@ public static partial class WorkersApi
     /// nothing stored); otherwise each job is judged as its own upload would be and gets that status in the answer.
     /// </summary>
     public static async Task<Results<Ok<ResultBatchVerdict>, ProblemHttpResult, ValidationProblem>> SubmitResultsAsync(
-        string workerId, SubmitResultsRequest request, ClaimsPrincipal user, IGrainFactory grains, IContentStore content,
-        IOptions<MarketplaceOptions> options, CancellationToken cancellationToken)
+        string workerId, SubmitResultsRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<MarketplaceOptions> options)
     {
         var uploads = request.Results;
         if (uploads is not { Count: > 0 and <= MaxJobsPerLease })
@@ -87,7 +84,7 @@ public static partial class WorkersApi
         }
 
         var outcomes = await Task.WhenAll(uploads.Select((upload, i) =>
-            CompleteAsync(grains.GetGrain<IJobGrain>(jobs[i]), workerId, upload.FencingToken, upload.Digest, bytes[i], upload.TraceParent, content, cancellationToken)));
+            CompleteAsync(grains.GetGrain<IJobGrain>(jobs[i]), workerId, upload.FencingToken, upload.Digest, bytes[i], upload.TraceParent)));
         return TypedResults.Ok(new ResultBatchVerdict([.. outcomes.Select((outcome, i) => ToOutcome(uploads[i].JobId, outcome))]));
     }
 
@@ -129,19 +126,11 @@ public static partial class WorkersApi
     /// Judges one upload. A batch entry's <paramref name="traceParent"/> (its job's, from the lease) puts the completion,
     /// and what follows it (verification, settlement), in the job's trace rather than the batch request's.
     /// </summary>
-    private static async Task<CompletionResult> CompleteAsync(
-        IJobGrain job, string workerId, long fencingToken, string digest, byte[] bytes, string? traceParent, IContentStore content, CancellationToken cancellationToken)
+    private static async Task<CompletionResult> CompleteAsync(IJobGrain job, string workerId, long fencingToken, string digest, byte[] bytes, string? traceParent)
     {
         using var trace = traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent)
             ? new Activity("job result").SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags).Start()
             : null;
-        if (!(await job.Get()).Exists)
-        {
-            return new CompletionResult(CompletionStatus.NotFound, "", null);
-        }
-
-        // Durable before the completion names it; stored by its SHA-256, so no upload can replace another's bytes.
-        await content.PutAsync(bytes, cancellationToken);
         return await job.Complete(workerId, fencingToken, digest.ToLowerInvariant(), bytes);
     }
 }

@@ -64,6 +64,12 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
             jobs.Add((await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), price))).JobId);
         }
 
+        // All queued before the agent asks, so that its first lease request takes the three.
+        foreach (var id in jobs)
+        {
+            await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Queued);
+        }
+
         var statusesAtFirstRun = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var runsStarted = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
         await using var agent = fx.StartAgent(prov.ApiKey, price, o =>
@@ -91,6 +97,52 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         // Held for the lease's last run: no result was completed before the third job started running.
         Assert.Equal(3, runsStarted.Count);
         Assert.All(settled, job => Assert.True(job.History.Single(h => h.Status == JobStatuses.Completed).At >= runsStarted.Max()));
+    }
+
+    [Fact]
+    public async Task A_held_result_goes_up_once_its_hold_time_has_passed_while_the_next_job_still_runs()
+    {
+        // Bids and ask above every other test's, so that this agent takes only these jobs and no one else takes them.
+        const long price = 710_000_000;
+        var (customer, _) = await fx.NewCustomerAsync(10_000_000);
+        var (_, prov) = await fx.NewProviderAsync();
+        var jobs = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            jobs.Add((await customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), price))).JobId);
+        }
+
+        string? firstRun = null;
+        var firstCompletedDuringSecondRun = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var agent = fx.StartAgent(prov.ApiKey, price, o =>
+        {
+            o.JobsPerLease = 2;
+            o.ResultHoldTime = TimeSpan.FromMilliseconds(200);
+            o.BeforeRun = async (lease, killed) =>
+            {
+                if (Interlocked.CompareExchange(ref firstRun, lease.JobId, null) is null)
+                {
+                    return;
+                }
+
+                // The second job runs until the first one's result has been completed on the platform (or 30 s pass).
+                var until = DateTime.UtcNow.AddSeconds(30);
+                while (DateTime.UtcNow < until && !(await customer.GetJobAsync(firstRun, killed)).History.Any(h => h.Status == JobStatuses.Completed))
+                {
+                    await Task.Delay(50, killed);
+                }
+
+                firstCompletedDuringSecondRun.TrySetResult(DateTime.UtcNow < until);
+            };
+        });
+
+        Assert.True(await firstCompletedDuringSecondRun.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        foreach (var id in jobs)
+        {
+            await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled);
+        }
+
+        Assert.Equal(2, agent.Agent.Completed);
     }
 
     [Fact]

@@ -123,7 +123,19 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
             {
                 for (var next = 0; next < leases.Count; next++)
                 {
-                    if (await RunLeaseAsync(workerId, lane, kernels, leases[next], stop) is { } upload)
+                    // Results held from earlier runs go up while this one runs once they have waited ResultHoldTime.
+                    var run = RunLeaseAsync(workerId, lane, kernels, leases[next], stop);
+                    if (finished.Count > 0)
+                    {
+                        var left = options.ResultHoldTime - Stopwatch.GetElapsedTime(firstFinishedAt);
+                        if (left <= TimeSpan.Zero || await Task.WhenAny(run, Task.Delay(left, stop)) != run)
+                        {
+                            await UploadAsync(workerId, finished, stop);
+                            finished.Clear();
+                        }
+                    }
+
+                    if (await run is { } upload)
                     {
                         firstFinishedAt = finished.Count == 0 ? Stopwatch.GetTimestamp() : firstFinishedAt;
                         finished.Add((leases[next], upload));

@@ -45,7 +45,8 @@ public sealed class WorkerAgentOptions
 
     /// <summary>
     /// Longest a finished result waits on its lane for the results of the lease's next jobs, to go up with them in one
-    /// request (when a lane took several jobs). Zero uploads each at once. Default 50 ms.
+    /// request (when a lane took several jobs); past it, what is held goes up while the next job runs. Zero uploads each
+    /// at once. Default 50 ms.
     /// </summary>
     public TimeSpan ResultHoldTime { get; set; } = TimeSpan.FromMilliseconds(50);
 

@@ -52,15 +52,10 @@ internal sealed class PlatformSettings
     /// <summary>The loopback port of a local server: Platform:{Name}Port, else <paramref name="fallback"/>.</summary>
     public int Port(string name, int fallback) => Configuration.GetValue($"Platform:{name}Port", fallback);
 
-    private static double TraceSamplingFrom(string? value) =>
-        value is null ? 1
-        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
-        : throw new InvalidOperationException($"Platform:TraceSampling must be a number from 0 to 1 (the share of traces kept), not '{value}'.");
-
-    private static double TracesPerSecondFrom(string? value) =>
-        value is null ? 5
-        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1_000_000 ? rate
-        : throw new InvalidOperationException($"Platform:TracesPerSecond must be a number from 0 (no limit) to 1000000 (new traces kept per second by each service), not '{value}'.");
+    private static double NumberFrom(IConfiguration configuration, string key, double fallback, string lowest, double highest, string meaning) =>
+        configuration[key] is not { } value ? fallback
+        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= 0 && number <= highest ? number
+        : throw new InvalidOperationException($"{key} must be a number from {lowest} to {highest.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({meaning}), not '{value}'.");
 
     public static PlatformSettings From(IDistributedApplicationBuilder builder, string[] args)
     {
@@ -85,8 +80,8 @@ internal sealed class PlatformSettings
             EpochLength = configuration["Platform:EpochLength"],
             CanaryInterval = configuration["Platform:CanaryInterval"],
             RateLimitPermits = configuration["Platform:RateLimitPermits"],
-            TraceSampling = TraceSamplingFrom(configuration["Platform:TraceSampling"]),
-            TracesPerSecond = TracesPerSecondFrom(configuration["Platform:TracesPerSecond"]),
+            TraceSampling = NumberFrom(configuration, "Platform:TraceSampling", 1, "0", 1, "the share of traces kept"),
+            TracesPerSecond = NumberFrom(configuration, "Platform:TracesPerSecond", 5, "0 (no limit)", 1_000_000, "new traces kept per second by each service"),
             Configuration = configuration,
         };
         Console.WriteLine(

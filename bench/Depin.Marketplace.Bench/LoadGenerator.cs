@@ -244,9 +244,13 @@ internal static class LoadGenerator
                 }
 
                 // As the worker agent does with short jobs: the lease's results go up together (one alone on its own).
-                var uploads = taken.Leases.Select(lease => pow.RunReference(lease.Parameters, []) is var result
-                    ? new JobResultUpload(lease.JobId, lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result), lease.TraceParent)
-                    : null!).ToList();
+                var uploads = new List<JobResultUpload>(taken.Leases.Count);
+                foreach (var lease in taken.Leases)
+                {
+                    var result = pow.RunReference(lease.Parameters, []);
+                    uploads.Add(new JobResultUpload(lease.JobId, lease.FencingToken, Convert.ToBase64String(result), ResultDigest.Sha256Hex(result), lease.TraceParent));
+                }
+
                 var verdicts = new List<ResultVerdict?>();
                 if (uploads.Count > 1 && !uploadEach)
                 {

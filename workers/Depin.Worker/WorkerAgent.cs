@@ -141,7 +141,7 @@ public sealed partial class WorkerAgent(IMarketplaceApi api, WorkerAgentOptions 
                         finished.Add((leases[next], upload));
                     }
 
-                    if (finished.Count > 0 && (next == leases.Count - 1 || Stopwatch.GetElapsedTime(firstFinishedAt) >= options.ResultHoldTime))
+                    if (finished.Count > 0 && next == leases.Count - 1)
                     {
                         await UploadAsync(workerId, finished, stop);
                         finished.Clear();

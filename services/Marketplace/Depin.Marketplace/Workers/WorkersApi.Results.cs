@@ -33,13 +33,12 @@ public static partial class WorkersApi
             return Problems.Invalid(errors.Errors);
         }
 
-        var outcome = await CompleteAsync(grains.GetGrain<IJobGrain>(id), workerId, request.FencingToken, request.Digest, bytes!, null);
-        return outcome.Outcome switch
+        var outcome = ToOutcome(jobId, await CompleteAsync(grains.GetGrain<IJobGrain>(id), workerId, request.FencingToken, request.Digest, bytes!, null));
+        return outcome switch
         {
-            CompletionStatus.Accepted => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, true, null)),
-            CompletionStatus.Rejected => TypedResults.Ok(new ResultVerdict(jobId, outcome.JobStatus, false, outcome.Reason)),
-            CompletionStatus.Stale => Problems.Conflict(outcome.Reason ?? "stale lease"),
-            CompletionStatus.NotHolder => Problems.Forbidden(outcome.Reason ?? "this worker does not hold the job"),
+            { Verdict: { } verdict } => TypedResults.Ok(verdict),
+            { Code: StatusCodes.Status409Conflict } => Problems.Conflict(outcome.Problem!),
+            { Code: StatusCodes.Status403Forbidden } => Problems.Forbidden(outcome.Problem!),
             _ => Problems.NotFound("Job"),
         };
     }
@@ -88,6 +87,7 @@ public static partial class WorkersApi
         return TypedResults.Ok(new ResultBatchVerdict([.. outcomes.Select((outcome, i) => ToOutcome(uploads[i].JobId, outcome))]));
     }
 
+    /// <summary>A judged upload as the API answers it (the single-result endpoint turns the non-200 ones into problems).</summary>
     private static ResultOutcome ToOutcome(string jobId, CompletionResult outcome) => outcome.Outcome switch
     {
         CompletionStatus.Accepted => new(jobId, StatusCodes.Status200OK, new ResultVerdict(jobId, outcome.JobStatus, true, null), null),

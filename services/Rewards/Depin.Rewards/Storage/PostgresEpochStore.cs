@@ -212,29 +212,28 @@ public sealed class PostgresEpochStore : IEpochStore, IAsyncDisposable
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The lifetime sums are window aggregates over every row of the account, taken before LIMIT keeps the newest.
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT p.epoch, p.availability, p.work, e.status >= {(int)EpochStatus.Credited} AS credited
+            SELECT p.epoch, p.availability, p.work, e.status >= {(int)EpochStatus.Credited} AS credited,
+                   COALESCE(sum(p.availability + p.work) FILTER (WHERE e.status >= {(int)EpochStatus.Credited}) OVER (), 0),
+                   COALESCE(sum(p.availability + p.work) FILTER (WHERE e.status < {(int)EpochStatus.Credited}) OVER (), 0)
             FROM rewards_payouts p JOIN rewards_epochs e ON e.epoch = p.epoch
-            WHERE p.account = @account ORDER BY p.epoch DESC LIMIT @take;
-            SELECT COALESCE(sum(p.availability + p.work) FILTER (WHERE e.status >= {(int)EpochStatus.Credited}), 0),
-                   COALESCE(sum(p.availability + p.work) FILTER (WHERE e.status < {(int)EpochStatus.Credited}), 0)
-            FROM rewards_payouts p JOIN rewards_epochs e ON e.epoch = p.epoch
-            WHERE p.account = @account
+            WHERE p.account = @account ORDER BY p.epoch DESC LIMIT @take
             """,
             connection);
         command.Parameters.AddWithValue("account", account.ToArray());
         command.Parameters.AddWithValue("take", take);
         var epochs = new List<ProviderEpochReward>();
+        long credited = 0, pending = 0;
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             epochs.Add(new ProviderEpochReward(reader.GetInt64(0), new ProviderReward(account, reader.GetInt64(1), reader.GetInt64(2)), reader.GetBoolean(3)));
+            (credited, pending) = ((long)reader.GetDecimal(4), (long)reader.GetDecimal(5));
         }
 
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new ProviderRewardHistory(epochs, (long)reader.GetDecimal(0), (long)reader.GetDecimal(1));
+        return new ProviderRewardHistory(epochs, credited, pending);
     }
 
     public async Task AdvanceAsync(long epoch, EpochStatus status, string? anchorTransaction = null, DateTimeOffset? closedAt = null, CancellationToken cancellationToken = default)

@@ -34,10 +34,11 @@ public sealed class PlatformTests(PlatformFixture platform)
         Assert.Equal(treasuryBefore + settled.Fee, await BalanceAsync(ledger, LedgerAccounts.Treasury));
         await ProviderPaidAsync(ledger, provider.PayoutAddress, providerBefore + settled.Price!.Value - settled.Fee!.Value, rewardsBefore);
 
-        // The verified work crossed from the marketplace to rewards over Redis; its epoch's close credits it on the ledger.
+        // The verified work crossed from the marketplace to rewards over Redis; its epoch's close credits it on the ledger
+        // (the rewards API lists an epoch once computed and counts it in the total once credited).
         var earned = await PlatformFixture.WaitForAsync(
             () => PlatformFixture.GetAsync<ProviderRewardsDto>(platform.Gateway(), $"/api/rewards/providers/{provider.PayoutAddress}"),
-            r => r.Epochs.Sum(e => e.Work) > workBefore,
+            r => r.Epochs.Where(e => e.Credited).Sum(e => e.Work) > workBefore,
             TimeSpan.FromSeconds(90));
         Assert.True(earned.Total > rewardsBefore);
         await ProviderPaidAsync(ledger, provider.PayoutAddress, providerBefore + settled.Price!.Value - settled.Fee!.Value, rewardsBefore);
@@ -112,7 +113,7 @@ public sealed class PlatformTests(PlatformFixture platform)
     private async Task<long> WorkRewardedAsync(string address)
     {
         using var response = await platform.Gateway().GetAsync($"/api/rewards/providers/{address}");
-        return response.StatusCode == HttpStatusCode.NotFound ? 0 : (await response.Content.ReadFromJsonAsync<ProviderRewardsDto>())!.Epochs.Sum(e => e.Work);
+        return response.StatusCode == HttpStatusCode.NotFound ? 0 : (await response.Content.ReadFromJsonAsync<ProviderRewardsDto>())!.Epochs.Where(e => e.Credited).Sum(e => e.Work);
     }
 
     private async Task<long> RewardsTotalAsync(string address)

@@ -30,6 +30,7 @@ public sealed class MarketplaceFixture : IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "depin-mkt-tests-" + Guid.NewGuid().ToString("N"));
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private WebApplication? _app;
 
     public MarketplaceFixture()
@@ -37,8 +38,15 @@ public sealed class MarketplaceFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>A marketplace with <paramref name="settings"/> on top of the test defaults (not a shared fixture: a test class starts and stops it).</summary>
-    internal MarketplaceFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    /// <summary>
+    /// A marketplace with <paramref name="settings"/> on top of the test defaults and <paramref name="services"/> applied
+    /// after the ledger and the marketplace are added (not a shared fixture: a test class starts and stops it).
+    /// </summary>
+    internal MarketplaceFixture(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings;
+        _services = services;
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -74,6 +82,7 @@ public sealed class MarketplaceFixture : IAsyncLifetime
         builder.AddServiceDefaults();
         builder.AddLedger();
         builder.AddMarketplace();
+        _services?.Invoke(builder.Services);
 
         _app = builder.Build();
         _app.UseServiceDefaults();

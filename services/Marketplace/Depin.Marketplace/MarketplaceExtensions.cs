@@ -191,8 +191,8 @@ public static class MarketplaceExtensions
     }
 
     /// <summary>
-    /// Maps the REST API (/api/providers, /api/workers, /api/customers, /api/jobs, /api/admin), the settlement subscribers
-    /// (/events/marketplace/*) and, on a <see cref="WebApplication"/>, adds the rate limiter and the Dapr cloud-event middleware.
+    /// Maps the REST API (/api/providers, /api/workers, /api/customers, /api/jobs, /api/admin), the admin activity panel's
+    /// subscribers (/events/marketplace/activity/*) and, on a <see cref="WebApplication"/>, adds the rate limiter and the Dapr cloud-event middleware.
     /// </summary>
     public static IEndpointRouteBuilder MapMarketplaceApi(this IEndpointRouteBuilder endpoints)
     {
@@ -212,7 +212,6 @@ public static class MarketplaceExtensions
         endpoints.MapJobsApi();
         endpoints.MapClusterApi();
         endpoints.MapCanariesApi();
-        endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/job-verified", SettlementHandlers.OnJobVerified);
         endpoints.MapTopic<JobFundedEvent>(MarketplaceTopics.JobFunded, "/events/marketplace/activity/job-funded", Activity<JobFundedEvent>((a, e) => a.OnFunded(e)));
         endpoints.MapTopic<JobRejectedEvent>(MarketplaceTopics.JobRejected, "/events/marketplace/activity/job-rejected", Activity<JobRejectedEvent>((a, e) => a.OnRejected(e)));
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/activity/job-verified", Activity<JobVerifiedEvent>((a, e) => a.OnVerified(e)));

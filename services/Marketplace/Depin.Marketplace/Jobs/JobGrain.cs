@@ -48,8 +48,6 @@ public interface IJobGrain : IGrainWithGuidKey
 
     /// <summary>Cancels a job that has not been verified; false when it is too late.</summary>
     Task<bool> Cancel();
-
-    Task MarkSettled(string transactionId, long height);
 }
 
 /// <inheritdoc cref="IJobGrain"/>
@@ -332,21 +330,6 @@ public sealed partial class JobGrain(
         }
     }
 
-    public async Task MarkSettled(string transactionId, long height)
-    {
-        await EnsureLoadedAsync();
-        if (S.Status != JobStatuses.Verified)
-        {
-            return;
-        }
-
-        Transition(JobStatuses.Settled, JobReplay.Details.Ledger(transactionId, height), time.GetUtcNow());
-        _state = S with { SettlementTxId = transactionId, PendingSince = null };
-        StopTimer();
-        await AnnounceAsync(MarketplaceTopics.JobSettled,
-            new JobSettledEvent(JobId.ToString("D") + ":settled", JobId.ToString("D"), transactionId, height, time.GetUtcNow()));
-    }
-
     private bool HoldsLease(string workerId, long fencingToken) =>
         S.Status == JobStatuses.Leased && S.FencingToken == fencingToken && S.WorkerId == workerId;
 
@@ -426,8 +409,10 @@ public sealed partial class JobGrain(
                 await worker.LeaseEnded(JobId.ToString("D"), token, LeaseOutcome.Verified);
             }
 
-            await PublishVerifiedAsync();
-            return new CompletionResult(CompletionStatus.Accepted, S.Status, null);
+            var verified = VerifiedEvent();
+            await SettleAsync();
+            await AnnounceAsync(MarketplaceTopics.JobVerified, verified);
+            return new CompletionResult(CompletionStatus.Accepted, JobStatuses.Verified, null);
         }
 
         LogVerificationFailed(JobId, workerId, outcome.Reason);
@@ -584,12 +569,46 @@ public sealed partial class JobGrain(
             new JobRefundedEvent(JobId.ToString("D") + ":refunded", JobId.ToString("D"), transactionId, height, now));
     }
 
-    private Task PublishVerifiedAsync()
+    private JobVerifiedEvent VerifiedEvent()
     {
         var job = S.Submission!;
-        return events.PublishAsync(MarketplaceTopics.JobVerified, new JobVerifiedEvent(
+        return new JobVerifiedEvent(
             JobId.ToString("D") + ":verified", JobId.ToString("D"), job.CustomerAddress, S.ProviderAddress!, S.WorkerId!,
-            S.Price!.Value, S.Fee!.Value, job.WorkUnits, time.GetUtcNow()));
+            S.Price!.Value, S.Fee!.Value, job.WorkUnits, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Pays a verified job with one job-settle at the price its lease agreed (the provider's payout wallet gets the price
+    /// less the fee, the treasury the fee, the customer the rest of the escrow), under an id derived from the job, so that
+    /// a settlement repeated after a crash returns the first receipt and never pays twice. A ledger that cannot be reached
+    /// or refuses leaves the job verified; its timer tries again every <see cref="MarketplaceOptions.SettlementRetryInterval"/>.
+    /// </summary>
+    private async Task SettleAsync()
+    {
+        var tx = JobLedger.Settle(JobId, S.Submission!.CustomerAddress, S.ProviderAddress!, S.Price!.Value, S.Fee!.Value);
+        ReceiptDto receipt;
+        try
+        {
+            receipt = (await ledger.SubmitAsync([tx]))[0];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSettlementDeferred(JobId, ex.Message);
+            return;
+        }
+
+        if (!receipt.Succeeded)
+        {
+            LogSettlementFailed(JobId, receipt.Status);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        Transition(JobStatuses.Settled, JobReplay.Details.Ledger(receipt.Id, receipt.Height), now);
+        _state = S with { SettlementTxId = receipt.Id, PendingSince = null };
+        StopTimer();
+        await AnnounceAsync(MarketplaceTopics.JobSettled,
+            new JobSettledEvent(JobId.ToString("D") + ":settled", JobId.ToString("D"), receipt.Id, receipt.Height, now));
     }
 
     private void Transition(string status, string? detail, DateTimeOffset at)
@@ -647,7 +666,7 @@ public sealed partial class JobGrain(
                 break;
             case JobStatuses.Verified when S.PendingSince is { } since && now - since >= o.SettlementRetryInterval:
                 _state = S with { PendingSince = now };
-                await PublishVerifiedAsync();
+                await SettleAsync();
                 break;
             default:
                 if (S.IsFinal)
@@ -678,6 +697,12 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Topic} not published ({Reason}); the ledger has what it announces")]
     private partial void LogAnnounceFailed(Guid jobId, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: settlement not submitted ({Reason}); retried by the job's timer")]
+    private partial void LogSettlementDeferred(Guid jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the ledger refused its settlement: {Status}; left verified and retried")]
+    private partial void LogSettlementFailed(Guid jobId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: result of worker {WorkerId} failed verification: {Reason}")]
     private partial void LogVerificationFailed(Guid jobId, string? workerId, string? reason);

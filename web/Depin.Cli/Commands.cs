@@ -229,7 +229,12 @@ internal static class Commands
             AnsiConsole.MarkupLine($"[red]Refused[/] {Markup.Escape(Client.Describe(error))}");
             return 1;
         }
-        catch (Exception error) when (error is HttpRequestException or FormatException or InvalidOperationException or ContractRevertedException or TransactionFailedException)
+        catch (TransactionRefusedException error) when (error.InsufficientFunds)
+        {
+            AnsiConsole.MarkupLine($"[red]Failed:[/] the wallet cannot pay the transaction's gas ({Markup.Escape(error.NodeMessage)}). Send it some ETH; on a local development chain, --test-tokens (deposit) or --test-gas (claim) gets it from the platform's faucet.");
+            return 1;
+        }
+        catch (Exception error) when (error is HttpRequestException or FormatException or InvalidOperationException or ContractRevertedException or TransactionFailedException or TransactionRefusedException)
         {
             AnsiConsole.MarkupLine($"[red]Failed:[/] {Markup.Escape(error.Message)}");
             return 1;

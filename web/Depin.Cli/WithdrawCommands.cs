@@ -52,7 +52,8 @@ internal static class WithdrawCommands
 
         var id = new Argument<string>("withdrawal") { Description = "Withdrawal id" };
         var claimKeyFile = KeyFile("Key file of the wallet the withdrawal pays (it sends the claim and pays its gas)");
-        var claim = new Command("claim", "Claim a claimable withdrawal from the Vault with your wallet; the tokens arrive in it") { id, claimKeyFile };
+        var testGas = new Option<bool>("--test-gas") { Description = "Local development chain only: get gas for the claim (and one test token) from the platform's faucet first" };
+        var claim = new Command("claim", "Claim a claimable withdrawal from the Vault with your wallet; the tokens arrive in it") { id, claimKeyFile, testGas };
         claim.SetAction((parse, ct) => Commands.Run(parse, url, key, async api =>
         {
             var withdrawal = await api.GetWithdrawalAsync(parse.GetValue(id)!, ct);
@@ -61,11 +62,17 @@ internal static class WithdrawCommands
                 throw new InvalidOperationException($"withdrawal {withdrawal.Id} is {withdrawal.Status}: {withdrawal.Detail}");
             }
 
-            var info = await Client.Bridge(parse.GetValue(url) ?? Profile.Load().Url).GetInfoAsync(ct);
+            var bridge = Client.Bridge(parse.GetValue(url) ?? Profile.Load().Url);
+            var info = await bridge.GetInfoAsync(ct);
             var wallet = LocalKeyFile.Load(parse.GetValue(claimKeyFile)!);
             if (!string.Equals(wallet.Address.ToString(), withdrawal.Wallet, StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException($"the withdrawal pays {withdrawal.Wallet}, not the key file's {wallet.Address}");
+            }
+
+            if (parse.GetValue(testGas))
+            {
+                await bridge.DevFundAsync(new DevFundRequest(wallet.Address.ToString(), 1), ct);
             }
 
             using var chain = new ChainClient(new Uri(info.RpcUrl!), wallet.Key);

@@ -65,6 +65,20 @@ public class ChainClientTests(AnvilFixture anvil)
     }
 
     [Fact]
+    public async Task A_send_from_a_wallet_without_gas_is_refused_as_such_and_the_wallet_can_send_once_funded()
+    {
+        EthECKey empty = EthECKey.GenerateKey();
+        var client = anvil.ClientFor(empty);
+
+        var error = await Assert.ThrowsAsync<TransactionRefusedException>(() => client.TransferAsync(EthECKey.GenerateKey().Address, 1));
+        await anvil.ClientFor(anvil.Deployer).TransferAsync(empty.Address, BigInteger.Pow(10, 17));
+        TransactionReceipt next = await client.TransferAsync(EthECKey.GenerateKey().Address, 1);
+
+        Assert.True(error.InsufficientFunds, error.NodeMessage);
+        Assert.True(next.Succeeded);
+    }
+
+    [Fact]
     public async Task Node_errors_surface_with_their_json_rpc_code()
     {
         var client = anvil.ClientFor(anvil.Deployer);

@@ -196,6 +196,11 @@ public sealed class ChainClient : IChainClient, IDisposable
                 throw revert;
             }
 
+            if (e is RpcResponseException { RpcError.Message: { } refusal })
+            {
+                throw new TransactionRefusedException(refusal, e);
+            }
+
             throw;
         }
         finally

@@ -34,8 +34,9 @@ public interface IChainClient
         where TDeployment : ContractDeploymentMessage, new();
 
     /// <summary>
-    /// Sends a function call and waits for it. A revert found at gas estimation throws Nethereum's
-    /// <c>SmartContractRevertException</c> with the reason; one found in the mined receipt throws <see cref="TransactionFailedException"/>.
+    /// Sends a function call and waits for it. A revert found at gas estimation throws <see cref="ContractRevertedException"/>
+    /// with the reason; a transaction the node refuses outright (the sender cannot pay its gas) <see cref="TransactionRefusedException"/>;
+    /// a revert found in the mined receipt <see cref="TransactionFailedException"/>.
     /// </summary>
     Task<TransactionReceipt> SendAsync<TFunction>(Address contract, TFunction function, CancellationToken cancellationToken = default)
         where TFunction : FunctionMessage, new();

@@ -70,7 +70,6 @@ public static class MarketplaceExtensions
         builder.Services.TryAddSingleton<JobSpecs>();
         builder.Services.AddSingleton<ProviderRegistrar>();
         builder.Services.AddSingleton<ApiKeyCache>();
-        builder.Services.AddSingleton<Scheduling.JobQueueSignal>();
         builder.Services.AddHostedService<OpenJobsSweeper>();
         builder.Services.AddHostedService<Canaries.CanaryScheduler>();
         builder.Services.AddSingleton<Admin.MarketplaceActivity>();

@@ -74,8 +74,12 @@ public sealed class MarketplaceOptions
     /// <summary>Longest lease long-poll. Default 20 s.</summary>
     public TimeSpan MaxLeaseWait { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How often a waiting lease request looks at the queues again. Default 200 ms.</summary>
-    public TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// The longest a waiting lease request sleeps before it looks at the queues again. A queued job wakes a waiting request
+    /// at once, whichever silo took it; this only bounds how late a request hears of a job whose wake-up went to another
+    /// that left. Default 1 s.
+    /// </summary>
+    public TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a verified or ended job waits for its settlement or refund before publishing the event again. Default 10 s.</summary>
     public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -35,6 +35,18 @@ public interface IJobQueueGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<LeaseGrant[]> TryLease(LeaseOffer offer, int max);
 
+    /// <summary>
+    /// A long-polling lease request waits here, whichever silo took it: true at once when a job this worker could run is
+    /// queued, or as soon as one is (each job queued wakes one such waiter, the longest waiting), false after
+    /// <paramref name="timeout"/> or when cancelled. Interleaved, so that waiters do not hold the queue.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> WaitForJob(LeaseOffer offer, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Passes a wake-up on to the longest waiter, if any (a worker that holds back so that a more reliable one goes first).</summary>
+    [OneWay]
+    Task Relay();
+
     Task<int> Count();
 
     /// <summary>The highest ask among the workers that asked for work of this kind lately; null when none did.</summary>
@@ -50,20 +62,50 @@ public interface IJobQueueGrain : IGrainWithStringKey
 /// worker can run instead of scanning everything. The job grains own the truth: a queued job re-enqueues itself on every
 /// <see cref="MarketplaceOptions.QueueRefreshInterval"/>, so a queue lost with its activation is rebuilt within one.
 /// </remarks>
-public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options) : Grain, IJobQueueGrain
+public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Options.IOptions<MarketplaceOptions> options) : Grain, IJobQueueGrain
 {
     private readonly SortedSet<QueueEntry> _queue = new(QueueOrder.Instance);
     private readonly Dictionary<Guid, QueueEntry> _entries = [];
     private readonly Dictionary<string, (LeaseOffer Offer, DateTimeOffset At)> _offers = [];
+    private readonly LinkedList<Waiter> _waiters = new();
 
     public Task Enqueue(QueueEntry entry)
     {
         if (_entries.TryAdd(entry.JobId, entry))
         {
             _queue.Add(entry);
-            signal.Pulse();
+            Wake(w => w.Offer.AskPricePerMegaUnit <= entry.MaxPricePerMegaUnit && w.Offer.DeviceMemoryBytes >= entry.MinMemoryBytes);
         }
 
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> WaitForJob(LeaseOffer offer, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is not null)
+        {
+            return true;
+        }
+
+        var waiter = new Waiter(offer);
+        var node = _waiters.AddLast(waiter);
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        expiry.CancelAfter(timeout);
+        await using (expiry.Token.Register(static w => ((Waiter)w!).Woken.TrySetResult(false), waiter))
+        {
+            var woken = await waiter.Woken.Task;
+            if (node.List is not null)
+            {
+                _waiters.Remove(node);
+            }
+
+            return woken;
+        }
+    }
+
+    public Task Relay()
+    {
+        Wake(static _ => true);
         return Task.CompletedTask;
     }
 
@@ -150,6 +192,20 @@ public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Micr
         return Task.FromResult($"{affordable.Count} {kind} worker(s) within the bid are busy; {ahead} job(s) ahead in the queue");
     }
 
+    /// <summary>Wakes the longest waiting request that <paramref name="fits"/>.</summary>
+    private void Wake(Func<Waiter, bool> fits)
+    {
+        for (var node = _waiters.First; node is not null; node = node.Next)
+        {
+            if (fits(node.Value))
+            {
+                _waiters.Remove(node);
+                node.Value.Woken.TrySetResult(true);
+                return;
+            }
+        }
+    }
+
     private QueueEntry? Best(long ask, long memory)
     {
         foreach (var entry in _queue)
@@ -166,6 +222,13 @@ public sealed class JobQueueGrain(JobQueueSignal signal, TimeProvider time, Micr
         }
 
         return null;
+    }
+
+    private sealed class Waiter(LeaseOffer offer)
+    {
+        public LeaseOffer Offer { get; } = offer;
+
+        public TaskCompletionSource<bool> Woken { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Highest bid first, then oldest, then by id (a total order).</summary>

@@ -141,14 +141,14 @@ public static partial class WorkersApi
 
     public static async Task<Results<Ok<LeaseView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseAsync(
         string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
-        JobQueueSignal queued, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         if (request.MaxJobs != 1)
         {
             return Problems.Invalid("maxJobs", $"must be 1 here; POST /api/workers/{{workerId}}/leases takes up to {MaxJobsPerLease}");
         }
 
-        return await LeaseCoreAsync(workerId, request, user, grains, ledger, options, time, queued, cancellationToken) switch
+        return await LeaseCoreAsync(workerId, request, user, grains, ledger, options, time, cancellationToken) switch
         {
             { Result: ProblemHttpResult problem } => problem,
             { Result: ValidationProblem invalid } => invalid,
@@ -160,14 +160,14 @@ public static partial class WorkersApi
 
     public static async Task<Results<Ok<LeaseBatchView>, NoContent, ProblemHttpResult, ValidationProblem>> LeaseManyAsync(
         string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
-        JobQueueSignal queued, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         if (request.MaxJobs is < 1 or > MaxJobsPerLease)
         {
             return Problems.Invalid("maxJobs", $"must be between 1 and {MaxJobsPerLease}");
         }
 
-        return await LeaseCoreAsync(workerId, request, user, grains, ledger, options, time, queued, cancellationToken) switch
+        return await LeaseCoreAsync(workerId, request, user, grains, ledger, options, time, cancellationToken) switch
         {
             { Result: ProblemHttpResult problem } => problem,
             { Result: ValidationProblem invalid } => invalid,
@@ -179,7 +179,7 @@ public static partial class WorkersApi
 
     private static async Task<(IResult? Result, IReadOnlyList<LeaseView> Leases)> LeaseCoreAsync(
         string workerId, LeaseRequest request, ClaimsPrincipal user, IGrainFactory grains, ILedgerClient ledger, IOptions<MarketplaceOptions> options, TimeProvider time,
-        JobQueueSignal queued, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var o = options.Value;
         var state = await FindOwnWorkerAsync(workerId, user, grains);
@@ -223,16 +223,16 @@ public static partial class WorkersApi
         // Among workers asking at once the more reliable one goes first: a worker short of full reputation holds back,
         // handing its wake-up on to the next waiter, so a job reaches a better worker that is waiting too.
         var handicap = reputation < 1 ? o.ReputationLeaseHandicap * (1 - reputation) : TimeSpan.Zero;
-        var woken = false;
+        IJobQueueGrain? wokenBy = null;
         try
         {
             while (true)
             {
                 if (handicap > TimeSpan.Zero)
                 {
-                    if (woken)
+                    if (wokenBy is not null)
                     {
-                        queued.Relay();
+                        await wokenBy.Relay();
                     }
 
                     await Task.Delay(handicap, time, cancellationToken);
@@ -244,12 +244,13 @@ public static partial class WorkersApi
                     return (null, [.. grants.Select(ToView)]);
                 }
 
-                if (time.GetUtcNow() >= until)
+                var left = until - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
                 {
                     return (null, []);
                 }
 
-                woken = await queued.WaitAsync(o.LeasePollInterval, cancellationToken);
+                wokenBy = await WaitForJobAsync(grains, registration.Kinds, offer, left < o.LeasePollInterval ? left : o.LeasePollInterval, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -307,6 +308,47 @@ public static partial class WorkersApi
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// Waits in the queues of the worker's kinds (wherever they are active) until one of them has a job for it: that
+    /// queue, or null after <paramref name="timeout"/>. A worker of several kinds waits in each; the first to answer
+    /// withdraws the others, so that no queue wakes a request that has gone.
+    /// </summary>
+    private static async Task<IJobQueueGrain?> WaitForJobAsync(IGrainFactory grains, ImmutableArray<string> kinds, LeaseOffer offer, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (kinds.Length == 1)
+        {
+            var queue = grains.GetGrain<IJobQueueGrain>(kinds[0]);
+            return await queue.WaitForJob(offer, timeout, cancellationToken) ? queue : null;
+        }
+
+        using var withdraw = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queues = kinds.Select(k => grains.GetGrain<IJobQueueGrain>(k)).ToArray();
+        var waits = queues.Select(q => q.WaitForJob(offer, timeout, withdraw.Token)).ToList();
+        var pending = new List<Task<bool>>(waits);
+        try
+        {
+            while (pending.Count > 0)
+            {
+                var answered = await Task.WhenAny(pending);
+                pending.Remove(answered);
+                if (await answered)
+                {
+                    return queues[waits.IndexOf(answered)];
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            withdraw.Cancel();
+            foreach (var wait in pending)
+            {
+                _ = wait.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
     }
 
     private static async Task<WorkerState?> FindOwnWorkerAsync(string workerId, ClaimsPrincipal user, IGrainFactory grains)

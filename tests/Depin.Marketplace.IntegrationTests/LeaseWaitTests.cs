@@ -26,7 +26,7 @@ public sealed class LeaseWaitTests(MarketplaceFixture fx)
         await gone.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => left.WaitAsync(TimeSpan.FromSeconds(5)));
         // The caller's task ends at once; the queue hears of it by message, and then no job wakes a request that left.
-        await Task.Delay(500);
+        await Task.Delay(1_000);
         await queue.Enqueue(Entry(bid: 500));
         Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(5)));
         await Task.Delay(300);
@@ -43,7 +43,7 @@ public sealed class LeaseWaitTests(MarketplaceFixture fx)
     {
         var wait = queue.WaitForJob(offer, Long, cancellationToken);
         // Waiters are woken in the order they came: let this one arrive before the next.
-        await Task.Delay(200);
+        await Task.Delay(300);
         Assert.False(wait.IsCompleted);
         return wait;
     }

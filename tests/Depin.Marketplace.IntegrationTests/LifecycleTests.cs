@@ -209,7 +209,7 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         using var http = fx.Http();
 
         using var doc = JsonDocument.Parse(await http.GetStringAsync("/dapr/subscribe"));
-        using var posted = await http.PostAsync("/events/marketplace/job-verified", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        using var posted = await http.PostAsync("/events/marketplace/activity/job-verified", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Empty(doc.RootElement.EnumerateArray());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, posted.StatusCode);

@@ -9,7 +9,7 @@ public static class MarketplaceTopics
     /// <summary>Escrow could not be locked; nothing was locked. <see cref="JobRejectedEvent"/>.</summary>
     public const string JobRejected = "marketplace.job-rejected";
 
-    /// <summary>A result passed verification: settle it. <see cref="JobVerifiedEvent"/>.</summary>
+    /// <summary>A result passed verification (the job's grain settles it on the ledger). <see cref="JobVerifiedEvent"/>.</summary>
     public const string JobVerified = "marketplace.job-verified";
 
     /// <summary>A job failed, was cancelled or expired (its escrow already refunded by the same ledger transaction). <see cref="JobEndedEvent"/>.</summary>

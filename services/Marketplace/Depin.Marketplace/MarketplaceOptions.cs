@@ -81,7 +81,7 @@ public sealed class MarketplaceOptions
     /// </summary>
     public TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a verified or ended job waits for its settlement or refund before publishing the event again. Default 10 s.</summary>
+    /// <summary>How long a verified job whose settlement the ledger did not take waits before its grain submits it again. Default 10 s.</summary>
     public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Whether customers may credit their own account (dev faucet). Default true, and only ever in Development or --demo.</summary>

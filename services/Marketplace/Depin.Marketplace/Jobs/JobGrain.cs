@@ -590,8 +590,9 @@ public sealed partial class JobGrain(
         {
             receipt = (await ledger.SubmitAsync([tx]))[0];
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Unreachable, timed out or failed: the job stays verified and its timer submits the same id again.
             LogSettlementDeferred(JobId, ex.Message);
             return;
         }

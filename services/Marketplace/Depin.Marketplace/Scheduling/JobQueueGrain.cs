@@ -43,7 +43,7 @@ public interface IJobQueueGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<bool> WaitForJob(LeaseOffer offer, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Passes a wake-up on to the longest waiter, if any (a worker that holds back so that a more reliable one goes first).</summary>
+    /// <summary>Passes a wake-up on to the longest waiter that could run a queued job, if any (a worker that holds back so that a more reliable one goes first).</summary>
     [OneWay]
     Task Relay();
 
@@ -105,7 +105,7 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
 
     public Task Relay()
     {
-        Wake(static _ => true);
+        Wake(w => Best(w.Offer.AskPricePerMegaUnit, w.Offer.DeviceMemoryBytes) is not null);
         return Task.CompletedTask;
     }
 
@@ -192,17 +192,22 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
         return Task.FromResult($"{affordable.Count} {kind} worker(s) within the bid are busy; {ahead} job(s) ahead in the queue");
     }
 
-    /// <summary>Wakes the longest waiting request that <paramref name="fits"/>.</summary>
+    /// <summary>Wakes the longest waiting request that <paramref name="fits"/> (one whose wait has just ended is passed over).</summary>
     private void Wake(Func<Waiter, bool> fits)
     {
-        for (var node = _waiters.First; node is not null; node = node.Next)
+        for (var node = _waiters.First; node is not null;)
         {
+            var next = node.Next;
             if (fits(node.Value))
             {
                 _waiters.Remove(node);
-                node.Value.Woken.TrySetResult(true);
-                return;
+                if (node.Value.Woken.TrySetResult(true))
+                {
+                    return;
+                }
             }
+
+            node = next;
         }
     }
 

@@ -333,7 +333,18 @@ public static partial class WorkersApi
             {
                 var answered = await Task.WhenAny(pending);
                 pending.Remove(answered);
-                if (await answered)
+                bool woken;
+                try
+                {
+                    woken = await answered;
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One queue that cannot answer now (its grain moving between silos) is as good as no job there.
+                    woken = false;
+                }
+
+                if (woken)
                 {
                     return queues[waits.IndexOf(answered)];
                 }

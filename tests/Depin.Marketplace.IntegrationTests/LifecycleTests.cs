@@ -93,7 +93,8 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
             settled.Add(await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled));
         }
 
-        Assert.Equal(3, agent.Agent.Completed);
+        // The job settles inside its upload's call, so the agent counts the verdict a moment after the job reads settled.
+        Assert.Equal(3, await MarketplaceFixture.WaitForAsync(() => Task.FromResult(agent.Agent.Completed), n => n >= 3, TimeSpan.FromSeconds(10), "the agent to count three accepted results"));
         // Held for the lease's last run: no result was completed before the third job started running.
         Assert.Equal(3, runsStarted.Count);
         Assert.All(settled, job => Assert.True(job.History.Single(h => h.Status == JobStatuses.Completed).At >= runsStarted.Max()));
@@ -142,7 +143,7 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
             await MarketplaceFixture.WaitForStatusAsync(customer, id, JobStatuses.Settled);
         }
 
-        Assert.Equal(2, agent.Agent.Completed);
+        Assert.Equal(2, await MarketplaceFixture.WaitForAsync(() => Task.FromResult(agent.Agent.Completed), n => n >= 2, TimeSpan.FromSeconds(10), "the agent to count two accepted results"));
     }
 
     [Fact]

@@ -56,19 +56,49 @@ public sealed class AllInOneHostTests(AllInOneHost host) : IClassFixture<AllInOn
     }
 
     [Fact]
-    public async Task The_admin_overview_needs_the_admin_key_and_shows_every_service()
+    public async Task The_admin_overview_needs_the_admin_key_and_shows_every_service_with_the_marketplace_fed_by_its_events()
     {
         using var anonymous = await host.Http.GetAsync("/api/admin/overview");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/overview");
-        request.Headers.Add("X-Api-Key", AllInOneHost.AdminKey);
-        using var response = await host.Http.SendAsync(request);
-        using var overview = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var sections = overview.RootElement.GetProperty("sections");
-        Assert.True(sections.TryGetProperty("ledger", out _));
-        Assert.True(sections.TryGetProperty("marketplace", out _));
-        Assert.True(sections.TryGetProperty("rewards", out _));
+        var registration = await Api().RegisterCustomerAsync(new RegisterCustomerRequest("overview-customer"));
+        var customer = Api(registration.ApiKey);
+        await Api(AllInOneHost.AdminKey).AdminDepositAsync(new AdminDepositRequest(registration.CustomerId, 10_000_000));
+        var parameters = JsonDocument.Parse("""{"challenge":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","difficultyBits":4}""").RootElement;
+        var job = await customer.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 200_000));
+        await AllInOneHost.WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled);
+
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/overview");
+            request.Headers.Add("X-Api-Key", AllInOneHost.AdminKey);
+            using var response = await host.Http.SendAsync(request);
+            using var overview = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var sections = overview.RootElement.GetProperty("sections");
+            Assert.True(sections.TryGetProperty("ledger", out _));
+            Assert.True(sections.TryGetProperty("rewards", out _));
+            var marketplace = sections.GetProperty("marketplace");
+            var seen = marketplace.GetProperty("recentJobs").EnumerateArray()
+                .Any(j => j.GetProperty("job").GetString() == job.JobId[..8] && j.GetProperty("outcome").GetString() == "verified");
+            if (seen && marketplace.GetProperty("jobsFunded").GetInt64() >= 1 && marketplace.GetProperty("jobsSettled").GetInt64() >= 1)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < until, "The overview never showed the settled job: " + marketplace);
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_sidecar_nobody_can_post_events_to_the_host()
+    {
+        using var subscriptions = JsonDocument.Parse(await host.Http.GetStringAsync("/dapr/subscribe"));
+        using var posted = await host.Http.PostAsync("/events/marketplace/activity/job-verified", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Empty(subscriptions.RootElement.EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
     }
 
     [Theory]

@@ -203,16 +203,4 @@ public sealed class LifecycleTests(MarketplaceFixture fx)
         Assert.Equal("offline", offline.Status);
         Assert.Equal("online", back.Status);
     }
-
-    [Fact]
-    public async Task Without_a_sidecar_nobody_can_post_events_to_the_marketplace()
-    {
-        using var http = fx.Http();
-
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("/dapr/subscribe"));
-        using var posted = await http.PostAsync("/events/marketplace/activity/job-verified", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
-
-        Assert.Empty(doc.RootElement.EnumerateArray());
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, posted.StatusCode);
-    }
 }

@@ -26,6 +26,7 @@ app.MapLedgerApi();
 app.MapMarketplaceApi();
 app.MapRewardsApi();
 app.MapDashboard();
+app.MapMarketplaceActivity();
 app.MapOrleansDashboard(routePrefix: "/orleans");
 await app.RunAsync();
 

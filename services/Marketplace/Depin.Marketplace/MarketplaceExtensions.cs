@@ -190,8 +190,8 @@ public static class MarketplaceExtensions
     }
 
     /// <summary>
-    /// Maps the REST API (/api/providers, /api/workers, /api/customers, /api/jobs, /api/admin), the admin activity panel's
-    /// subscribers (/events/marketplace/activity/*) and, on a <see cref="WebApplication"/>, adds the rate limiter and the Dapr cloud-event middleware.
+    /// Maps the REST API (/api/providers, /api/workers, /api/customers, /api/jobs, /api/admin) and, on a
+    /// <see cref="WebApplication"/>, adds the rate limiter and the Dapr cloud-event middleware.
     /// </summary>
     public static IEndpointRouteBuilder MapMarketplaceApi(this IEndpointRouteBuilder endpoints)
     {
@@ -211,6 +211,16 @@ public static class MarketplaceExtensions
         endpoints.MapJobsApi();
         endpoints.MapClusterApi();
         endpoints.MapCanariesApi();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Feeds the marketplace's section of the admin overview (<see cref="Admin.MarketplaceActivity"/>) from its events
+    /// (/events/marketplace/activity/* with a Dapr sidecar). Only a host that serves the overview maps it: every event
+    /// read costs a replica CPU, and a replica's counts would be its share of the events, not the platform's.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMarketplaceActivity(this IEndpointRouteBuilder endpoints)
+    {
         endpoints.MapTopic<JobFundedEvent>(MarketplaceTopics.JobFunded, "/events/marketplace/activity/job-funded", Activity<JobFundedEvent>((a, e) => a.OnFunded(e)));
         endpoints.MapTopic<JobRejectedEvent>(MarketplaceTopics.JobRejected, "/events/marketplace/activity/job-rejected", Activity<JobRejectedEvent>((a, e) => a.OnRejected(e)));
         endpoints.MapTopic<JobVerifiedEvent>(MarketplaceTopics.JobVerified, "/events/marketplace/activity/job-verified", Activity<JobVerifiedEvent>((a, e) => a.OnVerified(e)));

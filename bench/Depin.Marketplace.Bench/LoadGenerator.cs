@@ -15,7 +15,8 @@ namespace Depin.Marketplace.Bench;
 /// Customers submit small proof-of-work jobs; simulated worker lanes lease them over REST, solve them with the reference
 /// kernel and upload results, so every job runs the whole path (escrow lock, queue, lease, verify, settlement).
 /// Phase 1 measures accepted submissions and accepted results (verified, then settled) per second at full load; once its
-/// backlog is leased, phase 2 submits at half the accepted rate and measures submit → lease latency in steady state.
+/// backlog is leased, phase 2 submits at half the accepted rate and measures submit → lease latency in steady state, and
+/// phase 3 at a twentieth of it (the path's own latency, with little waiting for the CPU).
 /// At the end every job's status is read back: all must settle.
 /// </summary>
 internal static class LoadGenerator
@@ -66,7 +67,7 @@ internal static class LoadGenerator
 
         var submitted = new ConcurrentDictionary<string, long>();
         var leased = new ConcurrentDictionary<string, bool>();
-        var latencies = new ConcurrentBag<double>();
+        var latencies = new LeaseLatencies();
         // Results accepted, lease requests that took jobs, jobs they took.
         var results = new long[3];
         using var stop = new CancellationTokenSource();
@@ -78,7 +79,7 @@ internal static class LoadGenerator
         // load on two cores: see docs/performance.md), connection pools, grain activations.
         for (var round = 0; round < warmupRounds; round++)
         {
-            await Submit(customers, submitted, seconds, targetPerSecond: null);
+            await Submit(customers, submitted, latencies, seconds, targetPerSecond: null);
             var warm = Stopwatch.StartNew();
             while (leased.Count < submitted.Count && warm.Elapsed < TimeSpan.FromSeconds(60))
             {
@@ -88,14 +89,14 @@ internal static class LoadGenerator
 
         var warmedUp = submitted.Count;
         Console.WriteLine(TimedMarker);
-        latencies.Clear();
+        latencies.Take();
         var before = Interlocked.Read(ref results[0]);
         var (leasesBefore, leasedBefore) = (Interlocked.Read(ref results[1]), Interlocked.Read(ref results[2]));
         var started = Stopwatch.GetTimestamp();
-        var (rate, rejected) = await Submit(customers, submitted, seconds, targetPerSecond: null);
+        var (rate, rejected) = await Submit(customers, submitted, latencies, seconds, targetPerSecond: null);
         var completedRate = (Interlocked.Read(ref results[0]) - before) / Stopwatch.GetElapsedTime(started).TotalSeconds;
         var leaseBatch = (double)(Interlocked.Read(ref results[2]) - leasedBefore) / Math.Max(1, Interlocked.Read(ref results[1]) - leasesBefore);
-        var fullLoadLatencies = latencies.ToArray();
+        var fullLoadLatencies = latencies.Take();
         var drain = Stopwatch.StartNew();
         while (leased.Count < submitted.Count && drain.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -103,10 +104,16 @@ internal static class LoadGenerator
         }
 
         var drained = drain.Elapsed;
-        latencies.Clear();
-        var (halfRate, _) = await Submit(customers, submitted, seconds, targetPerSecond: rate / 2);
+        latencies.Take();
+        var (halfRate, _) = await Submit(customers, submitted, latencies, seconds, targetPerSecond: rate / 2);
         await Task.Delay(2_000);
-        var halfLoadLatencies = latencies.ToArray();
+        var halfLoadLatencies = latencies.Take();
+
+        // Light load: a twentieth of the accepted rate, where a job's latency is its path through the platform with
+        // little queueing for the CPU.
+        var (lightRate, _) = await Submit(customers, submitted, latencies, seconds, targetPerSecond: rate / 20);
+        await Task.Delay(2_000);
+        var lightLoadLatencies = latencies.Take();
         var done = Stopwatch.StartNew();
         while (Interlocked.Read(ref results[0]) < submitted.Count && done.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -139,6 +146,7 @@ internal static class LoadGenerator
         Console.WriteLine("-------------------------------|-----------------|------------------|----------|--------");
         Console.WriteLine($"full load ({Submitters} submitters)      | {rate,15:N0} | {Percentile(fullLoadLatencies, 0.5),13:F1} ms | {Percentile(fullLoadLatencies, 0.99),5:F1} ms | {fullLoadLatencies.Length}");
         Console.WriteLine($"half load ({rate / 2:N0}/s target)     | {halfRate,15:N0} | {Percentile(halfLoadLatencies, 0.5),13:F1} ms | {Percentile(halfLoadLatencies, 0.99),5:F1} ms | {halfLoadLatencies.Length}");
+        Console.WriteLine($"light load ({rate / 20:N0}/s target)     | {lightRate,15:N0} | {Percentile(lightLoadLatencies, 0.5),13:F1} ms | {Percentile(lightLoadLatencies, 0.99),5:F1} ms | {lightLoadLatencies.Length}");
         Console.WriteLine($"results accepted at full load: {completedRate:N0} jobs/s (verified, then settled by the ledger); backlog leased {drained.TotalSeconds:F1} s after full load; {leaseBatch:F2} jobs per lease request");
         Console.WriteLine($"settled: {settled:N0} of {submitted.Count:N0} accepted jobs; refused submissions at full load: {rejected}{(RefusedStatuses.IsEmpty ? "" : " (every phase's refusals: " + string.Join(", ", RefusedStatuses.OrderBy(p => p.Key).Select(p => $"HTTP {p.Key} × {p.Value}")) + ")")}; lanes: {Workers}×{LanesPerWorker}, up to {jobsPerLease} job(s) per lease request; customers: {Customers}; jobs: pow, difficulty 4 bits, solved by the reference kernel");
         return settled >= submitted.Count ? 0 : 1;
@@ -173,7 +181,7 @@ internal static class LoadGenerator
         return RestService.For<IMarketplaceApi>(http);
     }
 
-    private static async Task<(double Rate, long Rejected)> Submit(List<IMarketplaceApi> customers, ConcurrentDictionary<string, long> submitted, double seconds, double? targetPerSecond)
+    private static async Task<(double Rate, long Rejected)> Submit(List<IMarketplaceApi> customers, ConcurrentDictionary<string, long> submitted, LeaseLatencies latencies, double seconds, double? targetPerSecond)
     {
         var parameters = JsonDocument.Parse("""{"challenge":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","difficultyBits":4}""").RootElement;
         var accepted = 0L;
@@ -203,6 +211,7 @@ internal static class LoadGenerator
                     next += Submitters;
                     var job = await api.SubmitJobAsync(new SubmitJobRequest("pow", parameters, 10_000, null, Guid.NewGuid().ToString()));
                     submitted[job.JobId] = before;
+                    latencies.Submitted(job.JobId, before);
                     Interlocked.Increment(ref accepted);
                 }
                 catch (ApiException ex)
@@ -217,7 +226,7 @@ internal static class LoadGenerator
 
     private static async Task Lane(
         IMarketplaceApi api, string worker, int lane, int jobsPerLease, bool uploadEach, ConcurrentDictionary<string, long> submitted, ConcurrentDictionary<string, bool> leased,
-        ConcurrentBag<double> latencies, long[] results, CancellationToken stop)
+        LeaseLatencies latencies, long[] results, CancellationToken stop)
     {
         var pow = KernelRegistry.CreateDefault().Get("pow");
         while (!stop.IsCancellationRequested)
@@ -235,11 +244,7 @@ internal static class LoadGenerator
                 Interlocked.Add(ref results[2], taken.Leases.Count);
                 foreach (var lease in taken.Leases)
                 {
-                    if (submitted.TryGetValue(lease.JobId, out var at))
-                    {
-                        latencies.Add(Stopwatch.GetElapsedTime(at, received).TotalMilliseconds);
-                    }
-
+                    latencies.Leased(lease.JobId, received);
                     leased[lease.JobId] = true;
                 }
 

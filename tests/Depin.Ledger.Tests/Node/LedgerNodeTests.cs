@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Depin.Testing;
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Node;
@@ -25,6 +26,29 @@ public sealed class LedgerNodeTests : IDisposable
     }
 
     private static async Task<Receipt> One(LedgerNode node, Transaction tx) => (await node.SubmitAsync([tx]))[0];
+
+    [Fact]
+    public async Task After_a_quiet_spell_a_submission_commits_at_once_and_under_load_the_window_gathers_a_block()
+    {
+        using var node = new LedgerNode(new LedgerOptions { DataDirectory = _data.Path, BlockIntervalMilliseconds = 5_000 }, NullLogger<LedgerNode>.Instance);
+        node.Start();
+
+        var quiet = Stopwatch.StartNew();
+        var first = await One(node, Transaction.Deposit(TxId.New(), Alice, 100));
+        quiet.Stop();
+        // Right after a block, the window is open: the next submissions wait for one another and share a block.
+        var busy = await Task.WhenAll(One(node, Transaction.Deposit(TxId.New(), Alice, 1)), DelayedAsync(node, Transaction.Deposit(TxId.New(), Bob, 1)));
+
+        Assert.True(quiet.Elapsed < TimeSpan.FromSeconds(2.5), $"the first submission waited {quiet.Elapsed} for a window of 5 s");
+        Assert.Equal(1, first.Height);
+        Assert.Equal([2L, 2L], busy.Select(r => r.Height));
+
+        static async Task<Receipt> DelayedAsync(LedgerNode node, Transaction tx)
+        {
+            await Task.Delay(200);
+            return await One(node, tx);
+        }
+    }
 
     [Fact]
     public async Task Resubmitting_an_id_returns_the_original_receipt_and_changes_nothing()

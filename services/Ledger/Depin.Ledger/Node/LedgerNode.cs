@@ -556,6 +556,7 @@ public sealed partial class LedgerNode : IDisposable
         var origins = new List<(Submission Submission, int Index)>(_options.MaxBlockSize);
         var duplicates = new List<(Submission Submission, int Index, int Position)>();
         var reader = _queue.Reader;
+        var lastBlockEnded = long.MinValue / 2;
         try
         {
             while (true)
@@ -589,7 +590,10 @@ public sealed partial class LedgerNode : IDisposable
                 var started = Stopwatch.GetTimestamp();
                 var size = first.Transactions.Length;
                 var batch = new List<Submission> { first };
-                var deadline = started + (long)(_options.BlockIntervalMilliseconds * Stopwatch.Frequency / 1000.0);
+                // The window waits for more only under load (the last block ended less than one window ago): after a
+                // quiet spell a submission commits at once, with whatever else is already queued.
+                var window = (long)(_options.BlockIntervalMilliseconds * Stopwatch.Frequency / 1000.0);
+                var deadline = started - lastBlockEnded < window ? started + window : started;
                 while (size < _options.MaxBlockSize)
                 {
                     if (reader.TryRead(out var next))
@@ -627,7 +631,8 @@ public sealed partial class LedgerNode : IDisposable
                     throw;
                 }
 
-                BlockDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                lastBlockEnded = Stopwatch.GetTimestamp();
+                BlockDuration.Record(Stopwatch.GetElapsedTime(started, lastBlockEnded).TotalMilliseconds);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

@@ -11,7 +11,10 @@ public sealed class LedgerOptions
     /// <summary>Most transactions in one block. Default 20,000.</summary>
     public int MaxBlockSize { get; set; } = 20_000;
 
-    /// <summary>Group-commit window: how long a block waits for more transactions after the first, in milliseconds. Default 2 ms.</summary>
+    /// <summary>
+    /// Group-commit window: how long a block waits for more transactions after the first, in milliseconds, while the node
+    /// is busy (its last block ended less than a window ago); after a quiet spell a block commits at once. Default 2 ms.
+    /// </summary>
     public int BlockIntervalMilliseconds { get; set; } = 2;
 
     /// <summary>Most transactions in one submitted batch (at most <see cref="MaxBlockSize"/>). Default 10,000.</summary>

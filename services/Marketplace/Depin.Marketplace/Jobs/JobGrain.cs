@@ -107,22 +107,44 @@ public sealed partial class JobGrain(
 
         _loaded = true;
 
-        // Durable before the ledger refers to it: the record commits to this hash.
-        var hash = await specs.PutAsync(submission);
+        // The submission is stored while the ledger locks the escrow (its record commits to the hash), and the job is
+        // answered for and queued only once both are durable. A record whose submission never became durable was
+        // never acknowledged: whoever loads it refunds it (LoadAsync).
+        var spec = JobSpecs.Encode(submission);
+        var stored = specs.PutAsync(spec);
         var now = time.GetUtcNow();
         _state = new JobState(submission, JobStatuses.Submitted, now, [new JobTransition(JobStatuses.Submitted, now, null)]);
         ReceiptDto receipt;
         try
         {
-            receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, submission, options.Value.MaxAttempts, hash)]))[0];
+            receipt = (await ledger.SubmitAsync([JobLedger.Submit(JobId, submission, options.Value.MaxAttempts, spec.Hash)]))[0];
         }
         catch
         {
+            await stored.ContinueWith(static _ => { }, TaskScheduler.Current);
             // Unknown whether the escrow locked (the ledger may have committed and died before answering): this
             // activation forgets the job and goes, so that the next one adopts whatever the ledger holds (the open-jobs
             // sweep wakes it within seconds) rather than a state the ledger may never have seen.
             _state = new JobState();
             DeactivateOnIdle();
+            throw;
+        }
+
+        try
+        {
+            await stored;
+        }
+        catch
+        {
+            _state = new JobState();
+            DeactivateOnIdle();
+            if (receipt.Succeeded && !receipt.Repeated)
+            {
+                // Locked, but its submission is not stored: the escrow goes back before the refusal (if the ledger cannot
+                // take the refund now, the open-jobs sweep loads the record, finds no submission and refunds it then).
+                await ledger.SubmitAsync([JobLedger.Cancel(JobId, submission.CustomerAddress)]);
+            }
+
             throw;
         }
 
@@ -347,6 +369,14 @@ public sealed partial class JobGrain(
         if (submission is null)
         {
             LogSubmissionMissing(JobId, hash);
+            if (history.Record is { Status: "queued" } record)
+            {
+                // Locked while its submission was being stored, which never became durable (the process died, the
+                // store failed): never acknowledged and never queued, so its escrow goes back.
+                await ledger.SubmitAsync([JobLedger.Cancel(JobId, record.Customer)], cancellationToken);
+                LogUnstoredSubmissionRefunded(JobId);
+            }
+
             return;
         }
 
@@ -723,4 +753,7 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the ledger has it, but its submission {Hash} is not in the content store")]
     private partial void LogSubmissionMissing(Guid jobId, string? hash);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its submission was never stored, so its escrow was refunded")]
+    private partial void LogUnstoredSubmissionRefunded(Guid jobId);
 }

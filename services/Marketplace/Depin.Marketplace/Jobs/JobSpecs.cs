@@ -12,9 +12,15 @@ public sealed class JobSpecs(IContentStore content)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Stores the submission durably and returns its hash.</summary>
-    public Task<string> PutAsync(JobSubmission submission, CancellationToken cancellationToken = default) =>
-        content.PutAsync(JsonSerializer.SerializeToUtf8Bytes(submission, Json), cancellationToken);
+    /// <summary>The submission as it is stored, and its hash, known before it is stored.</summary>
+    public static JobSpec Encode(JobSubmission submission)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(submission, Json);
+        return new JobSpec(bytes, ContentStore.HashOf(bytes));
+    }
+
+    /// <summary>Stores an encoded submission durably.</summary>
+    public Task PutAsync(JobSpec spec, CancellationToken cancellationToken = default) => content.PutAsync(spec.Bytes, cancellationToken);
 
     /// <summary>The submission stored under <paramref name="hash"/> (hex, with or without 0x); null when there is none.</summary>
     public async Task<JobSubmission?> GetAsync(string hash, CancellationToken cancellationToken = default)
@@ -23,3 +29,6 @@ public sealed class JobSpecs(IContentStore content)
         return bytes is null ? null : JsonSerializer.Deserialize<JobSubmission>(bytes, Json);
     }
 }
+
+/// <summary>A submission's stored bytes and their SHA-256 (hex), the parameters hash of its ledger record.</summary>
+public sealed record JobSpec(byte[] Bytes, string Hash);

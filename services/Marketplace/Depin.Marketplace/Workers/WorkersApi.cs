@@ -198,8 +198,9 @@ public static partial class WorkersApi
         }
 
         var worker = grains.GetGrain<IWorkerGrain>(workerId);
-        await worker.Heartbeat();
+        var heartbeat = worker.Heartbeat();
         var provider = await grains.GetGrain<IProviderGrain>(registration.ProviderId).Get();
+        await heartbeat;
         var reputation = state.Reputation.ValueAt(time.GetUtcNow(), o.ReputationHalfLife);
         if (reputation < o.MinReputation)
         {

@@ -120,6 +120,7 @@ internal static class LoadGenerator
 
         // Light load, after the CPU window (which stays the throughput phases'): a twentieth of the accepted rate, where a
         // job's latency is its path through the platform with little queueing for the CPU.
+        latencies.Take();
         var (lightRate, _) = await Submit(customers, submitted, latencies, seconds, targetPerSecond: rate / 20);
         await Task.Delay(2_000);
         var lightLoadLatencies = latencies.Take();

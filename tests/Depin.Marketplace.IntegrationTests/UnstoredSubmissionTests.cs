@@ -11,7 +11,7 @@ namespace Depin.Marketplace.IntegrationTests;
 /// <summary>
 /// A submission is stored while the ledger locks its escrow. When it cannot be stored the customer is refused and the
 /// escrow goes back: at once, or, when the refund cannot be made then (as after a crash between the two), once the
-/// open-jobs sweep finds a funded record without its submission.
+/// open-jobs sweep finds a funded, never-leased record without its submission, older than the grace period.
 /// </summary>
 public sealed class UnstoredSubmissionTests : IAsyncLifetime
 {
@@ -19,7 +19,7 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
     private readonly MarketplaceFixture _fx;
 
     public UnstoredSubmissionTests() =>
-        _fx = new MarketplaceFixture(new Dictionary<string, string?> { ["Marketplace:SweepInterval"] = "00:00:01" }, services =>
+        _fx = new MarketplaceFixture(new Dictionary<string, string?> { ["Marketplace:SweepInterval"] = "00:00:01", ["Marketplace:UnstoredSubmissionGrace"] = "00:00:03" }, services =>
         {
             var store = services.Last(d => d.ServiceType == typeof(IContentStore));
             services.Remove(store);
@@ -46,6 +46,12 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
         var record = await Records.GetJobAsync(LedgerIds.JobId(reg.CustomerId, "unstored-1").ToString("D"));
         Assert.Equal("cancelled", record!.Status);
         Assert.Equal(10_000_000, await _fx.BalanceAsync(reg.LedgerAddress));
+
+        // The key stays spent: a retry with it is told so, and locks nothing.
+        var retried = await Assert.ThrowsAnyAsync<ApiException>(() => customer.SubmitJobAsync(new SubmitJobRequest("matmul", MarketplaceFixture.MatMul(8), 2_000_000, IdempotencyKey: "unstored-1")));
+        Assert.Equal(HttpStatusCode.Conflict, retried.StatusCode);
+        Assert.Contains("another key", retried.Content, StringComparison.Ordinal);
+        Assert.Equal(10_000_000, await _fx.BalanceAsync(reg.LedgerAddress));
     }
 
     [Fact]
@@ -60,11 +66,17 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
         var locked = await Records.GetJobAsync(job);
         var lockedBalance = await _fx.BalanceAsync(reg.LedgerAddress);
         _faults.StoreFails = false;
+
+        // Past the grace period (3 s here) the sweep's refunds fail too for a while; a later sweep's goes through.
+        await Task.Delay(TimeSpan.FromSeconds(5.5));
+        var stillLocked = await Records.GetJobAsync(job);
         _faults.CancelFails = false;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("queued", locked!.Status);
         Assert.Equal(10_000_000 - locked.Escrow, lockedBalance);
+        Assert.Equal("queued", stillLocked!.Status);
+        Assert.True(_faults.CancelsRefused >= 2, $"{_faults.CancelsRefused} refunds refused: the submission's and at least one sweep's");
         var refunded = await MarketplaceFixture.WaitForAsync(() => Records.GetJobAsync(job), r => r!.Status == "cancelled", TimeSpan.FromSeconds(30), "the sweep to refund the job");
         Assert.Equal(0, refunded!.Escrow);
         Assert.Equal(10_000_000, await _fx.BalanceAsync(reg.LedgerAddress));
@@ -76,6 +88,7 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
     {
         public volatile bool StoreFails;
         public volatile bool CancelFails;
+        public int CancelsRefused;
     }
 
     private sealed class FailingStore(Faults faults, IContentStore inner) : IContentStore
@@ -91,7 +104,7 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
     private sealed class CancelRefusingLedger(Faults faults, ILedgerClient inner) : ILedgerClient
     {
         public Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default) =>
-            faults.CancelFails && transactions.Any(t => t.Program == "job-cancel")
+            faults.CancelFails && transactions.Any(t => t.Program == "job-cancel") && Interlocked.Increment(ref faults.CancelsRefused) > 0
                 ? Task.FromException<IReadOnlyList<ReceiptDto>>(new HttpRequestException("the ledger is unreachable (injected by the test)"))
                 : inner.SubmitAsync(transactions, cancellationToken);
 

@@ -62,6 +62,12 @@ public sealed class MarketplaceOptions
     /// <summary>How often the ledger's open jobs are swept (their grains woken). Default 15 s; the first sweep runs at start.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How old a funded, never-leased record without its stored submission must be before the job's grain refunds it (a
+    /// submission is stored while its escrow locks, so a younger one may still be on its way). Default 1 minute.
+    /// </summary>
+    public TimeSpan UnstoredSubmissionGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Most open jobs woken per sweep. Default 100,000.</summary>
     public int SweepLimit { get; set; } = 100_000;
 

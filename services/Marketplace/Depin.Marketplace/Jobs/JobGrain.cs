@@ -86,8 +86,9 @@ public sealed partial class JobGrain(
             return;
         }
 
-        _loaded = true;
+        // Loaded only once the ledger answered: a failed load is tried again on the next call.
         await LoadAsync(CancellationToken.None);
+        _loaded = true;
         if (S.Exists && !S.IsFinal)
         {
             StartTimer();
@@ -121,7 +122,7 @@ public sealed partial class JobGrain(
         }
         catch
         {
-            await stored.ContinueWith(static _ => { }, TaskScheduler.Current);
+            await stored.ContinueWith(static t => _ = t.Exception, TaskScheduler.Current);
             // Unknown whether the escrow locked (the ledger may have committed and died before answering): this
             // activation forgets the job and goes, so that the next one adopts whatever the ledger holds (the open-jobs
             // sweep wakes it within seconds) rather than a state the ledger may never have seen.
@@ -133,6 +134,10 @@ public sealed partial class JobGrain(
         try
         {
             await stored;
+        }
+        catch when (receipt.Repeated)
+        {
+            // An earlier submission with this key made the record: its stored submission is the one that counts.
         }
         catch
         {
@@ -369,14 +374,18 @@ public sealed partial class JobGrain(
         if (submission is null)
         {
             LogSubmissionMissing(JobId, hash);
-            if (history.Record is { Status: "queued" } record)
+            if (history.Record is { Status: "queued", Attempt: 0, FencingToken: 0 } record
+                && time.GetUtcNow() - record.CreatedAt >= options.Value.UnstoredSubmissionGrace)
             {
                 // Locked while its submission was being stored, which never became durable (the process died, the
-                // store failed): never acknowledged and never queued, so its escrow goes back.
+                // store failed): never acknowledged and never leased, so its escrow goes back. A failed refund throws,
+                // and the next call (the open-jobs sweep's) tries again.
                 await ledger.SubmitAsync([JobLedger.Cancel(JobId, record.Customer)], cancellationToken);
                 LogUnstoredSubmissionRefunded(JobId);
             }
 
+            // Nothing to hold: a later call activates afresh and reads the ledger again.
+            DeactivateOnIdle();
             return;
         }
 

@@ -93,6 +93,15 @@ public static class JobsApi
         // With an idempotency key the id derives from it, so a repeated submission finds the first job (in the ledger).
         var jobId = request.IdempotencyKey is { } key ? LedgerIds.JobId(customerId, key) : Guid.NewGuid();
         var submitted = await grains.GetGrain<IJobGrain>(jobId).Submit(submission);
+        if (!submitted.Job.Exists)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Idempotency key already used",
+                detail: "An earlier submission with this idempotency key was refused (it could not be stored) and its escrow is refunded. Submit again with another key.",
+                extensions: new Dictionary<string, object?> { ["jobId"] = jobId.ToString("D") });
+        }
+
         var view = submitted.Job.ToView(jobId);
         if (view.Status == JobStatuses.Rejected)
         {

@@ -199,8 +199,9 @@ public static partial class WorkersApi
 
         var worker = grains.GetGrain<IWorkerGrain>(workerId);
         var heartbeat = worker.Heartbeat();
-        var provider = await grains.GetGrain<IProviderGrain>(registration.ProviderId).Get();
-        await heartbeat;
+        var read = grains.GetGrain<IProviderGrain>(registration.ProviderId).Get();
+        await Task.WhenAll(heartbeat, read);
+        var provider = await read;
         var reputation = state.Reputation.ValueAt(time.GetUtcNow(), o.ReputationHalfLife);
         if (reputation < o.MinReputation)
         {

@@ -33,7 +33,9 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
 
     public sealed record Verified(string JobId, int Units);
 
-    private RedisStreamsEventBus Bus(string appId, Action<RedisStreamsEventBus>? subscribe = null, int maxDeliveries = 3, TimeSpan? pollInterval = null, TimeSpan? maxPollInterval = null)
+    private RedisStreamsEventBus Bus(
+        string appId, Action<RedisStreamsEventBus>? subscribe = null, int maxDeliveries = 3, TimeSpan? pollInterval = null, TimeSpan? maxPollInterval = null,
+        TimeSpan? trimInterval = null, long maxStreamLength = 1_000_000)
     {
         var options = Options.Create(new RedisEventingOptions
         {
@@ -42,6 +44,8 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
             MaxDeliveries = maxDeliveries,
             PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(10),
             MaxPollInterval = maxPollInterval ?? TimeSpan.FromSeconds(1),
+            TrimInterval = trimInterval ?? TimeSpan.FromHours(1),
+            MaxStreamLength = maxStreamLength,
         });
         var bus = new RedisStreamsEventBus(new ServiceCollection().BuildServiceProvider(), NullLogger<RedisStreamsEventBus>.Instance, options, _redis.ConnectionString, appId);
         subscribe?.Invoke(bus);
@@ -93,6 +97,60 @@ public sealed class RedisStreamsEventBusTests : IAsyncLifetime
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
         Assert.Equal(0, (await redis.GetDatabase().StreamPendingAsync("job-verified", "rewards")).PendingMessageCount);
         Assert.Equal(0, (await redis.GetDatabase().StreamPendingAsync("job-verified", "audit")).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task Trimming_removes_only_what_every_group_has_acknowledged()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var db = redis.GetDatabase();
+        // "audit" exists but reads by hand below; "rewards" reads and acknowledges everything at once.
+        await db.StreamCreateConsumerGroupAsync("trimmed", "audit", "0", createStream: true);
+        var read = 0;
+        var rewards = Bus("rewards", b => b.Subscribe<Verified>("trimmed", (_, _, _) =>
+        {
+            Interlocked.Increment(ref read);
+            return Task.CompletedTask;
+        }));
+        await rewards.StartAsync(CancellationToken.None);
+        var publisher = Bus("marketplace");
+        for (var i = 0; i < 50; i++)
+        {
+            await publisher.PublishAsync("trimmed", new Verified("job-" + i, 1));
+        }
+
+        await Eventually(() => Volatile.Read(ref read) == 50 && db.StreamPending("trimmed", "rewards").PendingMessageCount == 0);
+        var untouched = await publisher.TrimAsync("trimmed");
+        var taken = await db.StreamReadGroupAsync("trimmed", "audit", "audit", StreamPosition.NewMessages, count: 30);
+        await db.StreamAcknowledgeAsync("trimmed", "audit", [.. taken.Take(20).Select(e => e.Id)]);
+        var uptoPending = await publisher.TrimAsync("trimmed");
+        var lengthWithPending = await db.StreamLengthAsync("trimmed");
+        await db.StreamAcknowledgeAsync("trimmed", "audit", [.. taken.Skip(20).Select(e => e.Id)]);
+        var uptoDelivered = await publisher.TrimAsync("trimmed");
+
+        Assert.Equal(0, untouched);
+        Assert.Equal((20, 30), (uptoPending, lengthWithPending));
+        // The last entry "audit" was given stays (the floor itself is kept), and the twenty it never read.
+        Assert.Equal(9, uptoDelivered);
+        Assert.Equal(21, await db.StreamLengthAsync("trimmed"));
+        Assert.Equal(taken[^1].Id, (await db.StreamRangeAsync("trimmed", count: 1))[0].Id);
+    }
+
+    [Fact]
+    public async Task A_stream_that_no_group_reads_is_kept_to_its_bound_and_publishers_trim_by_themselves()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var db = redis.GetDatabase();
+        var publisher = Bus("marketplace", trimInterval: TimeSpan.FromMilliseconds(100), maxStreamLength: 10);
+        await publisher.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 1_000; i++)
+        {
+            await publisher.PublishAsync("unread", new Verified("job-" + i, 1));
+        }
+
+        // Approximate: Redis drops whole nodes of its radix tree (100 entries each by default), never below the bound.
+        await Eventually(() => db.StreamLength("unread") <= 110);
+        Assert.True(await db.StreamLengthAsync("unread") >= 10);
     }
 
     [Fact]

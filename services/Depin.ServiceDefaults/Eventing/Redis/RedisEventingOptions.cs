@@ -32,5 +32,17 @@ public sealed class RedisEventingOptions
     /// </summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a service trims the streams of the topics it publishes: the entries that every consumer group has
+    /// acknowledged go (<c>XTRIM MINID</c>), unread and pending ones stay. Default 30 s.
+    /// </summary>
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most entries a topic's stream and its dead-letter stream keep, read or not (<c>XTRIM MAXLEN ~</c>, Dapr's
+    /// maxLenApprox): the bound for a topic that no group reads, or whose reader stopped for good. Default 1,000,000.
+    /// </summary>
+    public long MaxStreamLength { get; set; } = 1_000_000;
+
     public static string DeadLetterTopic(string topic) => topic + ".dead-letter";
 }

@@ -18,6 +18,8 @@ namespace Depin.ServiceDefaults.Eventing.Redis;
 /// <see cref="RedisEventingOptions.ProcessingTimeout"/> is claimed again (<c>XPENDING</c> + <c>XCLAIM</c>), and after
 /// <see cref="RedisEventingOptions.MaxDeliveries"/> deliveries its envelope moves, unchanged, to <c>{topic}.dead-letter</c>.
 /// Delivery is at least once; handlers are idempotent by event. The trace context travels in the envelope's traceparent.
+/// Every <see cref="RedisEventingOptions.TrimInterval"/> a publisher trims its topics' streams to what some group has not
+/// acknowledged yet, and every stream it writes to at most <see cref="RedisEventingOptions.MaxStreamLength"/> entries.
 /// </summary>
 public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPublisher
 {
@@ -31,6 +33,7 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
     private readonly string _appId;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
     private readonly ConcurrentDictionary<string, List<Func<ReadOnlyMemory<byte>, IServiceProvider, CancellationToken, Task>>> _handlers = new();
+    private readonly ConcurrentDictionary<string, byte> _published = new();
 
     public RedisStreamsEventBus(IServiceProvider services, ILogger<RedisStreamsEventBus> logger, IOptions<RedisEventingOptions> options, string connectionString, string appId, TimeProvider? time = null)
     {
@@ -66,6 +69,7 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         using var activity = Source.StartActivity($"{topic} publish", ActivityKind.Producer);
         activity?.SetTag("messaging.system", "redis");
         activity?.SetTag("messaging.destination.name", topic);
+        _published.TryAdd(topic, 0);
         var data = JsonSerializer.SerializeToUtf8Bytes(@event, Json);
         var id = Guid.NewGuid().ToString();
         var envelope = CloudEventEnvelope.Encode(id, topic, PubSub.Name, _appId, _time.GetUtcNow(), CloudEventEnvelope.CurrentTraceParent(), activity?.TraceStateString, data);
@@ -98,7 +102,82 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
             loops.Add(ReclaimLoop(topic, stoppingToken));
         }
 
+        loops.Add(TrimLoop(stoppingToken));
         await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Trims one stream: entries older than every consumer group's oldest pending entry and last delivered one (so
+    /// acknowledged by all) go, then whatever exceeds <see cref="RedisEventingOptions.MaxStreamLength"/>. A stream without
+    /// groups keeps its entries up to that bound. Returns how many entries went.
+    /// </summary>
+    public async Task<long> TrimAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        var db = (await ConnectAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+        if (!await db.KeyExistsAsync(stream).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        var removed = 0L;
+        var groups = await db.StreamGroupInfoAsync(stream).ConfigureAwait(false);
+        if (groups.Length > 0)
+        {
+            var floor = (Ms: long.MaxValue, Seq: long.MaxValue);
+            foreach (var group in groups)
+            {
+                var own = ParseId(group.LastDeliveredId);
+                if (group.PendingMessageCount > 0)
+                {
+                    var pending = await db.StreamPendingAsync(stream, group.Name).ConfigureAwait(false);
+                    if (!pending.LowestPendingMessageId.IsNull)
+                    {
+                        own = Min(own, ParseId(pending.LowestPendingMessageId));
+                    }
+                }
+
+                floor = Min(floor, own);
+            }
+
+            removed += await db.StreamTrimByMinIdAsync(stream, $"{floor.Ms}-{floor.Seq}").ConfigureAwait(false);
+        }
+
+        removed += await db.StreamTrimAsync(stream, _options.MaxStreamLength, useApproximateMaxLength: true).ConfigureAwait(false);
+        return removed;
+
+        static (long Ms, long Seq) ParseId(string? id)
+        {
+            var dash = id?.IndexOf('-', StringComparison.Ordinal) ?? -1;
+            return dash > 0 && long.TryParse(id.AsSpan(0, dash), out var ms) && long.TryParse(id.AsSpan(dash + 1), out var seq) ? (ms, seq) : (0, 0);
+        }
+
+        static (long Ms, long Seq) Min((long Ms, long Seq) a, (long Ms, long Seq) b) => a.Ms < b.Ms || (a.Ms == b.Ms && a.Seq <= b.Seq) ? a : b;
+    }
+
+    /// <summary>Trims the streams of the topics this service published to, and the dead-letter streams of those it reads.</summary>
+    private async Task TrimLoop(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.TrimInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var stream in _published.Keys.Concat(_handlers.Keys.Select(RedisEventingOptions.DeadLetterTopic)))
+                {
+                    try
+                    {
+                        await TrimAsync(stream, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is RedisException or TimeoutException)
+                    {
+                        LogTrimFailed(stream, ex);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task<ConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken) =>
@@ -283,6 +362,9 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trimming the stream {Stream} failed; trying again at the next interval")]
+    private partial void LogTrimFailed(string stream, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Topic} from Redis failed; retrying")]
     private partial void LogReadFailed(string topic, Exception exception);

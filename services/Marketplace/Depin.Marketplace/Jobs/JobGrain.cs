@@ -143,7 +143,7 @@ public sealed partial class JobGrain(
         {
             _state = new JobState();
             DeactivateOnIdle();
-            if (receipt.Succeeded && !receipt.Repeated)
+            if (receipt.Succeeded)
             {
                 // Locked, but its submission is not stored: the escrow goes back before the refusal (if the ledger cannot
                 // take the refund now, the open-jobs sweep loads the record, finds no submission and refunds it then).

@@ -82,7 +82,7 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
 
     public async Task<bool> WaitForJob(LeaseOffer offer, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is not null)
+        if (Best(offer) is not null)
         {
             return true;
         }
@@ -105,7 +105,7 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
 
     public Task Relay()
     {
-        Wake(w => Best(w.Offer.AskPricePerMegaUnit, w.Offer.DeviceMemoryBytes) is not null);
+        Wake(w => Best(w.Offer) is not null);
         return Task.CompletedTask;
     }
 
@@ -122,7 +122,7 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
     public Task<QueueEntry?> Peek(LeaseOffer offer)
     {
         _offers[offer.WorkerId] = (offer, time.GetUtcNow());
-        return Task.FromResult(Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes));
+        return Task.FromResult(Best(offer));
     }
 
     public async Task<LeaseGrant[]> TryLease(LeaseOffer offer, int max)
@@ -133,7 +133,7 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
         {
             // Taken off first: a job that cannot be leased (cancelled, expired) re-enqueues itself if it is still queued.
             taken.Clear();
-            while (taken.Count < max && Best(offer.AskPricePerMegaUnit, offer.DeviceMemoryBytes) is { } entry)
+            while (taken.Count < max && Best(offer) is { } entry)
             {
                 _entries.Remove(entry.JobId);
                 _queue.Remove(entry);
@@ -211,16 +211,17 @@ public sealed class JobQueueGrain(TimeProvider time, Microsoft.Extensions.Option
         }
     }
 
-    private QueueEntry? Best(long ask, long memory)
+    /// <summary>The first queued entry (highest bid, oldest) whose bid covers the offer's ask and whose memory need its device has.</summary>
+    private QueueEntry? Best(LeaseOffer offer)
     {
         foreach (var entry in _queue)
         {
-            if (entry.MaxPricePerMegaUnit < ask)
+            if (entry.MaxPricePerMegaUnit < offer.AskPricePerMegaUnit)
             {
                 return null;
             }
 
-            if (entry.MinMemoryBytes <= memory)
+            if (entry.MinMemoryBytes <= offer.DeviceMemoryBytes)
             {
                 return entry;
             }

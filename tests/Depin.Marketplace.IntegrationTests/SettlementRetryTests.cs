@@ -10,16 +10,14 @@ namespace Depin.Marketplace.IntegrationTests;
 /// </summary>
 public sealed class SettlementRetryTests : IAsyncLifetime
 {
-    private readonly UnreachableForSettlements _ledger = new(failures: 2);
+    private const int SettlementFailures = 2;
     private readonly MarketplaceFixture _fx;
+    private int _settlementsTried;
 
+    // The first SettlementFailures submissions carrying a job-settle fail as if the ledger were unreachable.
     public SettlementRetryTests() =>
-        _fx = new MarketplaceFixture(new Dictionary<string, string?>(), services =>
-        {
-            var inner = services.Last(d => d.ServiceType == typeof(ILedgerClient));
-            services.Remove(inner);
-            services.AddSingleton<ILedgerClient>(sp => _ledger.Around((ILedgerClient)inner.ImplementationFactory!(sp)));
-        });
+        _fx = new MarketplaceFixture(new Dictionary<string, string?>(), services => services.Decorate<ILedgerClient>(ledger => new FaultyLedgerClient(ledger,
+            transactions => transactions.Any(t => t.Program == "job-settle") && Interlocked.Increment(ref _settlementsTried) <= SettlementFailures)));
 
     public Task InitializeAsync() => _fx.InitializeAsync();
 
@@ -37,38 +35,10 @@ public sealed class SettlementRetryTests : IAsyncLifetime
         Assert.Equal(10_000 - job.Escrow, await _fx.BalanceAsync(reg.LedgerAddress));
 
         var settled = await MarketplaceFixture.WaitForStatusAsync(customer, job.JobId, JobStatuses.Settled, TimeSpan.FromSeconds(30));
-        Assert.Equal(3, _ledger.SettlementsTried);
+        Assert.Equal(3, Volatile.Read(ref _settlementsTried));
         Assert.Equal(1, settled.History.Count(h => h.Status == JobStatuses.Settled));
         var price = settled.Price!.Value;
         Assert.Equal(10_000 - price, await _fx.BalanceAsync(reg.LedgerAddress));
         Assert.Equal(price - settled.Fee!.Value, await _fx.BalanceAsync(prov.PayoutAddress));
-    }
-
-    /// <summary>The real ledger, except that the first <c>failures</c> submissions carrying a job-settle fail as if it were unreachable.</summary>
-    private sealed class UnreachableForSettlements(int failures)
-    {
-        private readonly int _failures = failures;
-        private int _tried;
-
-        public int SettlementsTried => Volatile.Read(ref _tried);
-
-        public ILedgerClient Around(ILedgerClient ledger) => new Client(this, ledger);
-
-        private sealed class Client(UnreachableForSettlements owner, ILedgerClient ledger) : ILedgerClient
-        {
-            public Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default)
-            {
-                if (transactions.Any(t => t.Program == "job-settle") && Interlocked.Increment(ref owner._tried) <= owner._failures)
-                {
-                    throw new HttpRequestException("the ledger is unreachable (injected by the test)");
-                }
-
-                return ledger.SubmitAsync(transactions, cancellationToken);
-            }
-
-            public Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default) => ledger.GetAccountAsync(address, cancellationToken);
-
-            public Task<ReceiptDto?> GetReceiptAsync(string id, CancellationToken cancellationToken = default) => ledger.GetReceiptAsync(id, cancellationToken);
-        }
     }
 }

@@ -21,12 +21,9 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
     public UnstoredSubmissionTests() =>
         _fx = new MarketplaceFixture(new Dictionary<string, string?> { ["Marketplace:SweepInterval"] = "00:00:01", ["Marketplace:UnstoredSubmissionGrace"] = "00:00:03" }, services =>
         {
-            var store = services.Last(d => d.ServiceType == typeof(IContentStore));
-            services.Remove(store);
-            services.AddSingleton<IContentStore>(sp => new FailingStore(_faults, (IContentStore)store.ImplementationFactory!(sp)));
-            var ledger = services.Last(d => d.ServiceType == typeof(ILedgerClient));
-            services.Remove(ledger);
-            services.AddSingleton<ILedgerClient>(sp => new CancelRefusingLedger(_faults, (ILedgerClient)ledger.ImplementationFactory!(sp)));
+            services.Decorate<IContentStore>(store => new FailingStore(_faults, store));
+            services.Decorate<ILedgerClient>(ledger => new FaultyLedgerClient(ledger,
+                transactions => _faults.CancelFails && transactions.Any(t => t.Program == "job-cancel") && Interlocked.Increment(ref _faults.CancelsRefused) > 0));
         });
 
     public Task InitializeAsync() => _fx.InitializeAsync();
@@ -99,17 +96,5 @@ public sealed class UnstoredSubmissionTests : IAsyncLifetime
                 : inner.PutAsync(content, cancellationToken);
 
         public Task<byte[]?> GetAsync(string hash, CancellationToken cancellationToken = default) => inner.GetAsync(hash, cancellationToken);
-    }
-
-    private sealed class CancelRefusingLedger(Faults faults, ILedgerClient inner) : ILedgerClient
-    {
-        public Task<IReadOnlyList<ReceiptDto>> SubmitAsync(IReadOnlyList<LedgerTransactionDto> transactions, CancellationToken cancellationToken = default) =>
-            faults.CancelFails && transactions.Any(t => t.Program == "job-cancel") && Interlocked.Increment(ref faults.CancelsRefused) > 0
-                ? Task.FromException<IReadOnlyList<ReceiptDto>>(new HttpRequestException("the ledger is unreachable (injected by the test)"))
-                : inner.SubmitAsync(transactions, cancellationToken);
-
-        public Task<AccountDto> GetAccountAsync(string address, CancellationToken cancellationToken = default) => inner.GetAccountAsync(address, cancellationToken);
-
-        public Task<ReceiptDto?> GetReceiptAsync(string id, CancellationToken cancellationToken = default) => inner.GetReceiptAsync(id, cancellationToken);
     }
 }

@@ -5,10 +5,17 @@ using Depin.Ledger.Transactions;
 
 namespace Depin.Ledger.Bench;
 
-/// <summary>In-memory execution: the sequential reference against the scheduled executor and Block-STM at each worker count, on identical blocks.</summary>
+/// <summary>
+/// In-memory execution: the sequential reference against the scheduled, Block-STM, pipelined and adaptive executors on
+/// identical blocks, timed two ways: the executor alone, and whole blocks as the ledger node commits them (execution, then
+/// the state tree and the receipts root, which the node computes on every core whichever executor ran).
+/// </summary>
 internal static class ExecutorBench
 {
-    public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Pipelined, double Adaptive, bool Identical, double AdaptiveBytesPerTransaction);
+    public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Pipelined, double Adaptive, bool Identical, double AdaptiveBytesPerTransaction, WholeBlocks Node);
+
+    /// <summary>Whole blocks per second as the node commits them, in transactions per second.</summary>
+    public sealed record WholeBlocks(double Sequential, double Pipelined, double Adaptive);
 
     /// <summary>
     /// Runs the blocks on each executor, in <paramref name="rounds"/> rounds that take every executor in turn (so none is
@@ -17,40 +24,46 @@ internal static class ExecutorBench
     /// </summary>
     public static Result Run(string workload, Transaction[] genesis, Transaction[][] blocks, int maxWorkers, int untimed = 1, int rounds = 3)
     {
+        // A clean heap for each row: the rows before this one left hundreds of megabytes behind (stores and trees of
+        // 1,000,000 accounts), and a background collection of them during the row took a core from it (the mix measured
+        // 1.65 M transactions/s sequentially after those rows, 3.96 M on its own).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var settings = ExecutionSettings.Default;
+        var state = GenesisState(genesis);
         var sequential = 0.0;
         var scheduled = new double[maxWorkers];
         var blockStm = new double[maxWorkers];
         var adaptive = 0.0;
         var adaptiveBytes = double.MaxValue;
         var pipelined = 0.0;
+        var whole = new double[3];
         var identical = true;
-        var executors = new List<(IBlockExecutor Executor, Action<double> Keep)>
+        var executors = new List<(IBlockExecutor Executor, Action<double> Keep, int Whole)>
         {
-            (new SequentialExecutor(settings), tps => sequential = Math.Max(sequential, tps)),
+            (new SequentialExecutor(settings), tps => sequential = Math.Max(sequential, tps), 0),
         };
         for (var workers = 1; workers <= maxWorkers; workers++)
         {
             var index = workers - 1;
-            executors.Add((ParallelExecutors.Create(ParallelExecution.Scheduled, settings, workers), tps => scheduled[index] = Math.Max(scheduled[index], tps)));
-            executors.Add((ParallelExecutors.Create(ParallelExecution.BlockStm, settings, workers), tps => blockStm[index] = Math.Max(blockStm[index], tps)));
+            executors.Add((ParallelExecutors.Create(ParallelExecution.Scheduled, settings, workers), tps => scheduled[index] = Math.Max(scheduled[index], tps), -1));
+            executors.Add((ParallelExecutors.Create(ParallelExecution.BlockStm, settings, workers), tps => blockStm[index] = Math.Max(blockStm[index], tps), -1));
         }
 
-        executors.Add((ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), tps => pipelined = Math.Max(pipelined, tps)));
+        executors.Add((ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), tps => pipelined = Math.Max(pipelined, tps), 1));
 
         // What the ledger node runs: the fastest of sequential, pipelined and scheduled for the traffic, chosen as blocks
         // arrive. A node has run many blocks before it is busy; so has this one before it is timed (its candidates'
         // code tiered by the JIT, its estimates settled), on a copy of the genesis state it then throws away.
         var node = new AdaptiveExecutor(
             [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, maxWorkers)], 256);
-        WarmUp(node, genesis, blocks, AdaptiveWarmUpBlocks);
-        executors.Add((node, tps => adaptive = Math.Max(adaptive, tps)));
+        WarmUp(node, state, blocks, AdaptiveWarmUpBlocks);
+        executors.Add((node, tps => adaptive = Math.Max(adaptive, tps), 2));
         Hash256? reference = null;
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var (executor, keep) in executors)
+            foreach (var (executor, keep, wholeAt) in executors)
             {
-                var (tps, root, bytes) = Measure(executor, genesis, blocks, untimed);
+                var (tps, root, bytes) = Measure(executor, state, blocks, untimed, wholeBlocks: false);
                 keep(tps);
                 if (ReferenceEquals(executor, node))
                 {
@@ -59,36 +72,76 @@ internal static class ExecutorBench
 
                 reference ??= root;
                 identical &= root == reference;
+                if (wholeAt >= 0)
+                {
+                    (tps, root, _) = Measure(executor, state, blocks, untimed, wholeBlocks: true);
+                    whole[wholeAt] = Math.Max(whole[wholeAt], tps);
+                    identical &= root == reference;
+                }
             }
         }
 
-        foreach (var (executor, _) in executors)
+        foreach (var (executor, _, _) in executors)
         {
             (executor as IDisposable)?.Dispose();
         }
 
-        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical, adaptiveBytes);
+        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical, adaptiveBytes, new WholeBlocks(whole[0], whole[1], whole[2]));
+    }
+
+    /// <summary>
+    /// Runs the blocks on one executor over and over for <paramref name="duration"/> (for a profiler to attach:
+    /// <c>--profile mix pipelined 20</c>); returns transactions per second.
+    /// </summary>
+    public static double Loop(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, TimeSpan duration)
+    {
+        var state = GenesisState(genesis);
+        var started = Stopwatch.GetTimestamp();
+        var total = 0.0;
+        var runs = 0;
+        while (Stopwatch.GetElapsedTime(started) < duration)
+        {
+            total += Measure(executor, state, blocks, 1, wholeBlocks: false).Tps;
+            runs++;
+        }
+
+        return total / runs;
     }
 
     /// <summary>Blocks the adaptive executor runs untimed before the rounds (the workload's blocks, over and over).</summary>
     private const int AdaptiveWarmUpBlocks = 96;
 
-    private static void WarmUp(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, int count)
+    private static void WarmUp(IBlockExecutor executor, AccountStore genesis, Transaction[][] blocks, int count)
     {
-        var store = new AccountStore(genesis.Length * 2);
         var output = new BlockOutput();
-        executor.Execute(store, genesis, 1, Workloads.Timestamp(1), output);
+        var store = genesis.Clone();
         for (var i = 0; i < count; i++)
         {
             if (i % blocks.Length == 0 && i > 0)
             {
-                store = new AccountStore(genesis.Length * 2);
-                executor.Execute(store, genesis, 1, Workloads.Timestamp(1), output);
+                store = genesis.Clone();
             }
 
             var b = i % blocks.Length;
             executor.Execute(store, blocks[b], b + 2, Workloads.Timestamp(b + 2), output);
+            TakeDirty(store);
         }
+    }
+
+    /// <summary>The state after the genesis block, executed once by the sequential executor (setup: no executor under test runs it, as a node runs its genesis once).</summary>
+    private static AccountStore GenesisState(Transaction[] genesis)
+    {
+        var store = new AccountStore(genesis.Length * 2);
+        new SequentialExecutor(ExecutionSettings.Default).Execute(store, genesis, 1, Workloads.Timestamp(1), new BlockOutput());
+        TakeDirty(store);
+        return store;
+    }
+
+    /// <summary>What the node's state tree does after every block: takes the changed slots (untimed here, as it is not the executor's work).</summary>
+    private static void TakeDirty(AccountStore store)
+    {
+        store.TakeDirty();
+        store.Jobs.TakeDirty();
     }
 
     /// <summary>The share of the blocks' transactions that succeed on the sequential executor (a workload check).</summary>
@@ -109,35 +162,63 @@ internal static class ExecutorBench
         return (double)succeeded / total;
     }
 
-    /// <summary>Transactions per second, the state root, and the bytes allocated per transaction (every thread) while timed.</summary>
-    private static (double Tps, Hash256 Root, double BytesPerTransaction) Measure(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, int untimed)
+    /// <summary>
+    /// Transactions per second, the state root, and the bytes allocated per transaction (every thread) while timed.
+    /// <paramref name="wholeBlocks"/>: each block is timed as the node commits it (execution, state tree update, receipts
+    /// root); otherwise only the executor's <see cref="IBlockExecutor.Execute"/>, with the changed slots taken between
+    /// blocks, untimed, as the node's state tree takes them.
+    /// </summary>
+    private static (double Tps, Hash256 Root, double BytesPerTransaction) Measure(IBlockExecutor executor, AccountStore genesis, Transaction[][] blocks, int untimed, bool wholeBlocks)
     {
-        var store = new AccountStore(genesis.Length * 2);
         var output = new BlockOutput();
-        executor.Execute(store, genesis, 1, Workloads.Timestamp(1), output);
-        store.TakeDirty();
-
-        // Warm-up on the untimed blocks, then time every other block, on a fresh copy.
-        var copy = store.Clone();
-        var transactions = 0L;
-        for (var b = 0; b < untimed; b++)
-        {
-            executor.Execute(copy, blocks[b], b + 2, Workloads.Timestamp(b + 2), output);
-        }
-
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var started = Stopwatch.GetTimestamp();
-        for (var b = untimed; b < blocks.Length; b++)
-        {
-            executor.Execute(copy, blocks[b], b + 2, Workloads.Timestamp(b + 2), output);
-            transactions += blocks[b].Length;
-        }
-
-        var best = transactions / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / transactions;
+        var copy = genesis.Clone();
         var tree = new LedgerStateTree();
-        tree.Rebuild(copy);
-        var root = tree.Root;
-        return (best, root, bytes);
+        if (wholeBlocks)
+        {
+            tree.Rebuild(copy);
+        }
+
+        var transactions = 0L;
+        var elapsed = 0L;
+        var allocated = 0L;
+        var receipts = default(Hash256);
+        for (var b = 0; b < blocks.Length; b++)
+        {
+            if (b == untimed)
+            {
+                allocated = GC.GetTotalAllocatedBytes(precise: true);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            executor.Execute(copy, blocks[b], b + 2, Workloads.Timestamp(b + 2), output);
+            if (wholeBlocks)
+            {
+                tree.Update(copy);
+                receipts = output.ReceiptsRoot();
+            }
+
+            if (b >= untimed)
+            {
+                elapsed += Stopwatch.GetTimestamp() - started;
+                transactions += blocks[b].Length;
+            }
+
+            if (!wholeBlocks)
+            {
+                TakeDirty(copy);
+            }
+        }
+
+        var bytes = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / transactions;
+        if (!wholeBlocks)
+        {
+            tree.Rebuild(copy);
+        }
+        else if (receipts == default)
+        {
+            throw new InvalidOperationException("no receipts root");
+        }
+
+        return (transactions / ((double)elapsed / Stopwatch.Frequency), tree.Root, bytes);
     }
 }

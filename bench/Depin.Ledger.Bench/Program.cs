@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Depin.Ledger.Bench;
 using Depin.Ledger.Commitment;
+using Depin.Ledger.Execution;
 using Depin.Ledger.Transactions;
 
 if (args.Length > 0 && args[0] == "loadgen")
@@ -36,6 +37,30 @@ if (args.Contains("--recovery"))
 
 var cores = Environment.ProcessorCount;
 const int BlockSize = 10_000;
+if (args.Contains("--profile"))
+{
+    // --profile mix|lifecycle|p2p-N sequential|pipelined|scheduled|adaptive seconds: one executor on one workload, for a profiler.
+    var at = Array.IndexOf(args, "--profile");
+    var (genesis, workload) = args[at + 1] switch
+    {
+        "mix" => (Workloads.Genesis(11_000, 1_000_000_000), MixBlocks(8)),
+        "lifecycle" => (Workloads.Genesis(10_100, 1_000_000_000), Workloads.JobLifecycle(11, BlockSize, 10_000, 100)),
+        var p2p => (Workloads.Genesis(int.Parse(p2p[4..]), 1_000_000_000), TransferBlocks(8, int.Parse(p2p[4..]))),
+    };
+    var settings = ExecutionSettings.Default;
+    IBlockExecutor executor = args[at + 2] switch
+    {
+        "sequential" => new SequentialExecutor(settings),
+        "pipelined" => ParallelExecutors.Create(ParallelExecution.Pipelined, settings, cores),
+        "scheduled" => ParallelExecutors.Create(ParallelExecution.Scheduled, settings, cores),
+        _ => new AdaptiveExecutor(
+            [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, cores), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, cores)], 256),
+    };
+    var tps = ExecutorBench.Loop(executor, genesis, workload, TimeSpan.FromSeconds(double.Parse(args[at + 3], System.Globalization.CultureInfo.InvariantCulture)));
+    Console.WriteLine($"{args[at + 1]} on {args[at + 2]}: {ResultTable.Tps(tps)} transactions/s (mean over runs)");
+    return 0;
+}
+
 var blocks = quick ? 4 : 8;
 Console.WriteLine($"Depin ledger benchmark: {cores} cores, blocks of {BlockSize:N0}, {blocks - 1} timed blocks per run (best of 3 rounds that take each executor in turn), .NET {Environment.Version}");
 Console.WriteLine();
@@ -52,6 +77,7 @@ columns.Add($"adapt/seq");
 columns.Add("adapt B/tx");
 columns.Add("same root");
 var table = new ResultTable([.. columns]);
+var wholeTable = new ResultTable("workload", "sequential", "pipelined x" + cores, "pipe/seq", "adaptive x" + cores, "adapt/seq");
 // One untimed pass of every executor first, so the first rows are not timed while the JIT still tiers the code every
 // row shares (the rounds within a row only cover what that row's own blocks exercise).
 {
@@ -70,8 +96,7 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
         continue;
     }
 
-    var random = new Random(accounts);
-    var workload = Enumerable.Range(0, blocks).Select(_ => Workloads.Transfers(random, BlockSize, accounts)).ToArray();
+    var workload = TransferBlocks(blocks, accounts);
     var result = ExecutorBench.Run($"p2p {accounts:N0} accounts", Workloads.Genesis(accounts, 1_000_000_000), workload, cores);
     AddRow(result);
     if (accounts == 10_000)
@@ -82,10 +107,7 @@ foreach (var accounts in new[] { 2, 10, 100, 1_000, 10_000, 1_000_000 })
 
 if (Selected("marketplace mix (hot treasury)"))
 {
-    var random = new Random(42);
-    var open = new Queue<(TxId, int)>();
-    var workload = Enumerable.Range(0, blocks).Select(_ => Workloads.MarketplaceMix(random, BlockSize, 10_000, 1_000, open)).ToArray();
-    AddRow(ExecutorBench.Run("marketplace mix (hot treasury)", Workloads.Genesis(11_000, 1_000_000_000), workload, cores));
+    AddRow(ExecutorBench.Run("marketplace mix (hot treasury)", Workloads.Genesis(11_000, 1_000_000_000), MixBlocks(blocks), cores));
 }
 
 if (Selected("job programs (lifecycle pipeline)"))
@@ -101,6 +123,8 @@ var (hashScaling, integerScaling) = MachineCheck.TwoThreadScaling();
 Console.WriteLine($"This machine, two threads against one: SHA-256 leaves {hashScaling:F2}x, a latency-bound integer loop {integerScaling:F2}x (SHA-256: {(LibcryptoSha256.Available ? "libcrypto" : "managed")})");
 Console.WriteLine("In-memory execution, transactions per second (state root compared with the sequential run):");
 table.Print(Console.Out);
+Console.WriteLine("Whole blocks as the node commits them (execution, state tree, receipts root; the roots on every core whichever executor ran), transactions per second:");
+wholeTable.Print(Console.Out);
 if (jobSuccess is { } share)
 {
     Console.WriteLine($"job programs: {share:P1} of the pipeline's transactions succeed (submit, lease, complete, settle)");
@@ -143,6 +167,19 @@ if (transfers10K is { } best)
 }
 return 0;
 
+static Transaction[][] TransferBlocks(int count, int accounts)
+{
+    var random = new Random(accounts);
+    return Enumerable.Range(0, count).Select(_ => Workloads.Transfers(random, BlockSize, accounts)).ToArray();
+}
+
+static Transaction[][] MixBlocks(int count)
+{
+    var random = new Random(42);
+    var open = new Queue<(TxId, int)>();
+    return Enumerable.Range(0, count).Select(_ => Workloads.MarketplaceMix(random, BlockSize, 10_000, 1_000, open)).ToArray();
+}
+
 // 10,000 accounts, batches of 1,000 transfers from 64 submitters.
 Task<DurableBench.Result> RunDurableAsync() => DurableBench.RunAsync(10_000, quick ? 300 : 1_000, 1_000, 64);
 
@@ -160,4 +197,6 @@ void AddRow(ExecutorBench.Result result)
     row.Add($"{result.AdaptiveBytesPerTransaction:F1}");
     row.Add(result.Identical ? "yes" : "NO");
     table.Add([.. row]);
+    var whole = result.Node;
+    wholeTable.Add(result.Workload, ResultTable.Tps(whole.Sequential), ResultTable.Tps(whole.Pipelined), $"{whole.Pipelined / whole.Sequential:F2}", ResultTable.Tps(whole.Adaptive), $"{whole.Adaptive / whole.Sequential:F2}");
 }

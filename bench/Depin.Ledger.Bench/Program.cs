@@ -72,7 +72,7 @@ columns.Add($"block-stm x{cores}");
 columns.Add($"stm{cores}/seq");
 columns.Add($"pipelined x{cores}");
 columns.Add($"pipe{cores}/seq");
-columns.Add($"adaptive x{cores}");
+columns.Add($"adaptive+root x{cores}");
 columns.Add($"adapt/seq");
 columns.Add("adapt B/tx");
 columns.Add("same root");

@@ -17,7 +17,7 @@ namespace Depin.Ledger.Execution;
 public sealed class PipelinedExecutor : IParallelBlockExecutor
 {
     /// <summary>Transactions per chunk (of lookups ahead, of the state pass's progress, of hashing).</summary>
-    public const int ChunkSize = 64;
+    public const int ChunkSize = BlockOutput.ChunkLeaves;
 
     private const int Open = 0;
     private const int Resolving = 1;

@@ -91,9 +91,9 @@ internal static class ExecutorBench
 
     /// <summary>
     /// Runs the blocks on one executor over and over for <paramref name="duration"/> (for a profiler to attach:
-    /// <c>--profile mix pipelined 20</c>); returns transactions per second.
+    /// <c>--profile mix pipelined 20</c>, <c>--whole</c> for whole blocks); returns transactions per second.
     /// </summary>
-    public static double Loop(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, TimeSpan duration)
+    public static double Loop(IBlockExecutor executor, Transaction[] genesis, Transaction[][] blocks, TimeSpan duration, bool wholeBlocks)
     {
         var state = GenesisState(genesis);
         var started = Stopwatch.GetTimestamp();
@@ -101,7 +101,7 @@ internal static class ExecutorBench
         var runs = 0;
         while (Stopwatch.GetElapsedTime(started) < duration)
         {
-            total += Measure(executor, state, blocks, 1, wholeBlocks: false).Tps;
+            total += Measure(executor, state, blocks, 1, wholeBlocks).Tps;
             runs++;
         }
 

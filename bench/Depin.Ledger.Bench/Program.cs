@@ -39,7 +39,7 @@ var cores = Environment.ProcessorCount;
 const int BlockSize = 10_000;
 if (args.Contains("--profile"))
 {
-    // --profile mix|lifecycle|p2p-N sequential|pipelined|scheduled|adaptive seconds: one executor on one workload, for a profiler.
+    // --profile mix|lifecycle|p2p-N sequential|pipelined|scheduled|adaptive seconds [--whole]: one executor on one workload, for a profiler.
     var at = Array.IndexOf(args, "--profile");
     var (genesis, workload) = args[at + 1] switch
     {
@@ -56,7 +56,7 @@ if (args.Contains("--profile"))
         _ => new AdaptiveExecutor(
             [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, cores), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, cores)], 256),
     };
-    var tps = ExecutorBench.Loop(executor, genesis, workload, TimeSpan.FromSeconds(double.Parse(args[at + 3], System.Globalization.CultureInfo.InvariantCulture)));
+    var tps = ExecutorBench.Loop(executor, genesis, workload, TimeSpan.FromSeconds(double.Parse(args[at + 3], System.Globalization.CultureInfo.InvariantCulture)), args.Contains("--whole"));
     Console.WriteLine($"{args[at + 1]} on {args[at + 2]}: {ResultTable.Tps(tps)} transactions/s (mean over runs)");
     return 0;
 }

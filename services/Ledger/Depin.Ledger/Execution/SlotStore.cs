@@ -161,19 +161,43 @@ public class SlotStore<TKey, TValue>
         }
     }
 
-    /// <summary>The slots changed since the last call, sorted; clears the set.</summary>
+    /// <summary>
+    /// The slots changed since the last call, sorted; clears the set. Where the changed slots are not too sparse it reads
+    /// them in order off the flags (a vectorised scan, 1,000,000 slots in tens of microseconds) instead of sorting the list
+    /// (20,000 slots took ~1 ms, serial, in every block's commit).
+    /// </summary>
     public int[] TakeDirty()
     {
-        var result = _dirtyList.AsSpan(0, _dirtyCount).ToArray();
-        foreach (var slot in result)
+        var result = new int[_dirtyCount];
+        if ((long)Count <= (long)_dirtyCount * ScanDensity)
         {
-            _dirty[slot] = false;
+            var flags = _dirty.AsSpan(0, Count);
+            var offset = 0;
+            for (var n = 0; n < result.Length; n++)
+            {
+                var slot = offset + flags[offset..].IndexOf(true);
+                result[n] = slot;
+                flags[slot] = false;
+                offset = slot + 1;
+            }
+        }
+        else
+        {
+            _dirtyList.AsSpan(0, _dirtyCount).CopyTo(result);
+            foreach (var slot in result)
+            {
+                _dirty[slot] = false;
+            }
+
+            Array.Sort(result);
         }
 
         _dirtyCount = 0;
-        Array.Sort(result);
         return result;
     }
+
+    /// <summary>Slots per changed slot up to which <see cref="TakeDirty"/> scans the flags rather than sorting.</summary>
+    private const int ScanDensity = 256;
 
     /// <summary>Copies the slot table (for a snapshot); call while no block is executing.</summary>
     public (TKey[] Ids, TValue[] States) Export() => (_index.Keys(Count).ToArray(), _states.AsSpan(0, Count).ToArray());

@@ -72,7 +72,7 @@ columns.Add($"block-stm x{cores}");
 columns.Add($"stm{cores}/seq");
 columns.Add($"pipelined x{cores}");
 columns.Add($"pipe{cores}/seq");
-columns.Add($"adaptive+root x{cores}");
+columns.Add($"adaptive x{cores}");
 columns.Add($"adapt/seq");
 columns.Add("adapt B/tx");
 columns.Add("same root");
@@ -121,9 +121,9 @@ if (Selected("job programs (lifecycle pipeline)"))
 
 var (hashScaling, integerScaling) = MachineCheck.TwoThreadScaling();
 Console.WriteLine($"This machine, two threads against one: SHA-256 leaves {hashScaling:F2}x, a latency-bound integer loop {integerScaling:F2}x (SHA-256: {(LibcryptoSha256.Available ? "libcrypto" : "managed")})");
-Console.WriteLine("In-memory execution, transactions per second (state root compared with the sequential run):");
+Console.WriteLine("In-memory execution with its receipts root, transactions per second (state root compared with the sequential run):");
 table.Print(Console.Out);
-Console.WriteLine("Whole blocks as the node commits them (execution, state tree, receipts root; the roots on every core whichever executor ran), transactions per second:");
+Console.WriteLine("Whole blocks as the node commits them (execution, receipts root, state tree; the state tree on every core whichever executor ran), transactions per second:");
 wholeTable.Print(Console.Out);
 if (jobSuccess is { } share)
 {

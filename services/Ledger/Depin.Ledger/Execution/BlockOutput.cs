@@ -52,7 +52,6 @@ public sealed class BlockOutput
     /// </summary>
     public void HashReceiptLeaves(ReadOnlySpan<Transaction> txs, long height, int from, int to)
     {
-        _receiptsRoot = null;
         for (var j = from; j < to; j++)
         {
             ReceiptLeaves[j] = ReceiptHashing.Leaf(txs[j], Statuses[j], height, j);
@@ -70,7 +69,7 @@ public sealed class BlockOutput
     /// The Merkle root over the receipt leaves (<see cref="MerkleRoot"/>). Where the chunks' subtrees were hashed with
     /// their leaves it combines those (the same root: a chunk starts at an even index on every level below it, so its
     /// nodes pair among themselves, and an odd last node is paired with zero either way); otherwise it hashes every level.
-    /// Computed once per block.
+    /// Computed once per block: the leaves are final once the executor returns, and the next <see cref="Reset"/> forgets it.
     /// </summary>
     public Hash256 ReceiptsRoot() => _receiptsRoot ??= ComputeReceiptsRoot();
 

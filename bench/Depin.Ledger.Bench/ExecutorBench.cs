@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Depin.Ledger.Commitment;
 using Depin.Ledger.Execution;
+using Depin.Ledger.Node;
 using Depin.Ledger.Transactions;
 
 namespace Depin.Ledger.Bench;
@@ -54,8 +55,7 @@ internal static class ExecutorBench
         // What the ledger node runs: the fastest of sequential, pipelined and scheduled for the traffic, chosen as blocks
         // arrive. A node has run many blocks before it is busy; so has this one before it is timed (its candidates'
         // code tiered by the JIT, its estimates settled), on a copy of the genesis state it then throws away.
-        var node = new AdaptiveExecutor(
-            [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, maxWorkers)], 256);
+        var node = NodeExecutor(settings, maxWorkers);
         WarmUp(node, state, blocks, AdaptiveWarmUpBlocks);
         executors.Add((node, tps => adaptive = Math.Max(adaptive, tps), 2));
         Hash256? reference = null;
@@ -87,6 +87,13 @@ internal static class ExecutorBench
         }
 
         return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical, adaptiveBytes, new WholeBlocks(whole[0], whole[1], whole[2]));
+    }
+
+    /// <summary>The adaptive executor a ledger node with the default options runs on <paramref name="workers"/> threads.</summary>
+    public static AdaptiveExecutor NodeExecutor(ExecutionSettings settings, int workers)
+    {
+        var defaults = new LedgerOptions();
+        return ParallelExecutors.CreateAdaptive(defaults.Executor, settings, workers, defaults.ParallelThreshold);
     }
 
     /// <summary>

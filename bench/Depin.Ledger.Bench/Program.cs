@@ -53,8 +53,7 @@ if (args.Contains("--profile"))
         "sequential" => new SequentialExecutor(settings),
         "pipelined" => ParallelExecutors.Create(ParallelExecution.Pipelined, settings, cores),
         "scheduled" => ParallelExecutors.Create(ParallelExecution.Scheduled, settings, cores),
-        _ => new AdaptiveExecutor(
-            [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, cores), ParallelExecutors.Create(ParallelExecution.Scheduled, settings, cores)], 256),
+        _ => ExecutorBench.NodeExecutor(settings, cores),
     };
     var tps = ExecutorBench.Loop(executor, genesis, workload, TimeSpan.FromSeconds(double.Parse(args[at + 3], System.Globalization.CultureInfo.InvariantCulture)), args.Contains("--whole"));
     Console.WriteLine($"{args[at + 1]} on {args[at + 2]}: {ResultTable.Tps(tps)} transactions/s (mean over runs)");

@@ -28,4 +28,13 @@ public static class ParallelExecutors
         ParallelExecution.Pipelined => new PipelinedExecutor(settings, workers),
         _ => new ScheduledExecutor(settings, workers),
     };
+
+    /// <summary>
+    /// What a ledger node with more than one execution thread runs: each block on whichever of the sequential executor, the
+    /// pipelined one and the configured <paramref name="kind"/> has lately been fastest for its traffic.
+    /// </summary>
+    public static AdaptiveExecutor CreateAdaptive(ParallelExecution kind, ExecutionSettings settings, int workers, int threshold) =>
+        new(kind == ParallelExecution.Pipelined
+            ? [new SequentialExecutor(settings), Create(ParallelExecution.Pipelined, settings, workers)]
+            : [new SequentialExecutor(settings), Create(ParallelExecution.Pipelined, settings, workers), Create(kind, settings, workers)], threshold);
 }

@@ -75,7 +75,7 @@ public sealed partial class LedgerNode : IDisposable
         var settings = new ExecutionSettings((long)options.UnbondingDelay.TotalMilliseconds);
         _sequential = new SequentialExecutor(settings);
         _parallel = options.ExecutionThreads > 1
-            ? new AdaptiveExecutor(ParallelCandidates(options, settings), options.ParallelThreshold)
+            ? ParallelExecutors.CreateAdaptive(options.Executor, settings, options.ExecutionThreads, options.ParallelThreshold)
             : null;
         _log = new BlockLog(Path.Combine(options.DataDirectory, "blocks"), logger, options.SegmentBytes);
         _snapshots = new SnapshotStore(Path.Combine(options.DataDirectory, "snapshots"));
@@ -460,11 +460,6 @@ public sealed partial class LedgerNode : IDisposable
     private CommittedBlock BlockAt(long height) => _blocks[(int)(height - _firstHeight)];
 
     /// <summary>The sequential executor (its own instance: the adaptive one disposes its candidates), the pipelined one and the configured one.</summary>
-    private static IBlockExecutor[] ParallelCandidates(LedgerOptions options, ExecutionSettings settings) =>
-        options.Executor == ParallelExecution.Pipelined
-            ? [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, options.ExecutionThreads)]
-            : [new SequentialExecutor(settings), ParallelExecutors.Create(ParallelExecution.Pipelined, settings, options.ExecutionThreads), ParallelExecutors.Create(options.Executor, settings, options.ExecutionThreads)];
-
     /// <summary>The adaptive executor when there is one (it runs blocks below the parallel threshold sequentially itself).</summary>
     private IBlockExecutor Executor => _parallel is not null ? _parallel : _sequential;
 

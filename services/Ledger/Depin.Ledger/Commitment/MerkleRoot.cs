@@ -71,6 +71,27 @@ public static class MerkleRoot
         }
     }
 
+    /// <summary>
+    /// The node <paramref name="levels"/> levels above <paramref name="leaves"/>, at most 64 of them: a chunk of a larger
+    /// tree's leaves that starts at an index divisible by 2^<paramref name="levels"/>, whose nodes therefore pair among
+    /// themselves on every level up to it (an odd last node with zero, as everywhere in the tree).
+    /// </summary>
+    internal static Hash256 Subtree(ReadOnlySpan<Hash256> leaves, int levels)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(leaves.Length, 64);
+        Span<Hash256> level = stackalloc Hash256[32];
+        var count = (leaves.Length + 1) / 2;
+        Reduce(leaves, level, 0, count);
+        for (var depth = 1; depth < levels; depth++)
+        {
+            var next = (count + 1) / 2;
+            Reduce(level[..count], level, 0, next);
+            count = next;
+        }
+
+        return level[0];
+    }
+
     private static void ReduceParallel(Hash256[] source, int count, Hash256[] target, int next)
     {
         var parts = Environment.ProcessorCount;

@@ -95,12 +95,7 @@ public sealed class StateTree
 
     private void Rebuild(int count, Func<int, Hash256> leaf)
     {
-        var capacity = 1;
-        while (capacity < count)
-        {
-            capacity *= 2;
-        }
-
+        var capacity = CapacityFor(count);
         var levels = new List<Hash256[]>();
         var leaves = new Hash256[capacity];
         Each(count, slot => leaves[slot] = leaf(slot));
@@ -125,29 +120,21 @@ public sealed class StateTree
     /// </summary>
     private void Grow(int count)
     {
-        var capacity = Capacity;
-        while (capacity < count)
-        {
-            capacity *= 2;
-        }
-
         var levels = new List<Hash256[]>();
         var empty = Hash256.Zero;
-        for (var width = capacity; width >= 1; width /= 2)
+        for (var width = CapacityFor(count); width >= 1; width /= 2)
         {
             var level = levels.Count;
             var nodes = new Hash256[width];
             var kept = level < _levels.Length ? _levels[level].Length : 0;
+            nodes.AsSpan(kept).Fill(empty);
             if (kept > 0)
             {
                 _levels[level].CopyTo(nodes, 0);
             }
-
-            nodes.AsSpan(kept).Fill(empty);
-            if (kept == 0)
+            else
             {
-                var below = levels[^1];
-                nodes[0] = Hash256.Node(below[0], below[1]);
+                nodes[0] = Hash256.Node(levels[^1][0], levels[^1][1]);
             }
 
             levels.Add(nodes);
@@ -156,6 +143,9 @@ public sealed class StateTree
 
         _levels = [.. levels];
     }
+
+    /// <summary>Leaves of a tree over <paramref name="count"/> slots: the next power of two (at least one).</summary>
+    private static int CapacityFor(int count) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 1));
 
     /// <summary>The sibling path from a slot's leaf to the root.</summary>
     public Hash256[] Siblings(int slot)

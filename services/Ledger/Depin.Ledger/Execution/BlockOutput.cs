@@ -60,7 +60,7 @@ public sealed class BlockOutput
         if (Count > ChunkLeaves && from % ChunkLeaves == 0 && (to - from == ChunkLeaves || (to == Count && to - from < ChunkLeaves)))
         {
             var chunk = from / ChunkLeaves;
-            _chunkRoots[chunk] = ChunkRoot(ReceiptLeaves.AsSpan(from, to - from));
+            _chunkRoots[chunk] = MerkleRoot.Subtree(ReceiptLeaves.AsSpan(from, to - from), ChunkLevels);
             _chunkRooted[chunk] = true;
         }
     }
@@ -86,37 +86,12 @@ public sealed class BlockOutput
             if (!_chunkRooted[chunk])
             {
                 var from = chunk * ChunkLeaves;
-                _chunkRoots[chunk] = ChunkRoot(ReceiptLeaves.AsSpan(from, Math.Min(ChunkLeaves, Count - from)));
+                _chunkRoots[chunk] = MerkleRoot.Subtree(ReceiptLeaves.AsSpan(from, Math.Min(ChunkLeaves, Count - from)), ChunkLevels);
             }
         }
 
         return MerkleRoot.Compute(_chunkRoots.AsSpan(0, chunks));
     }
 
-    /// <summary>Hashes the pairs of <paramref name="source"/> into <paramref name="target"/> (which may be the same memory) and returns how many nodes it wrote.</summary>
-    private static int Pair(ReadOnlySpan<Hash256> source, Span<Hash256> target)
-    {
-        var next = (source.Length + 1) / 2;
-        for (var i = 0; i < next; i++)
-        {
-            target[i] = Hash256.Node(source[2 * i], 2 * i + 1 < source.Length ? source[2 * i + 1] : Hash256.Zero);
-        }
-
-        return next;
-    }
-
     private static int Chunks(int count) => (count + ChunkLeaves - 1) / ChunkLeaves;
-
-    /// <summary>The chunk's node <see cref="ChunkLevels"/> levels up: pairs hashed level by level, an odd last node paired with zero.</summary>
-    private static Hash256 ChunkRoot(ReadOnlySpan<Hash256> leaves)
-    {
-        Span<Hash256> level = stackalloc Hash256[ChunkLeaves / 2];
-        var count = Pair(leaves, level);
-        for (var depth = 1; depth < ChunkLevels; depth++)
-        {
-            count = Pair(level[..count], level);
-        }
-
-        return level[0];
-    }
 }

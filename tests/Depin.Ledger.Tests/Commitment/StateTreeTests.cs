@@ -62,6 +62,40 @@ public sealed class StateTreeTests
         Assert.True(grown >= 10, $"the trees doubled {grown} times");
     }
 
+    [Fact]
+    public void A_tree_hashed_sixteen_nodes_and_leaves_at_a_time_equals_one_hashed_one_by_one()
+    {
+        var store = new AccountStore(16);
+        var executor = new SequentialExecutor(Settings);
+        var output = new BlockOutput();
+        var (accountsTogether, jobsTogether) = (new StateTree(), new StateTree());
+        var (accountsOneByOne, jobsOneByOne) = (new StateTree(), new StateTree());
+        executor.Execute(store, RandomBlocks.Genesis(3_000, 50_000), 1, output);
+        var random = new Random(11);
+        var jobs = new List<TxId>();
+        var now = 1_700_000_000_000L;
+        for (var height = 2; height < 12; height++)
+        {
+            now += RandomJobBlocks.Second;
+            var block = height % 2 == 0
+                ? RandomJobBlocks.Block(random, store, random.Next(100, 3_000), 3_500, now, jobs)
+                : RandomBlocks.Block(random, random.Next(100, 5_000), 3_500, jobs);
+            executor.Execute(store, block, height, now, output);
+
+            var (dirtyAccounts, dirtyJobs) = (store.TakeDirty(), store.Jobs.TakeDirty());
+            var expected = (Accounts: default(Hash256), Jobs: default(Hash256));
+            var actual = expected;
+            Sha256Lanes.With(false, () => expected = (accountsOneByOne.Update(store, dirtyAccounts), jobsOneByOne.Update(store.Jobs, dirtyJobs)));
+            Sha256Lanes.With(true, () => actual = (accountsTogether.Update(store, dirtyAccounts), jobsTogether.Update(store.Jobs, dirtyJobs)));
+
+            Assert.Equal(expected, actual);
+            var slot = random.Next(store.Count);
+            Assert.Equal(accountsOneByOne.Siblings(slot), accountsTogether.Siblings(slot));
+        }
+
+        Assert.True(store.Jobs.Count > 0, "the blocks opened no job record");
+    }
+
     /// <summary>How many times a tree sized for <paramref name="before"/> slots (the next power of two) doubled to hold <paramref name="after"/>.</summary>
     private static int Doublings(int before, int after) => Log2Ceiling(after) - Log2Ceiling(before);
 

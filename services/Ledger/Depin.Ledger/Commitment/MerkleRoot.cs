@@ -98,13 +98,18 @@ public static class MerkleRoot
         Parallel.For(0, parts, part => Reduce(source.AsSpan(0, count), target.AsSpan(0, next), (int)((long)next * part / parts), (int)((long)next * (part + 1) / parts)));
     }
 
+    /// <summary>destination[i] for i in [start, end) from source[2i], source[2i + 1]; destination may be source itself.</summary>
     private static void Reduce(ReadOnlySpan<Hash256> source, Span<Hash256> destination, int start, int end)
     {
-        for (var i = start; i < end; i++)
+        var paired = Math.Min(end, source.Length / 2);
+        if (paired > start)
         {
-            var left = source[2 * i];
-            var right = 2 * i + 1 < source.Length ? source[2 * i + 1] : Hash256.Zero;
-            destination[i] = Hash256.Node(left, right);
+            MerkleNodes.Hash(source[(2 * start)..(2 * paired)], destination[start..paired]);
+        }
+
+        for (var i = Math.Max(start, paired); i < end; i++)
+        {
+            destination[i] = Hash256.Node(source[2 * i], Hash256.Zero);
         }
     }
 }

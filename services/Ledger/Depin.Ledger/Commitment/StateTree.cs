@@ -20,49 +20,68 @@ public sealed class StateTree
 
     public int Capacity => _levels[0].Length;
 
+    private const int AccountLeafSize = 1 + AccountId.Size + AccountState.EncodedSize;
+
+    private const int JobLeafSize = 1 + TxId.Size + JobRecord.EncodedSize;
+
+    /// <summary>Writes a slot's leaf message to the first bytes of the buffer, or says the slot is empty (a zero leaf).</summary>
+    private delegate bool LeafWriter(int slot, Span<byte> buffer);
+
     public static Hash256 LeafHash(AccountId id, in AccountState state)
     {
-        if (state.IsEmpty)
-        {
-            return Hash256.Zero;
-        }
-
-        Span<byte> buffer = stackalloc byte[1 + AccountId.Size + AccountState.EncodedSize];
-        buffer[0] = 0;
-        id.WriteTo(buffer[1..]);
-        state.WriteTo(buffer[(1 + AccountId.Size)..]);
-        return Hash256.Compute(buffer);
+        Span<byte> buffer = stackalloc byte[AccountLeafSize];
+        return WriteLeaf(id, state, buffer) ? Hash256.Compute(buffer) : Hash256.Zero;
     }
 
     public static Hash256 LeafHash(TxId job, in JobRecord record)
     {
-        if (record.IsEmpty)
+        Span<byte> buffer = stackalloc byte[JobLeafSize];
+        return WriteLeaf(job, record, buffer) ? Hash256.Compute(buffer) : Hash256.Zero;
+    }
+
+    private static bool WriteLeaf(AccountId id, in AccountState state, Span<byte> buffer)
+    {
+        if (state.IsEmpty)
         {
-            return Hash256.Zero;
+            return false;
         }
 
-        Span<byte> buffer = stackalloc byte[1 + TxId.Size + JobRecord.EncodedSize];
+        buffer[0] = 0;
+        id.WriteTo(buffer[1..]);
+        state.WriteTo(buffer[(1 + AccountId.Size)..]);
+        return true;
+    }
+
+    private static bool WriteLeaf(TxId job, in JobRecord record, Span<byte> buffer)
+    {
+        if (record.IsEmpty)
+        {
+            return false;
+        }
+
         buffer[0] = 2;
         job.WriteTo(buffer[1..]);
         record.WriteTo(buffer[(1 + TxId.Size)..]);
-        return Hash256.Compute(buffer);
+        return true;
     }
 
     /// <summary>Recomputes the root after the given account slots changed (sorted ascending).</summary>
     public Hash256 Update(AccountStore store, int[] dirtySlots) =>
-        Update(store.Count, slot => LeafHash(store.IdAt(slot), store.StateAt(slot)), dirtySlots);
+        Update(store.Count, AccountLeafSize, (slot, buffer) => WriteLeaf(store.IdAt(slot), store.StateAt(slot), buffer), dirtySlots);
 
     /// <summary>Recomputes the root after the given job record slots changed (sorted ascending).</summary>
     public Hash256 Update(JobStore jobs, int[] dirtySlots) =>
-        Update(jobs.Count, slot => LeafHash(jobs.IdAt(slot), jobs.StateAt(slot)), dirtySlots);
+        Update(jobs.Count, JobLeafSize, (slot, buffer) => WriteLeaf(jobs.IdAt(slot), jobs.StateAt(slot), buffer), dirtySlots);
 
     /// <summary>Recomputes every node over the accounts; used at start-up and when the tree grows.</summary>
-    public void Rebuild(AccountStore store) => Rebuild(store.Count, slot => LeafHash(store.IdAt(slot), store.StateAt(slot)));
+    public void Rebuild(AccountStore store) =>
+        Rebuild(store.Count, AccountLeafSize, (slot, buffer) => WriteLeaf(store.IdAt(slot), store.StateAt(slot), buffer));
 
     /// <summary>Recomputes every node over the job records.</summary>
-    public void Rebuild(JobStore jobs) => Rebuild(jobs.Count, slot => LeafHash(jobs.IdAt(slot), jobs.StateAt(slot)));
+    public void Rebuild(JobStore jobs) =>
+        Rebuild(jobs.Count, JobLeafSize, (slot, buffer) => WriteLeaf(jobs.IdAt(slot), jobs.StateAt(slot), buffer));
 
-    private Hash256 Update(int count, Func<int, Hash256> leaf, int[] dirtySlots)
+    private Hash256 Update(int count, int leafSize, LeafWriter leaf, int[] dirtySlots)
     {
         if (count > Capacity)
         {
@@ -70,11 +89,7 @@ public sealed class StateTree
         }
 
         var leaves = _levels[0];
-        Each(dirtySlots.Length, i =>
-        {
-            var slot = dirtySlots[i];
-            leaves[slot] = leaf(slot);
-        });
+        Ranges(dirtySlots.Length, (start, end) => HashLeaves(leaves, dirtySlots.AsSpan(start, end - start), leafSize, leaf));
 
         var current = dirtySlots;
         for (var level = 1; level < _levels.Length; level++)
@@ -82,29 +97,26 @@ public sealed class StateTree
             var parents = Parents(current);
             var below = _levels[level - 1];
             var nodes = _levels[level];
-            Each(parents.Length, i =>
-            {
-                var p = parents[i];
-                nodes[p] = Hash256.Node(below[2 * p], below[2 * p + 1]);
-            });
+            Ranges(parents.Length, (start, end) => MerkleNodes.Hash(below, nodes, parents.AsSpan(start, end - start)));
             current = parents;
         }
 
         return Root;
     }
 
-    private void Rebuild(int count, Func<int, Hash256> leaf)
+    private void Rebuild(int count, int leafSize, LeafWriter leaf)
     {
         var capacity = CapacityFor(count);
         var levels = new List<Hash256[]>();
         var leaves = new Hash256[capacity];
-        Each(count, slot => leaves[slot] = leaf(slot));
+        var slots = Enumerable.Range(0, count).ToArray();
+        Ranges(count, (start, end) => HashLeaves(leaves, slots.AsSpan(start, end - start), leafSize, leaf));
         levels.Add(leaves);
         while (levels[^1].Length > 1)
         {
             var below = levels[^1];
             var nodes = new Hash256[below.Length / 2];
-            Each(nodes.Length, p => nodes[p] = Hash256.Node(below[2 * p], below[2 * p + 1]));
+            Ranges(nodes.Length, (start, end) => MerkleNodes.Hash(below.AsSpan(2 * start, 2 * (end - start)), nodes.AsSpan(start, end - start)));
             levels.Add(nodes);
         }
 
@@ -180,27 +192,60 @@ public sealed class StateTree
         return parents;
     }
 
-    private static void Each(int count, Action<int> body)
+    /// <summary>leaves[slot] for every listed slot: non-empty ones sixteen at a time where the CPU can.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static unsafe void HashLeaves(Hash256[] leaves, ReadOnlySpan<int> slots, int leafSize, LeafWriter leaf)
+    {
+        var stride = Sha256x16.PaddedLength(leafSize);
+        var lanes = stackalloc byte[Sha256x16.Lanes * stride];
+        var laneSlots = stackalloc int[Sha256x16.Lanes];
+        var digests = stackalloc Hash256[Sha256x16.Lanes];
+        var batched = Sha256x16.Enabled && slots.Length >= Sha256x16.Lanes;
+        var filled = 0;
+        foreach (var slot in slots)
+        {
+            var message = new Span<byte>(lanes + filled * stride, leafSize);
+            if (!leaf(slot, message))
+            {
+                leaves[slot] = Hash256.Zero;
+                continue;
+            }
+
+            if (!batched)
+            {
+                leaves[slot] = Hash256.Compute(message);
+                continue;
+            }
+
+            laneSlots[filled++] = slot;
+            if (filled == Sha256x16.Lanes)
+            {
+                Sha256x16.Messages(lanes, stride, leafSize, digests);
+                for (var lane = 0; lane < Sha256x16.Lanes; lane++)
+                {
+                    leaves[laneSlots[lane]] = digests[lane];
+                }
+
+                filled = 0;
+            }
+        }
+
+        for (var lane = 0; lane < filled; lane++)
+        {
+            leaves[laneSlots[lane]] = Hash256.Compute(new ReadOnlySpan<byte>(lanes + lane * stride, leafSize));
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [0, count) in contiguous ranges, on every core when there are enough.</summary>
+    private static void Ranges(int count, Action<int, int> body)
     {
         if (count < ParallelThreshold)
         {
-            for (var i = 0; i < count; i++)
-            {
-                body(i);
-            }
-
+            body(0, count);
             return;
         }
 
         var chunks = Environment.ProcessorCount * 4;
-        Parallel.For(0, chunks, c =>
-        {
-            var start = (int)((long)count * c / chunks);
-            var end = (int)((long)count * (c + 1) / chunks);
-            for (var i = start; i < end; i++)
-            {
-                body(i);
-            }
-        });
+        Parallel.For(0, chunks, c => body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
     }
 }

@@ -52,10 +52,7 @@ public sealed class BlockOutput
     /// </summary>
     public void HashReceiptLeaves(ReadOnlySpan<Transaction> txs, long height, int from, int to)
     {
-        for (var j = from; j < to; j++)
-        {
-            ReceiptLeaves[j] = ReceiptHashing.Leaf(txs[j], Statuses[j], height, j);
-        }
+        ReceiptHashing.Leaves(txs, Statuses, height, from, to, ReceiptLeaves);
 
         if (Count > ChunkLeaves && from % ChunkLeaves == 0 && (to - from == ChunkLeaves || (to == Count && to - from < ChunkLeaves)))
         {

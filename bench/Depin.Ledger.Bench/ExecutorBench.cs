@@ -201,7 +201,7 @@ internal static class ExecutorBench
             receipts = output.ReceiptsRoot();
             if (wholeBlocks)
             {
-                tree.Update(copy);
+                tree.Update(copy, executor.Helpers);
             }
 
             if (b >= untimed)

@@ -63,13 +63,15 @@ public sealed class StateTreeTests
     }
 
     [Fact]
-    public void A_tree_hashed_sixteen_nodes_and_leaves_at_a_time_equals_one_hashed_one_by_one()
+    public void A_tree_hashed_sixteen_at_a_time_or_shared_with_helpers_equals_one_hashed_one_by_one()
     {
         var store = new AccountStore(16);
         var executor = new SequentialExecutor(Settings);
         var output = new BlockOutput();
         var (accountsTogether, jobsTogether) = (new StateTree(), new StateTree());
         var (accountsOneByOne, jobsOneByOne) = (new StateTree(), new StateTree());
+        var (accountsShared, jobsShared) = (new StateTree(), new StateTree());
+        using var helpers = new WorkerGroup(3);
         executor.Execute(store, RandomBlocks.Genesis(3_000, 50_000), 1, output);
         var random = new Random(11);
         var jobs = new List<TxId>();
@@ -88,9 +90,13 @@ public sealed class StateTreeTests
             Sha256Lanes.With(false, () => expected = (accountsOneByOne.Update(store, dirtyAccounts), jobsOneByOne.Update(store.Jobs, dirtyJobs)));
             Sha256Lanes.With(true, () => actual = (accountsTogether.Update(store, dirtyAccounts), jobsTogether.Update(store.Jobs, dirtyJobs)));
 
+            var shared = (accountsShared.Update(store, dirtyAccounts, helpers), jobsShared.Update(store.Jobs, dirtyJobs, helpers));
+
             Assert.Equal(expected, actual);
+            Assert.Equal(expected, shared);
             var slot = random.Next(store.Count);
             Assert.Equal(accountsOneByOne.Siblings(slot), accountsTogether.Siblings(slot));
+            Assert.Equal(accountsOneByOne.Siblings(slot), accountsShared.Siblings(slot));
         }
 
         Assert.True(store.Jobs.Count > 0, "the blocks opened no job record");

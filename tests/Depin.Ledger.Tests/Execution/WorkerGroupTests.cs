@@ -77,4 +77,32 @@ public sealed class WorkerGroupTests
             Assert.All(seen, count => Assert.Equal(1, count));
         }
     }
+
+    [Fact]
+    public void Helpers_held_awake_do_not_sleep_until_released()
+    {
+        using var group = new WorkerGroup(3);
+        group.Run(_ => { });
+        using (group.StayAwake())
+        {
+            group.Run(_ => { });
+            var until = DateTime.UtcNow.AddMilliseconds(100);
+            while (DateTime.UtcNow < until)
+            {
+                Assert.Equal(0, group.SleepingHelpers);
+                Thread.Sleep(5);
+            }
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (group.SleepingHelpers < 2 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.Equal(2, group.SleepingHelpers);
+        var seen = new int[3];
+        group.Run(worker => Interlocked.Increment(ref seen[worker]));
+        Assert.All(seen, count => Assert.Equal(1, count));
+    }
 }

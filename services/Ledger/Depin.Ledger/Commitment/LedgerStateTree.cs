@@ -13,11 +13,12 @@ public sealed class LedgerStateTree
 
     public Hash256 Root => Hash256.Node(_accounts.Root, _jobs.Root);
 
-    /// <summary>Folds both stores' changes since the last call into the root.</summary>
-    public Hash256 Update(AccountStore store)
+    /// <summary>Folds both stores' changes since the last call into the root, with the executor's <paramref name="helpers"/> where given.</summary>
+    public Hash256 Update(AccountStore store, WorkerGroup? helpers = null)
     {
-        _accounts.Update(store, store.TakeDirty());
-        _jobs.Update(store.Jobs, store.Jobs.TakeDirty());
+        using var awake = helpers?.StayAwake();
+        _accounts.Update(store, store.TakeDirty(), helpers);
+        _jobs.Update(store.Jobs, store.Jobs.TakeDirty(), helpers);
         return Root;
     }
 

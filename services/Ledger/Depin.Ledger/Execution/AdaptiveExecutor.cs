@@ -84,11 +84,15 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
     /// <summary>Blocks each candidate has run (at or above the threshold).</summary>
     public IReadOnlyList<int> Samples => _samples;
 
+    /// <summary>The helpers of the executor that ran the last block.</summary>
+    public WorkerGroup? Helpers { get; private set; }
+
     public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, long timestampMs, BlockOutput output)
     {
         if (block.Length < _threshold)
         {
             _executors[0].Execute(store, block, height, timestampMs, output);
+            Helpers = _executors[0].Helpers;
             return;
         }
 
@@ -96,6 +100,7 @@ public sealed class AdaptiveExecutor : IBlockExecutor, IDisposable
         var comparable = preferred >= 0 && chosen != preferred;
         var started = Stopwatch.GetTimestamp();
         _executors[chosen].Execute(store, block, height, timestampMs, output);
+        Helpers = _executors[chosen].Helpers;
         // The receipts root is part of the time (the node takes it next, and it is kept): an executor that hashes the
         // subtrees of its chunks with their leaves leaves less of it to do.
         output.ReceiptsRoot();

@@ -61,6 +61,8 @@ public sealed class ParallelExecutor : IParallelBlockExecutor
 
     public int Workers => _workers.Workers;
 
+    public WorkerGroup? Helpers => _workers;
+
     /// <summary>Executes with block timestamp 0 (for blocks without job programs).</summary>
     public void Execute(AccountStore store, ReadOnlyMemory<Transaction> block, long height, BlockOutput output) => Execute(store, block, height, 0, output);
 

@@ -60,6 +60,8 @@ public sealed class PipelinedExecutor : IParallelBlockExecutor
 
     public int Workers => _workers.Workers;
 
+    public WorkerGroup? Helpers => _workers;
+
     /// <summary>
     /// For tests, to exercise lookups racing adds on every block: every helper takes part, looks up every chunk it can
     /// ahead of the state pass before hashing, and the state pass starts once a helper has looked up a chunk.

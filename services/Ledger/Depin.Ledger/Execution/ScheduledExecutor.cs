@@ -89,6 +89,8 @@ public sealed class ScheduledExecutor : IParallelBlockExecutor
 
     public int Workers => _workers.Workers;
 
+    public WorkerGroup? Helpers => _workers;
+
     /// <summary>Whether the last block ran in order on one thread (its longest chain of conflicts was over half the block).</summary>
     public bool LastBlockInOrder { get; private set; }
 

@@ -17,6 +17,7 @@ public sealed class WorkerGroup : IDisposable
     private Action<int>? _body;
     private Exception? _failure;
     private volatile bool _disposed;
+    private int _awakeHolds;
 
     public WorkerGroup(int workers)
     {
@@ -35,6 +36,9 @@ public sealed class WorkerGroup : IDisposable
     }
 
     public int Workers { get; }
+
+    /// <summary>Helpers that said they sleep on their semaphore.</summary>
+    internal int SleepingHelpers => Enumerable.Range(0, _threads.Length).Count(i => Volatile.Read(ref _offers[(i * OfferStride) + SleepingOffset]) == 1);
 
     /// <summary>Releases waiting in the helpers' semaphores (at most one per helper, and only while it sleeps).</summary>
     internal int PendingWakeUps => _start.Sum(start => start.CurrentCount);
@@ -69,6 +73,24 @@ public sealed class WorkerGroup : IDisposable
             range(start, end);
         }
     });
+
+    /// <summary>
+    /// Keeps helpers that are awake watching for runs, instead of sleeping after <see cref="SpinBeforeSleeping"/>, until
+    /// the scope is disposed: for a caller with more runs to offer after a pause of its own, as the node's state tree
+    /// after a block (taking the changed slots alone can outlast the spin, and a helper that has gone to sleep then
+    /// wakes too late to share the tree's levels).
+    /// </summary>
+    public AwakeScope StayAwake()
+    {
+        Interlocked.Increment(ref _awakeHolds);
+        return new AwakeScope(this);
+    }
+
+    /// <summary>Ends a <see cref="StayAwake"/>.</summary>
+    public readonly struct AwakeScope(WorkerGroup group) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref group._awakeHolds);
+    }
 
     public void Dispose()
     {
@@ -157,7 +179,7 @@ public sealed class WorkerGroup : IDisposable
     private bool AwaitOfferSpinning(ref int offer)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks < SpinBeforeSleeping.Ticks)
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks < SpinBeforeSleeping.Ticks || Volatile.Read(ref _awakeHolds) > 0)
         {
             if (Volatile.Read(ref offer) == Offered || _disposed)
             {

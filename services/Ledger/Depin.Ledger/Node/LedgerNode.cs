@@ -486,7 +486,7 @@ public sealed partial class LedgerNode : IDisposable
 
             var executor = Executor;
             executor.Execute(_store, block.Transactions, header.Height, header.TimestampMs, _output);
-            var root = _tree.Update(_store);
+            var root = _tree.Update(_store, executor.Helpers);
             if (root != header.StateRoot || _output.ReceiptsRoot() != header.ReceiptsRoot ||
                 !_output.Statuses.AsSpan(0, block.Transactions.Length).SequenceEqual(block.Statuses))
             {
@@ -760,7 +760,7 @@ public sealed partial class LedgerNode : IDisposable
         // One array for every block: a fresh copy per block (3 MB at 20,000 transactions) was a large-object allocation each time.
         transactions.CopyTo(_executing);
         Executor.Execute(_store, _executing.AsMemory(0, block.Count), height, timestamp, _output);
-        var stateRoot = _tree.Update(_store);
+        var stateRoot = _tree.Update(_store, Executor.Helpers);
         var header = new BlockHeader(height, LatestHash, stateRoot, _output.ReceiptsRoot(), timestamp, block.Count);
         var statuses = _output.Statuses.AsSpan(0, block.Count).ToArray();
         var location = _log.Append(header, transactions, statuses);

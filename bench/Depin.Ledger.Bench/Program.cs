@@ -11,7 +11,8 @@ if (args.Length > 0 && args[0] == "loadgen")
 
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-bool Selected(string workload) => only is null || workload.Contains(only, StringComparison.OrdinalIgnoreCase);
+// --only takes one or more parts of row names, separated by ';' (the names themselves hold commas).
+bool Selected(string workload) => only is null || only.Split(';').Any(part => workload.Contains(part, StringComparison.OrdinalIgnoreCase));
 if (args.Contains("--rest-only"))
 {
     // REST ingestion alone: --rest-only [connections] [batch size]

@@ -502,10 +502,7 @@ public sealed class ParallelExecutor : IParallelBlockExecutor
 
     private void WriteReceipts(BlockOutput output, int from, int to)
     {
-        for (var j = from; j < to; j++)
-        {
-            output.Statuses[j] = _status[j];
-            output.ReceiptLeaves[j] = ReceiptHashing.Leaf(_txs[j], _status[j], _context.Height, j);
-        }
+        _status.AsSpan(from, to - from).CopyTo(output.Statuses.AsSpan(from));
+        ReceiptHashing.Leaves(_txs, output.Statuses, _context.Height, from, to, output.ReceiptLeaves);
     }
 }

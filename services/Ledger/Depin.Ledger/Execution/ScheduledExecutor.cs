@@ -133,6 +133,8 @@ public sealed class ScheduledExecutor : IParallelBlockExecutor
                 {
                     ExecuteOne(j, 0);
                 }
+
+                ReceiptHashing.Leaves(_txs, output.Statuses, height, 0, n, output.ReceiptLeaves);
             }
             else
             {
@@ -351,6 +353,8 @@ public sealed class ScheduledExecutor : IParallelBlockExecutor
                 ExecuteOne(j, worker);
                 Volatile.Write(ref done, j - start + 1);
             }
+
+            ReceiptHashing.Leaves(_txs, _output!.Statuses, _context.Height, start, end, _output.ReceiptLeaves);
         }
     }
 
@@ -441,7 +445,6 @@ public sealed class ScheduledExecutor : IParallelBlockExecutor
         }
 
         _output!.Statuses[j] = status;
-        _output.ReceiptLeaves[j] = ReceiptHashing.Leaf(tx, status, _context.Height, j);
     }
 
     /// <summary>Marks what was written dirty (as the sequential executor does), forgets the block's schedule and frees vacant records.</summary>

@@ -15,7 +15,9 @@ public sealed unsafe class Sha256x16Tests
         {
             var stride = Sha256x16.PaddedLength(length);
             Assert.True(stride >= length + 9 && stride % 64 == 0 && stride - length - 9 < 64, $"padded length {stride} for {length}");
-            var lanes = new byte[Sha256x16.Lanes * stride];
+            const int Guard = 64;
+            var lanes = new byte[(Sha256x16.Lanes * stride) + Guard];
+            lanes.AsSpan(Sha256x16.Lanes * stride).Fill(0xA5);
             var messages = new byte[Sha256x16.Lanes][];
             for (var lane = 0; lane < Sha256x16.Lanes; lane++)
             {
@@ -35,6 +37,8 @@ public sealed unsafe class Sha256x16Tests
             {
                 Assert.Equal(Hash256.ReadFrom(SHA256.HashData(messages[lane])), digests[lane]);
             }
+
+            Assert.All(lanes[(Sha256x16.Lanes * stride)..], b => Assert.Equal(0xA5, b));
         }
     }
 
@@ -57,5 +61,16 @@ public sealed unsafe class Sha256x16Tests
         {
             Assert.Equal(j < from ? Hash256.Zero : ReceiptHashing.Leaf(txs[j], statuses[j], 42, j), leaves[j]);
         }
+    }
+
+    [Fact]
+    public void Receipt_leaves_past_the_output_are_refused_before_any_is_written()
+    {
+        var txs = RandomBlocks.Block(new Random(1), 40, 50, []);
+        var statuses = new ReceiptStatus[40];
+        var leaves = new Hash256[32];
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReceiptHashing.Leaves(txs, statuses, 1, 0, 40, leaves));
+        Assert.All(leaves, leaf => Assert.Equal(Hash256.Zero, leaf));
     }
 }

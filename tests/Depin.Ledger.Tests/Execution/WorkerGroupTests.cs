@@ -79,10 +79,13 @@ public sealed class WorkerGroupTests
     }
 
     [Fact]
-    public void Helpers_held_awake_do_not_sleep_until_released()
+    public void Helpers_held_awake_do_not_sleep_until_released_and_a_hold_ends_once()
     {
         using var group = new WorkerGroup(3);
         group.Run(_ => { });
+        var ended = group.StayAwake();
+        ended.Dispose();
+        ended.Dispose();
         using (group.StayAwake())
         {
             group.Run(_ => { });

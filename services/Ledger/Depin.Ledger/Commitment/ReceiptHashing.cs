@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Depin.Ledger.Transactions;
 
 namespace Depin.Ledger.Commitment;
@@ -16,9 +17,11 @@ public static unsafe class ReceiptHashing
     }
 
     /// <summary>leaves[j] = <see cref="Leaf"/> of txs[j] for j in [from, to): sixteen at a time where the CPU can.</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [SkipLocalsInit]
     public static void Leaves(ReadOnlySpan<Transaction> txs, ReadOnlySpan<ReceiptStatus> statuses, long height, int from, int to, Span<Hash256> leaves)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(to, Math.Min(leaves.Length, Math.Min(txs.Length, statuses.Length)));
         var j = from;
         if (Sha256x16.Enabled && to - from >= Sha256x16.Lanes)
         {

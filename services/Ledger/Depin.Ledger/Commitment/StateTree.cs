@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using Depin.Ledger.Accounts;
 using Depin.Ledger.Execution;
 using Depin.Ledger.Jobs;
-using System.Runtime.CompilerServices;
 using Depin.Ledger.Transactions;
 
 namespace Depin.Ledger.Commitment;
@@ -133,7 +133,7 @@ public sealed class StateTree
     /// Doubles the capacity until <paramref name="count"/> slots fit, without hashing the tree again: the old tree becomes
     /// the leftmost subtree, every new slot is empty (its leaf, if written, is among the dirty slots the update hashes
     /// next), and an empty subtree's hash depends only on its height. The nodes above the old root are hashed once each.
-    /// Gives exactly what <see cref="Rebuild(int, Func{int, Hash256})"/> gives; a full rebuild at each doubling cost a
+    /// Gives exactly what <see cref="Rebuild(int, int, LeafWriter)"/> gives; a full rebuild at each doubling cost a
     /// million-account node ~2,000,000 hashes in one block's commit.
     /// </summary>
     private void Grow(int count)
@@ -199,7 +199,7 @@ public sealed class StateTree
     }
 
     /// <summary>leaves[slot] for every listed slot: non-empty ones sixteen at a time where the CPU can.</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [SkipLocalsInit]
     private static unsafe void HashLeaves(Hash256[] leaves, ReadOnlySpan<int> slots, int leafSize, LeafWriter leaf)
     {
         var stride = Sha256x16.PaddedLength(leafSize);
@@ -249,7 +249,7 @@ public sealed class StateTree
     /// </summary>
     private static void Ranges(int count, Action<int, int> body, WorkerGroup? helpers = null)
     {
-        if (helpers is { Workers: > 1 } && count >= HelperThreshold)
+        if (helpers is { Workers: > 1, IsDisposed: false } && count >= HelperThreshold)
         {
             var claimed = new StrongBox<int>();
             helpers.RunWithOptionalHelpers(_ =>

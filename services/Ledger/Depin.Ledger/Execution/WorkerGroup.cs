@@ -80,16 +80,27 @@ public sealed class WorkerGroup : IDisposable
     /// after a block (taking the changed slots alone can outlast the spin, and a helper that has gone to sleep then
     /// wakes too late to share the tree's levels).
     /// </summary>
-    public AwakeScope StayAwake()
+    public IDisposable StayAwake()
     {
         Interlocked.Increment(ref _awakeHolds);
         return new AwakeScope(this);
     }
 
-    /// <summary>Ends a <see cref="StayAwake"/>.</summary>
-    public readonly struct AwakeScope(WorkerGroup group) : IDisposable
+    /// <summary>Whether <see cref="Dispose"/> was called: its threads are gone, and runs are refused.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Ends a <see cref="StayAwake"/>, once however often it is disposed.</summary>
+    private sealed class AwakeScope(WorkerGroup group) : IDisposable
     {
-        public void Dispose() => Interlocked.Decrement(ref group._awakeHolds);
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                Interlocked.Decrement(ref group._awakeHolds);
+            }
+        }
     }
 
     public void Dispose()

@@ -8,7 +8,7 @@ public sealed class MerkleNodesTests
     public static TheoryData<bool, int> Counts()
     {
         var data = new TheoryData<bool, int>();
-        foreach (var vectorized in new[] { true, false })
+        foreach (var vectorized in Sha256Lanes.Paths)
         {
             foreach (var count in new[] { 0, 1, 15, 16, 17, 31, 32, 33, 100, 1_000 })
             {
@@ -53,9 +53,10 @@ public sealed class MerkleNodesTests
         }
     }
 
+    public static TheoryData<bool> Paths() => [.. Sha256Lanes.Paths];
+
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
+    [MemberData(nameof(Paths))]
     public void A_level_hashed_over_its_own_children_gives_the_root_of_separate_levels(bool vectorized)
     {
         var leaves = RandomHashes(new Random(3), 1_001);

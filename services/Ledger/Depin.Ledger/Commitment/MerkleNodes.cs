@@ -20,6 +20,7 @@ public static unsafe class MerkleNodes
         if (Sha256x16.Enabled && parents.Length >= Sha256x16.Lanes)
         {
             var words = stackalloc uint[16 * Sha256x16.Lanes];
+            Span<int> batch = stackalloc int[Sha256x16.Lanes];
             fixed (Hash256* below = children)
             fixed (Hash256* nodes = parents)
             {
@@ -27,14 +28,10 @@ public static unsafe class MerkleNodes
                 {
                     for (var lane = 0; lane < Sha256x16.Lanes; lane++)
                     {
-                        Sha256x16.LoadPair(words, lane, below + 2 * (done + lane));
+                        batch[lane] = done + lane;
                     }
 
-                    Sha256x16.Nodes(words, words);
-                    for (var lane = 0; lane < Sha256x16.Lanes; lane++)
-                    {
-                        Sha256x16.StoreDigest(words, lane, nodes + done + lane);
-                    }
+                    Sixteen(words, below, nodes, batch);
                 }
             }
         }
@@ -59,18 +56,12 @@ public static unsafe class MerkleNodes
                 for (; done + Sha256x16.Lanes <= parents.Length; done += Sha256x16.Lanes)
                 {
                     var batch = parents.Slice(done, Sha256x16.Lanes);
-                    for (var lane = 0; lane < Sha256x16.Lanes; lane++)
+                    foreach (var p in batch)
                     {
-                        var p = batch[lane];
                         CheckParent(below, nodes, p);
-                        Sha256x16.LoadPair(words, lane, children + 2 * p);
                     }
 
-                    Sha256x16.Nodes(words, words);
-                    for (var lane = 0; lane < Sha256x16.Lanes; lane++)
-                    {
-                        Sha256x16.StoreDigest(words, lane, targets + batch[lane]);
-                    }
+                    Sixteen(words, children, targets, batch);
                 }
             }
         }
@@ -79,6 +70,21 @@ public static unsafe class MerkleNodes
         {
             CheckParent(below, nodes, p);
             nodes[p] = Hash256.Node(below[2 * p], below[2 * p + 1]);
+        }
+    }
+
+    /// <summary>targets[p] = Node(below[2p], below[2p + 1]) for the sixteen parents of <paramref name="batch"/>; all read before any is written.</summary>
+    private static void Sixteen(uint* words, Hash256* below, Hash256* targets, ReadOnlySpan<int> batch)
+    {
+        for (var lane = 0; lane < Sha256x16.Lanes; lane++)
+        {
+            Sha256x16.LoadBlock(words, lane, below + 2 * batch[lane]);
+        }
+
+        Sha256x16.Nodes(words, words);
+        for (var lane = 0; lane < Sha256x16.Lanes; lane++)
+        {
+            Sha256x16.StoreDigest(words, lane, targets + batch[lane]);
         }
     }
 

@@ -91,11 +91,7 @@ internal static unsafe class Sha256x16
         {
             for (var lane = 0; lane < Lanes; lane++)
             {
-                var source = (uint*)(lanes + lane * stride + offset);
-                for (var k = 0; k < 16; k++)
-                {
-                    words[16 * k + lane] = BinaryPrimitives.ReverseEndianness(source[k]);
-                }
+                LoadBlock(words, lane, lanes + lane * stride + offset);
             }
 
             Compress(block, ref state);
@@ -111,14 +107,17 @@ internal static unsafe class Sha256x16
     /// <summary>The bytes a message of <paramref name="length"/> bytes takes with SHA-256's padding: whole 64-byte blocks.</summary>
     public static int PaddedLength(int length) => (length + 8 + 64) / 64 * 64;
 
-    /// <summary>Reads a 64-byte child pair into lane <paramref name="lane"/> of the word-major block at <paramref name="pairs"/>.</summary>
+    /// <summary>
+    /// Reads 64 bytes (a message block, or a node's child pair) as big-endian words into lane <paramref name="lane"/> of
+    /// the word-major block at <paramref name="words"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void LoadPair(uint* pairs, int lane, Hash256* pair)
+    public static void LoadBlock(uint* words, int lane, void* block)
     {
-        var words = (uint*)pair;
+        var source = (uint*)block;
         for (var k = 0; k < 16; k++)
         {
-            pairs[16 * k + lane] = BinaryPrimitives.ReverseEndianness(words[k]);
+            words[16 * k + lane] = BinaryPrimitives.ReverseEndianness(source[k]);
         }
     }
 

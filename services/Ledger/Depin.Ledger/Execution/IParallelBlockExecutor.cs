@@ -30,8 +30,9 @@ public static class ParallelExecutors
     };
 
     /// <summary>
-    /// What a ledger node with more than one execution thread runs: each block on whichever of the sequential executor, the
-    /// pipelined one and the configured <paramref name="kind"/> has lately been fastest for its traffic.
+    /// What a ledger node with more than one execution thread runs: each block on whichever of the sequential executor (its
+    /// own instance: the adaptive one disposes its candidates), the pipelined one and the configured <paramref name="kind"/>
+    /// has lately been fastest for its traffic.
     /// </summary>
     public static AdaptiveExecutor CreateAdaptive(ParallelExecution kind, ExecutionSettings settings, int workers, int threshold) =>
         new(kind == ParallelExecution.Pipelined

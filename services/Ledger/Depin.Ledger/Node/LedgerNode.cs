@@ -459,7 +459,6 @@ public sealed partial class LedgerNode : IDisposable
 
     private CommittedBlock BlockAt(long height) => _blocks[(int)(height - _firstHeight)];
 
-    /// <summary>The sequential executor (its own instance: the adaptive one disposes its candidates), the pipelined one and the configured one.</summary>
     /// <summary>The adaptive executor when there is one (it runs blocks below the parallel threshold sequentially itself).</summary>
     private IBlockExecutor Executor => _parallel is not null ? _parallel : _sequential;
 

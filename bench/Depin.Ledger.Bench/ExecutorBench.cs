@@ -15,8 +15,12 @@ internal static class ExecutorBench
 {
     public sealed record Result(string Workload, double Sequential, double[] Scheduled, double[] BlockStm, double Pipelined, double Adaptive, bool Identical, double AdaptiveBytesPerTransaction, WholeBlocks Node);
 
-    /// <summary>Whole blocks per second as the node commits them, in transactions per second.</summary>
-    public sealed record WholeBlocks(double Sequential, double Pipelined, double Adaptive);
+    /// <summary>
+    /// Whole blocks per second as the node commits them, in transactions per second. <paramref name="Sequential"/> runs
+    /// everything on one thread, the state tree too; <paramref name="SequentialTreeOnEveryCore"/> is a node running the
+    /// sequential executor, whose tree hashes its large levels on every core.
+    /// </summary>
+    public sealed record WholeBlocks(double Sequential, double SequentialTreeOnEveryCore, double Pipelined, double Adaptive);
 
     /// <summary>
     /// Runs the blocks on each executor, in <paramref name="rounds"/> rounds that take every executor in turn (so none is
@@ -37,11 +41,11 @@ internal static class ExecutorBench
         var adaptive = 0.0;
         var adaptiveBytes = double.MaxValue;
         var pipelined = 0.0;
-        var whole = new double[3];
+        var whole = new double[4];
         var identical = true;
         var executors = new List<(IBlockExecutor Executor, Action<double> Keep, int Whole)>
         {
-            (new SequentialExecutor(settings), tps => sequential = Math.Max(sequential, tps), 0),
+            (new SequentialExecutor(settings), tps => sequential = Math.Max(sequential, tps), 1),
         };
         for (var workers = 1; workers <= maxWorkers; workers++)
         {
@@ -50,14 +54,14 @@ internal static class ExecutorBench
             executors.Add((ParallelExecutors.Create(ParallelExecution.BlockStm, settings, workers), tps => blockStm[index] = Math.Max(blockStm[index], tps), -1));
         }
 
-        executors.Add((ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), tps => pipelined = Math.Max(pipelined, tps), 1));
+        executors.Add((ParallelExecutors.Create(ParallelExecution.Pipelined, settings, maxWorkers), tps => pipelined = Math.Max(pipelined, tps), 2));
 
         // What the ledger node runs: the fastest of sequential, pipelined and scheduled for the traffic, chosen as blocks
         // arrive. A node has run many blocks before it is busy; so has this one before it is timed (its candidates'
         // code tiered by the JIT, its estimates settled), on a copy of the genesis state it then throws away.
         var node = NodeExecutor(settings, maxWorkers);
         WarmUp(node, state, blocks, AdaptiveWarmUpBlocks);
-        executors.Add((node, tps => adaptive = Math.Max(adaptive, tps), 2));
+        executors.Add((node, tps => adaptive = Math.Max(adaptive, tps), 3));
         Hash256? reference = null;
         for (var round = 0; round < rounds; round++)
         {
@@ -78,6 +82,13 @@ internal static class ExecutorBench
                     whole[wholeAt] = Math.Max(whole[wholeAt], tps);
                     identical &= root == reference;
                 }
+
+                if (wholeAt == 1)
+                {
+                    (tps, root, _) = Measure(executor, state, blocks, untimed, wholeBlocks: true, oneThreadTree: true);
+                    whole[0] = Math.Max(whole[0], tps);
+                    identical &= root == reference;
+                }
             }
         }
 
@@ -86,7 +97,7 @@ internal static class ExecutorBench
             (executor as IDisposable)?.Dispose();
         }
 
-        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical, adaptiveBytes, new WholeBlocks(whole[0], whole[1], whole[2]));
+        return new Result(workload, sequential, scheduled, blockStm, pipelined, adaptive, identical, adaptiveBytes, new WholeBlocks(whole[0], whole[1], whole[2], whole[3]));
     }
 
     /// <summary>The adaptive executor a ledger node with the default options runs on <paramref name="workers"/> threads.</summary>
@@ -173,13 +184,14 @@ internal static class ExecutorBench
     /// Transactions per second, the state root, and the bytes allocated per transaction (every thread) while timed.
     /// Each block is timed with its receipts root (part of the executor's output: the pipelined executor's workers hash
     /// most of it with the leaves); <paramref name="wholeBlocks"/>: also with the state tree update, as the node commits
-    /// it; otherwise the changed slots are taken between blocks, untimed, as the node's state tree takes them.
+    /// it (on the calling thread alone with <paramref name="oneThreadTree"/>); otherwise the changed slots are taken between
+    /// blocks, untimed, as the node's state tree takes them.
     /// </summary>
-    private static (double Tps, Hash256 Root, double BytesPerTransaction) Measure(IBlockExecutor executor, AccountStore genesis, Transaction[][] blocks, int untimed, bool wholeBlocks)
+    private static (double Tps, Hash256 Root, double BytesPerTransaction) Measure(IBlockExecutor executor, AccountStore genesis, Transaction[][] blocks, int untimed, bool wholeBlocks, bool oneThreadTree = false)
     {
         var output = new BlockOutput();
         var copy = genesis.Clone();
-        var tree = new LedgerStateTree();
+        var tree = new LedgerStateTree(oneThreadTree);
         if (wholeBlocks)
         {
             tree.Rebuild(copy);

@@ -63,7 +63,7 @@ public sealed class StateTreeTests
     }
 
     [Fact]
-    public void A_tree_hashed_sixteen_at_a_time_or_shared_with_helpers_equals_one_hashed_one_by_one()
+    public void A_tree_hashed_sixteen_at_a_time_shared_with_helpers_or_on_one_thread_equals_one_hashed_one_by_one()
     {
         var store = new AccountStore(16);
         var executor = new SequentialExecutor(Settings);
@@ -71,6 +71,7 @@ public sealed class StateTreeTests
         var (accountsTogether, jobsTogether) = (new StateTree(), new StateTree());
         var (accountsOneByOne, jobsOneByOne) = (new StateTree(), new StateTree());
         var (accountsShared, jobsShared) = (new StateTree(), new StateTree());
+        var (accountsOneThread, jobsOneThread) = (new StateTree(oneThread: true), new StateTree(oneThread: true));
         using var helpers = new WorkerGroup(3);
         executor.Execute(store, RandomBlocks.Genesis(3_000, 50_000), 1, output);
         var random = new Random(11);
@@ -93,11 +94,17 @@ public sealed class StateTreeTests
             var shared = expected;
             Sha256Lanes.With(Sha256Lanes.Fastest, () => shared = (accountsShared.Update(store, dirtyAccounts, helpers), jobsShared.Update(store.Jobs, dirtyJobs, helpers)));
 
+            // Given helpers, a one-thread tree (the sequential baseline's) still hashes every level itself.
+            var oneThread = expected;
+            Sha256Lanes.With(Sha256Lanes.Fastest, () => oneThread = (accountsOneThread.Update(store, dirtyAccounts, helpers), jobsOneThread.Update(store.Jobs, dirtyJobs, helpers)));
+
             Assert.Equal(expected, actual);
             Assert.Equal(expected, shared);
+            Assert.Equal(expected, oneThread);
             var slot = random.Next(store.Count);
             Assert.Equal(accountsOneByOne.Siblings(slot), accountsTogether.Siblings(slot));
             Assert.Equal(accountsOneByOne.Siblings(slot), accountsShared.Siblings(slot));
+            Assert.Equal(accountsOneByOne.Siblings(slot), accountsOneThread.Siblings(slot));
         }
 
         Assert.True(store.Jobs.Count > 0, "the blocks opened no job record");

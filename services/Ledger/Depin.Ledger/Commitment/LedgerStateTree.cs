@@ -6,10 +6,12 @@ namespace Depin.Ledger.Commitment;
 /// The ledger's state root: <see cref="Hash256.Node"/>(accounts root, job records root), so that one root commits to
 /// both stores. An account's proof ends with the job records' root as its last sibling, a record's with the accounts'.
 /// </summary>
-public sealed class LedgerStateTree
+/// <param name="oneThread">Both trees hashed on the calling thread only (a sequential baseline); otherwise on the
+/// executor's helpers where given, or on every core for large levels.</param>
+public sealed class LedgerStateTree(bool oneThread = false)
 {
-    private readonly StateTree _accounts = new();
-    private readonly StateTree _jobs = new();
+    private readonly StateTree _accounts = new(oneThread);
+    private readonly StateTree _jobs = new(oneThread);
 
     public Hash256 Root => Hash256.Node(_accounts.Root, _jobs.Root);
 

@@ -11,7 +11,8 @@ namespace Depin.Ledger.Commitment;
 /// job record leaf = SHA-256(0x02 ‖ job id ‖ record), or the zero hash for an empty slot; inner nodes are
 /// <see cref="Hash256.Node"/>. Updated incrementally per block. <see cref="LedgerStateTree"/> joins the two trees.
 /// </summary>
-public sealed class StateTree
+/// <param name="oneThread">Hash on the calling thread only, never on other cores (a sequential baseline).</param>
+public sealed class StateTree(bool oneThread = false)
 {
     private const int ParallelThreshold = 2048;
 
@@ -244,11 +245,17 @@ public sealed class StateTree
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, count) in contiguous ranges: shared with the executor's helpers where they
-    /// are given (they have just run the block and are awake), otherwise on every core when there are enough. On this VM
-    /// a level handed to <c>Parallel.For</c> took as long as on one thread (waking a pool thread costs about what it saves).
+    /// are given (they have just run the block and are awake), otherwise on every core when there are enough, or on the
+    /// calling thread alone for a one-thread tree.
     /// </summary>
-    private static void Ranges(int count, Action<int, int> body, WorkerGroup? helpers = null)
+    private void Ranges(int count, Action<int, int> body, WorkerGroup? helpers = null)
     {
+        if (oneThread)
+        {
+            body(0, count);
+            return;
+        }
+
         if (helpers is { Workers: > 1, IsDisposed: false } && count >= HelperThreshold)
         {
             var claimed = new StrongBox<int>();

@@ -41,6 +41,7 @@ internal static class ExecutorBench
         var adaptive = 0.0;
         var adaptiveBytes = double.MaxValue;
         var pipelined = 0.0;
+        // Whole blocks: sequential on one thread, sequential with its tree on every core, pipelined, adaptive.
         var whole = new double[4];
         var identical = true;
         var executors = new List<(IBlockExecutor Executor, Action<double> Keep, int Whole)>
@@ -83,7 +84,7 @@ internal static class ExecutorBench
                     identical &= root == reference;
                 }
 
-                if (wholeAt == 1)
+                if (executor is SequentialExecutor)
                 {
                     (tps, root, _) = Measure(executor, state, blocks, untimed, wholeBlocks: true, oneThreadTree: true);
                     whole[0] = Math.Max(whole[0], tps);

@@ -30,6 +30,23 @@ public sealed class CloudEventEnvelopeTests
         Assert.Equal(DaprJson, Encoding.UTF8.GetString(bytes));
     }
 
+    [Fact]
+    public void An_event_serialized_inline_gives_the_same_bytes_and_nothing_of_the_envelope_written_before_it()
+    {
+        // The writer and its buffer are reused on a thread: after a large envelope, and after one whose serialization
+        // failed half-way, an envelope holds its own bytes only.
+        var time = new DateTimeOffset(2026, 8, 21, 21, 8, 9, 412, TimeSpan.Zero);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var large = new { JobId = new string('x', 20_000), Units = 5 };
+        var first = CloudEventEnvelope.Encode("big", "job-verified", "pubsub", "marketplace", time, TraceParent, "k=v", large, options);
+        Assert.ThrowsAny<ArgumentException>(() => CloudEventEnvelope.Encode("bad", "job-verified", "pubsub", "marketplace", time, null, null, new { JobId = "abc", Units = double.NaN }, options));
+        var second = CloudEventEnvelope.Encode(
+            "5b9f3c1e-8a2d-4e6f-9c3b-1d2e3f4a5b6c", "job-verified", "pubsub", "marketplace", time, TraceParent, null, new { JobId = "abc", Units = 5 }, options);
+
+        Assert.Equal(CloudEventEnvelope.Encode("big", "job-verified", "pubsub", "marketplace", time, TraceParent, "k=v", JsonSerializer.SerializeToUtf8Bytes(large, options)), first);
+        Assert.Equal(DaprJson, Encoding.UTF8.GetString(second));
+    }
+
     [Theory]
     [InlineData(DaprJson)]
     [InlineData(DaprText)]

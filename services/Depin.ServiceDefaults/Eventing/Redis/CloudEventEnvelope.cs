@@ -17,26 +17,60 @@ public readonly record struct CloudEventEnvelope(string Id, string Topic, string
     /// <summary>Encodes the envelope with <paramref name="data"/> (JSON) inline.</summary>
     public static byte[] Encode(string id, string topic, string pubSubName, string source, DateTimeOffset time, string? traceParent, string? traceState, ReadOnlySpan<byte> data)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + data.Length);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WritePropertyName("data");
-            json.WriteRawValue(data, skipInputValidation: false);
-            json.WriteString("datacontenttype", "application/json");
-            json.WriteString("id", id);
-            json.WriteString("pubsubname", pubSubName);
-            json.WriteString("source", source);
-            json.WriteString("specversion", "1.0");
-            json.WriteString("time", time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteString("topic", topic);
-            json.WriteString("traceid", traceParent ?? string.Empty);
-            json.WriteString("traceparent", traceParent ?? string.Empty);
-            json.WriteString("tracestate", traceState ?? string.Empty);
-            json.WriteString("type", EventType);
-            json.WriteEndObject();
-        }
+        var (buffer, json) = Writer();
+        json.WriteStartObject();
+        json.WritePropertyName("data");
+        json.WriteRawValue(data, skipInputValidation: false);
+        return Finish(buffer, json, id, topic, pubSubName, source, time, traceParent, traceState);
+    }
 
+    /// <summary>
+    /// Encodes the envelope with <paramref name="data"/> serialized inline (the bytes of serializing it first and passing
+    /// those): one array per event, the exact size, where a publish used to take three and grow the writer's buffer.
+    /// </summary>
+    public static byte[] Encode<T>(string id, string topic, string pubSubName, string source, DateTimeOffset time, string? traceParent, string? traceState, T data, JsonSerializerOptions options)
+    {
+        var (buffer, json) = Writer();
+        json.WriteStartObject();
+        json.WritePropertyName("data");
+        JsonSerializer.Serialize(json, data, options);
+        return Finish(buffer, json, id, topic, pubSubName, source, time, traceParent, traceState);
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
+    /// <summary>This thread's buffer and writer, emptied: an envelope is written and copied out without awaiting in between.</summary>
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json) Writer()
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(8192);
+        buffer.ResetWrittenCount();
+        var json = t_json ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        return (buffer, json);
+    }
+
+    /// <summary>Writes the keys after <c>data</c> (in the order Go's encoder sorts them) and returns the envelope's bytes.</summary>
+    private static byte[] Finish(ArrayBufferWriter<byte> buffer, Utf8JsonWriter json, string id, string topic, string pubSubName, string source, DateTimeOffset time, string? traceParent, string? traceState)
+    {
+        Span<char> stamp = stackalloc char[20];
+        time.ToUniversalTime().TryFormat(stamp, out var length, "yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        json.WriteString("datacontenttype", "application/json");
+        json.WriteString("id", id);
+        json.WriteString("pubsubname", pubSubName);
+        json.WriteString("source", source);
+        json.WriteString("specversion", "1.0");
+        json.WriteString("time", stamp[..length]);
+        json.WriteString("topic", topic);
+        json.WriteString("traceid", traceParent ?? string.Empty);
+        json.WriteString("traceparent", traceParent ?? string.Empty);
+        json.WriteString("tracestate", traceState ?? string.Empty);
+        json.WriteString("type", EventType);
+        json.WriteEndObject();
+        json.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -26,6 +26,9 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
     private static readonly ActivitySource Source = new("Depin.Eventing");
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary><see cref="WakeChannel"/> by topic, made once.</summary>
+    private static readonly ConcurrentDictionary<string, RedisChannel> WakeChannels = new();
+
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly RedisEventingOptions _options;
@@ -70,15 +73,14 @@ public sealed partial class RedisStreamsEventBus : BackgroundService, IEventPubl
         activity?.SetTag("messaging.system", "redis");
         activity?.SetTag("messaging.destination.name", topic);
         _published.TryAdd(topic, 0);
-        var data = JsonSerializer.SerializeToUtf8Bytes(@event, Json);
         var id = Guid.NewGuid().ToString();
-        var envelope = CloudEventEnvelope.Encode(id, topic, PubSub.Name, _appId, _time.GetUtcNow(), CloudEventEnvelope.CurrentTraceParent(), activity?.TraceStateString, data);
+        var envelope = CloudEventEnvelope.Encode(id, topic, PubSub.Name, _appId, _time.GetUtcNow(), CloudEventEnvelope.CurrentTraceParent(), activity?.TraceStateString, @event, Json);
         activity?.SetTag("messaging.message.id", id);
         var redis = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await redis.GetDatabase().StreamAddAsync(topic, [new NameValueEntry("data", envelope)]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         // Wakes the topic's idle readers now rather than at their next poll (not waited for: a lost wake-up costs a poll).
-        await redis.GetSubscriber().PublishAsync(WakeChannel(topic), RedisValue.EmptyString, CommandFlags.FireAndForget).ConfigureAwait(false);
+        await redis.GetSubscriber().PublishAsync(WakeChannels.GetOrAdd(topic, WakeChannel), RedisValue.EmptyString, CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 
     /// <summary>The pub/sub channel on which publishers announce new entries of <paramref name="topic"/> to idle readers.</summary>

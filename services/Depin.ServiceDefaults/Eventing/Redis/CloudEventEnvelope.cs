@@ -26,7 +26,7 @@ public readonly record struct CloudEventEnvelope(string Id, string Topic, string
 
     /// <summary>
     /// Encodes the envelope with <paramref name="data"/> serialized inline (the bytes of serializing it first and passing
-    /// those): one array per event, the exact size, where a publish used to take three and grow the writer's buffer.
+    /// those), into one array of the exact size.
     /// </summary>
     public static byte[] Encode<T>(string id, string topic, string pubSubName, string source, DateTimeOffset time, string? traceParent, string? traceState, T data, JsonSerializerOptions options)
     {
